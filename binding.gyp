@@ -1,0 +1,28 @@
+# seccomp: the N-API addon over libseccomp (opened at run time with dlopen, so no
+# libseccomp-dev is needed to build), and the small launcher that installs a BPF
+# program in a child before exec. Linux only; elsewhere nothing is built.
+{
+  "targets": [
+    {
+      "target_name": "seccomp",
+      "conditions": [
+        ["OS=='linux'", {
+          "sources": [
+            "native/addon.cc",
+            "native/common.cc",
+            "native/errors.cc",
+            "native/filter.cc",
+            "native/lib.cc",
+            "native/notify.cc",
+            "native/process.cc"
+          ],
+          "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+          "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+          "cflags_cc!": ["-fno-exceptions"],
+          "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+          "libraries": ["-ldl"]
+        }]
+      ]
+    }
+  ]
+}

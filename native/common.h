@@ -1,0 +1,19 @@
+// Shared helpers for the addon's native files.
+#pragma once
+
+#include <napi.h>
+#include "errors.h"
+#include "lib.h"
+
+namespace seccomp_addon {
+
+// The loaded libseccomp; throws ERR_SECCOMP_LIBRARY_MISSING when it cannot be loaded.
+const scmp::Lib *need_lib(Napi::Env env);
+
+// Reads a bigint (or safe-integer number) as an exact uint64; throws RangeError otherwise.
+bool get_u64(Napi::Env env, Napi::Value v, uint64_t *out);
+
+// Writes a whole file descriptor's contents (from offset 0) into a string.
+bool read_all_fd(int fd, std::string *out);
+
+}  // namespace seccomp_addon

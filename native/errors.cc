@@ -1,0 +1,44 @@
+#include "errors.h"
+
+#include <cerrno>
+#include <cstring>
+
+namespace seccomp_addon {
+
+namespace {
+Napi::FunctionReference *g_ctor = nullptr;
+}
+
+void set_error_class(Napi::Env env, Napi::Function ctor) {
+  (void)env;
+  if (!g_ctor) g_ctor = new Napi::FunctionReference();
+  *g_ctor = Napi::Persistent(ctor);
+}
+
+Napi::Error make_error(Napi::Env env, const std::string &code, const std::string &message,
+                       int err, const char *func, const char *syscall) {
+  Napi::Object props = Napi::Object::New(env);
+  if (!code.empty()) props.Set("code", code);
+  if (err) props.Set("errno", Napi::Number::New(env, err));
+  if (func) props.Set("func", func);
+  if (syscall) props.Set("syscall", syscall);
+  if (g_ctor && !g_ctor->IsEmpty()) {
+    Napi::Value e = g_ctor->New({Napi::String::New(env, message), props});
+    if (!env.IsExceptionPending() && e.IsObject()) return Napi::Error(env, e);
+  }
+  Napi::Error e = Napi::Error::New(env, message);
+  e.Set("code", code.empty() ? std::string("ERR_SECCOMP_ERRNO_") + std::to_string(err) : code);
+  if (err) e.Set("errno", Napi::Number::New(env, err));
+  if (func) e.Set("func", func);
+  if (syscall) e.Set("syscall", syscall);
+  return e;
+}
+
+Napi::Error lib_error(Napi::Env env, int rc, const char *func, const char *syscall) {
+  int err = rc < 0 ? -rc : rc;
+  std::string msg = std::string(func) + " failed: " + strerror(err);
+  if (syscall) msg += std::string(" (syscall ") + syscall + ")";
+  return make_error(env, "", msg, err, func, syscall);
+}
+
+}  // namespace seccomp_addon

@@ -1,0 +1,72 @@
+import { constants } from 'node:os';
+
+/** Stable error codes thrown by this package (besides errno names such as `EINVAL`). */
+export const ErrorCode = {
+  LIBRARY_MISSING: 'ERR_SECCOMP_LIBRARY_MISSING',
+  UNSUPPORTED: 'ERR_SECCOMP_UNSUPPORTED',
+  UNKNOWN_SYSCALL: 'ERR_SECCOMP_UNKNOWN_SYSCALL',
+  UNKNOWN_ARCH: 'ERR_SECCOMP_UNKNOWN_ARCH',
+  PROFILE_INVALID: 'ERR_SECCOMP_PROFILE_INVALID',
+  PROFILE_NOT_FOUND: 'ERR_SECCOMP_PROFILE_NOT_FOUND',
+  RELEASED: 'ERR_SECCOMP_RELEASED',
+  LOAD: 'ERR_SECCOMP_LOAD',
+  TSYNC: 'ERR_SECCOMP_TSYNC',
+} as const;
+
+/** One problem found in a profile, located by its JSON path (e.g. `syscalls[3].args[0].op`). */
+export interface ProfileProblem {
+  path: string;
+  message: string;
+}
+
+export interface SeccompErrorProps {
+  code?: string;
+  errno?: number;
+  func?: string;
+  syscall?: string;
+  problems?: ProfileProblem[];
+  [extra: string]: unknown;
+}
+
+const errnoNames = new Map<number, string>();
+for (const [name, value] of Object.entries(constants.errno)) {
+  if (!errnoNames.has(value)) errnoNames.set(value, name);
+}
+
+/** The errno name for a positive errno number (`EPERM` for 1), or `E<n>` when unknown. */
+export function errnoName(errno: number): string {
+  return errnoNames.get(errno) ?? `E${errno}`;
+}
+
+/** The errno number for a name (`EPERM` -> 1), or undefined. */
+export function errnoNumber(name: string): number | undefined {
+  const v = (constants.errno as Record<string, number>)[name];
+  return typeof v === 'number' ? v : undefined;
+}
+
+/**
+ * Every error this package raises, apart from argument TypeError/RangeError.
+ * `code` is stable: an `ERR_SECCOMP_*` string, or the errno name for a failed libseccomp call.
+ */
+export class SeccompError extends Error {
+  code: string;
+  errno?: number;
+  /** The libseccomp (or system) function that failed. */
+  func?: string;
+  /** The syscall concerned, where there is one. */
+  syscall?: string;
+  /** For ERR_SECCOMP_PROFILE_INVALID: every problem found. */
+  problems?: ProfileProblem[];
+
+  constructor(message: string, props: SeccompErrorProps = {}) {
+    super(message);
+    this.name = 'SeccompError';
+    const { code, ...rest } = props;
+    Object.assign(this, rest);
+    this.code = code ?? (props.errno ? errnoName(props.errno) : 'ERR_SECCOMP');
+  }
+}
+
+export function unsupported(message: string, extra: SeccompErrorProps = {}): SeccompError {
+  return new SeccompError(message, { code: ErrorCode.UNSUPPORTED, ...extra });
+}

@@ -1,0 +1,23 @@
+export { Action, decodeAction, type ActionName, type DecodedAction } from './action.js';
+export { ARCH_NAMES } from './arch.js';
+export { ErrorCode, SeccompError, type ProfileProblem } from './errors.js';
+export { Filter, ATTRIBUTES, type Attribute, type Condition, type Op } from './filter.js';
+export {
+  apiLevel,
+  features,
+  FilterFlag,
+  resolveSyscall,
+  setApiLevel,
+  syscallName,
+  version,
+  type Features,
+  type Version,
+} from './library.js';
+export { isSupported } from './native.js';
+export {
+  notificationIdValid,
+  receiveNotification,
+  respondNotification,
+  type Notification,
+  type NotificationResponse,
+} from './notify.js';

@@ -1,0 +1,109 @@
+// Library-level calls: version, API level, syscall names, and what this system supports.
+import { readFileSync } from 'node:fs';
+import { archToken } from './arch.js';
+import { ErrorCode, SeccompError } from './errors.js';
+import { native } from './native.js';
+import { toInt } from './values.js';
+
+export interface Version {
+  major: number;
+  minor: number;
+  micro: number;
+}
+
+/** The installed libseccomp's version. */
+export function version(): Version {
+  const { major, minor, micro } = native().libraryInfo();
+  return { major, minor, micro };
+}
+
+/** True when the installed libseccomp is at least major.minor.micro. */
+export function versionAtLeast(major: number, minor: number, micro = 0): boolean {
+  const v = version();
+  return v.major !== major ? v.major > major : v.minor !== minor ? v.minor > minor : v.micro >= micro;
+}
+
+export function apiLevel(): number {
+  return native().libraryInfo().api;
+}
+
+export function setApiLevel(level: number): void {
+  native().apiSet(toInt(level, 'API level', 1, 255));
+}
+
+/**
+ * The number of a syscall by name for an arch (default: native). libseccomp's negative
+ * pseudo-syscall numbers (e.g. `socketcall` on x86_64) are returned as they are.
+ */
+export function resolveSyscall(name: string, arch?: string): number {
+  if (typeof name !== 'string' || name === '') throw new TypeError('syscall name must be a non-empty string');
+  const nr = native().resolveSyscall(name, arch === undefined ? 0 : archToken(arch));
+  if (nr === -1) {
+    throw new SeccompError(`unknown syscall "${name}"${arch ? ` on ${arch}` : ''}`, {
+      code: ErrorCode.UNKNOWN_SYSCALL,
+      syscall: name,
+    });
+  }
+  return nr;
+}
+
+/** The name of a syscall number for an arch (default: native), or undefined when unknown. */
+export function syscallName(nr: number, arch?: string): string | undefined {
+  toInt(nr, 'syscall number', -0x8000_0000, 0x7fff_ffff);
+  return native().syscallName(nr, arch === undefined ? 0 : archToken(arch)) ?? undefined;
+}
+
+/** SECCOMP_FILTER_FLAG_* values (linux/seccomp.h). */
+export const FilterFlag = {
+  TSYNC: 1,
+  LOG: 2,
+  SPEC_ALLOW: 4,
+  NEW_LISTENER: 8,
+  TSYNC_ESRCH: 16,
+  WAIT_KILLABLE_RECV: 32,
+} as const;
+
+export interface Features {
+  libseccomp: Version;
+  apiLevel: number;
+  /** `/proc/sys/kernel/seccomp/actions_avail`, split. */
+  actionsAvail: string[];
+  /** Optional libseccomp functions (newer than 2.5) and whether they exist. */
+  optional: Record<string, boolean>;
+  /** Which SECCOMP_FILTER_FLAG_* bits the kernel accepts. */
+  flags: Record<keyof typeof FilterFlag, boolean>;
+  notify: boolean;
+  tsync: boolean;
+}
+
+let featuresCache: Features | undefined;
+
+/** What this system's kernel and libseccomp support. */
+export function features(): Features {
+  if (featuresCache) return featuresCache;
+  const b = native();
+  const info = b.libraryInfo();
+  let actionsAvail: string[] = [];
+  try {
+    actionsAvail = readFileSync('/proc/sys/kernel/seccomp/actions_avail', 'utf8').trim().split(/\s+/);
+  } catch {
+    actionsAvail = [];
+  }
+  const flags = Object.fromEntries(
+    // WAIT_KILLABLE_RECV is only valid together with NEW_LISTENER.
+    Object.entries(FilterFlag).map(([k, v]) => [
+      k,
+      b.probeFilterFlags(v === FilterFlag.WAIT_KILLABLE_RECV ? v | FilterFlag.NEW_LISTENER : v),
+    ]),
+  ) as Features['flags'];
+  featuresCache = {
+    libseccomp: { major: info.major, minor: info.minor, micro: info.micro },
+    apiLevel: info.api,
+    actionsAvail,
+    optional: { ...info.optional },
+    flags,
+    notify: actionsAvail.includes('user_notif') && flags.NEW_LISTENER && info.api >= 5,
+    tsync: flags.TSYNC,
+  };
+  return featuresCache;
+}

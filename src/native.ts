@@ -1,0 +1,116 @@
+// Loads the addon (a prebuild when present, else build/) and reports whether this
+// platform can use it. Nothing here touches libseccomp until first use.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ErrorCode, SeccompError, unsupported } from './errors.js';
+
+const require = createRequire(import.meta.url);
+export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface NativeNotification {
+  id: bigint;
+  pid: number;
+  flags: number;
+  syscall: number;
+  arch: number;
+  instructionPointer: bigint;
+  args: bigint[];
+}
+
+export interface NativeFilter {
+  reset(def: number): void;
+  release(): void;
+  released(): boolean;
+  merge(other: NativeFilter): void;
+  archAdd(token: number): void;
+  archRemove(token: number): void;
+  archExist(token: number): boolean;
+  attrGet(attr: number): number;
+  attrSet(attr: number, value: number): void;
+  ruleAdd(action: number, nr: number, flat: (number | bigint)[], exact: boolean, name: string): void;
+  priority(nr: number, prio: number): void;
+  load(): void;
+  exportBpf(): Buffer;
+  exportPfc(): string;
+  notifyFd(): number;
+  precompute(): boolean;
+}
+
+export interface Binding {
+  setErrorClass(ctor: typeof SeccompError): void;
+  libraryInfo(): {
+    major: number;
+    minor: number;
+    micro: number;
+    api: number;
+    optional: Record<string, boolean>;
+  };
+  apiSet(level: number): void;
+  archNative(): number;
+  archResolve(name: string): number;
+  resolveSyscall(name: string, arch: number): number;
+  syscallName(nr: number, arch: number): string | null;
+  Filter: new (def: number) => NativeFilter;
+  installFilter(bpf: Buffer, flags: number): number;
+  probeFilterFlags(flags: number): boolean;
+  probeAction(action: number): boolean;
+  setNoNewPrivs(): void;
+  getNoNewPrivs(): boolean;
+  memfdFromBuffer(buf: Buffer): number;
+  notifyReceive(fd: number, timeoutMs: number): Promise<NativeNotification | null>;
+  notifyRespond(fd: number, id: bigint, val: bigint, error: number, flags: number): void;
+  notifyIdValid(fd: number, id: bigint): boolean;
+  [name: string]: unknown;
+}
+
+let binding: Binding | undefined;
+let bindingPath: string | undefined;
+let loadError: Error | undefined;
+
+/** True on Linux, where the addon can be built and seccomp exists. */
+export function isSupported(): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    native();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The loaded addon; throws ERR_SECCOMP_UNSUPPORTED off Linux or when it was not built. */
+export function native(): Binding {
+  if (binding) return binding;
+  if (process.platform !== 'linux') {
+    throw unsupported(`seccomp is a Linux kernel feature; this platform is ${process.platform}`);
+  }
+  if (loadError) throw loadError;
+  try {
+    const gypBuild = require('node-gyp-build') as { path(dir: string): string };
+    bindingPath = gypBuild.path(packageRoot);
+    const b = require(bindingPath) as Binding;
+    b.setErrorClass(SeccompError);
+    binding = b;
+    return b;
+  } catch (err) {
+    loadError = unsupported(
+      `the seccomp addon could not be loaded (${(err as Error).message}); run \`npm rebuild seccomp\``,
+      { cause: err },
+    );
+    throw loadError;
+  }
+}
+
+/** The directory holding the loaded addon (the launcher sits beside it). */
+export function addonDir(): string {
+  native();
+  return dirname(bindingPath as string);
+}
+
+/** Throws ERR_SECCOMP_LIBRARY_MISSING now rather than at the first filter operation. */
+export function requireLibrary(): void {
+  native().libraryInfo();
+}
+
+export { ErrorCode };
