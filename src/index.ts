@@ -21,3 +21,13 @@ export {
   type Notification,
   type NotificationResponse,
 } from './notify.js';
+export {
+  sandbox,
+  status,
+  MAX_INSNS_PER_PATH,
+  type SandboxOptions,
+  type AppliedProfile,
+  type SandboxStatus,
+  type SeccompMode,
+} from './sandbox.js';
+export { forkSandboxed, type ForkSandboxedOptions } from './fork.js';

@@ -1,0 +1,196 @@
+// Puts the running process behind a compiled profile: every thread at once (TSYNC), or nothing.
+import { readdirSync, readFileSync } from 'node:fs';
+import { ErrorCode, SeccompError, unsupported } from './errors.js';
+import { features, FilterFlag } from './library.js';
+import { native } from './native.js';
+import { compile } from './profile/compile.js';
+import type { CompiledProfile, CompileOptions, ProfileInput } from './profile/types.js';
+
+export interface SandboxOptions extends CompileOptions {
+  /**
+   * Set no_new_privs first (default true). `false` is accepted only when CAP_SYS_ADMIN is in
+   * this process's effective set (the kernel's other condition for installing a filter).
+   */
+  noNewPrivs?: boolean;
+}
+
+/** One profile this package put on the process. */
+export interface AppliedProfile {
+  /** Built-in name or file path, when the profile had one. */
+  readonly name?: string;
+  readonly hash: string;
+  /** Classic BPF instructions in the program (the kernel counts a few more, see status()). */
+  readonly instructions: number;
+  /** The seccomp(2) flags used (always includes TSYNC). */
+  readonly filterFlags: number;
+  /** `unconfined`: nothing was installed. */
+  readonly unconfined: boolean;
+  readonly warnings: readonly { path: string; message: string }[];
+}
+
+export type SeccompMode = 'disabled' | 'strict' | 'filter';
+
+export interface SandboxStatus {
+  /** The `Seccomp:` field of /proc/self/status. */
+  mode: SeccompMode;
+  /** `Seccomp_filters:` (Linux >= 5.9): every filter on the process, ours or inherited. */
+  filters: number | undefined;
+  noNewPrivs: boolean;
+  /** What this package installed in this process, oldest first (unconfined profiles are not listed). */
+  applied: AppliedProfile[];
+}
+
+/**
+ * The kernel refuses a new filter (ENOMEM) once all stacked filters would exceed this many
+ * instructions, counting 4 more per filter already present. It counts each program in its
+ * internal (eBPF) form, which is longer than the classic one: a 3-instruction prologue, and two
+ * for each return. docker-default (about 1400 classic instructions) stacks 19 times on x86_64.
+ */
+export const MAX_INSNS_PER_PATH = 32768;
+
+const CAP_SYS_ADMIN = 21n;
+
+// Shared through globalThis so that the ESM and CommonJS entry points (which may each load a copy
+// of this module) report the same list.
+const APPLIED_KEY = Symbol.for('seccomp.sandbox.applied');
+function appliedList(): AppliedProfile[] {
+  const g = globalThis as unknown as Record<symbol, AppliedProfile[] | undefined>;
+  return (g[APPLIED_KEY] ??= []);
+}
+
+function procStatus(path = '/proc/self/status'): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) fields.set(line.slice(0, i), line.slice(i + 1).trim());
+  }
+  return fields;
+}
+
+function modeName(v: string | undefined): SeccompMode {
+  if (v === '1') return 'strict';
+  if (v === '2') return 'filter';
+  return 'disabled';
+}
+
+/** The process's seccomp state and what this package applied to it. */
+export function status(): SandboxStatus {
+  if (process.platform !== 'linux') throw unsupported(`seccomp is a Linux kernel feature; this platform is ${process.platform}`);
+  const s = procStatus();
+  const filters = s.get('Seccomp_filters');
+  return {
+    mode: modeName(s.get('Seccomp')),
+    filters: filters === undefined ? undefined : Number(filters),
+    noNewPrivs: s.get('NoNewPrivs') === '1',
+    applied: appliedList().slice(),
+  };
+}
+
+function hasEffectiveCap(cap: bigint): boolean {
+  const eff = procStatus().get('CapEff');
+  return eff !== undefined && ((BigInt(`0x${eff}`) >> cap) & 1n) === 1n;
+}
+
+function checkOptions(options: unknown): SandboxOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError('sandbox options must be an object');
+  }
+  const o = options as SandboxOptions;
+  if (o.noNewPrivs !== undefined && typeof o.noNewPrivs !== 'boolean') {
+    throw new TypeError(`options.noNewPrivs must be a boolean, got ${typeof o.noNewPrivs}`);
+  }
+  return o;
+}
+
+// Everything the kernel could refuse that we can see beforehand, so that a refusal happens
+// before no_new_privs is set.
+function preflight(compiled: CompiledProfile): void {
+  const usesNotify =
+    compiled.defaultAction === 'NOTIFY' || compiled.rules.some((r) => r.action === 'NOTIFY') ||
+    (compiled.filterFlags & FilterFlag.NEW_LISTENER) !== 0;
+  if (usesNotify) {
+    throw unsupported(
+      'the profile uses SCMP_ACT_NOTIFY, which needs a supervisor outside the filtered process; ' +
+        'apply it to a child process (spawn) instead of sandbox()',
+    );
+  }
+  const f = features();
+  if (!f.tsync) {
+    throw unsupported('this kernel cannot apply a filter to every thread at once (SECCOMP_FILTER_FLAG_TSYNC); nothing was applied');
+  }
+  for (const [name, bit] of Object.entries(FilterFlag)) {
+    if ((compiled.filterFlags & bit) !== 0 && !f.flags[name as keyof typeof FilterFlag]) {
+      throw unsupported(`this kernel does not support SECCOMP_FILTER_FLAG_${name}, which the profile asks for; nothing was applied`);
+    }
+  }
+  // TSYNC fails when a thread has filters the caller does not; spot that before changing anything.
+  const self = procStatus('/proc/thread-self/status');
+  for (const tid of readdirSync('/proc/self/task')) {
+    let t: Map<string, string>;
+    try {
+      t = procStatus(`/proc/self/task/${tid}/status`);
+    } catch {
+      continue; // the thread exited meanwhile
+    }
+    if (t.get('Seccomp') !== self.get('Seccomp') || t.get('Seccomp_filters') !== self.get('Seccomp_filters')) {
+      throw new SeccompError(
+        `thread ${tid} has a different seccomp state from this thread (filtered separately?); ` +
+          'it cannot be synchronised and no filter was applied',
+        { code: ErrorCode.TSYNC, syscall: 'seccomp' },
+      );
+    }
+  }
+}
+
+/**
+ * Applies a profile (anything `compile` accepts) to every thread of this process: the main
+ * thread, V8's and libuv's threads and all worker_threads, present and future. A filter cannot
+ * be removed; calling again stacks another one (for each syscall, the strictest answer wins).
+ * A bad profile throws before anything about the process changes.
+ */
+export function sandbox(profile: ProfileInput | CompiledProfile, options?: SandboxOptions): AppliedProfile {
+  const { noNewPrivs, ...compileOptions } = checkOptions(options);
+  const b = native();
+  const compiled = compile(profile, compileOptions);
+  const record = (flags: number): AppliedProfile =>
+    Object.freeze({
+      ...(compiled.name !== undefined ? { name: compiled.name } : {}),
+      hash: compiled.hash,
+      instructions: compiled.unconfined ? 0 : compiled.bpf.length / 8,
+      filterFlags: flags,
+      unconfined: compiled.unconfined,
+      warnings: Object.freeze(compiled.warnings.map((w) => ({ ...w }))),
+    });
+  if (compiled.unconfined) return record(0);
+
+  preflight(compiled);
+  if (noNewPrivs === false) {
+    if (!hasEffectiveCap(CAP_SYS_ADMIN)) {
+      throw new SeccompError(
+        'noNewPrivs: false needs CAP_SYS_ADMIN in the effective set; without it the kernel only accepts a filter after no_new_privs',
+        { code: 'EACCES', errno: 13 },
+      );
+    }
+  } else if (!b.getNoNewPrivs()) {
+    b.setNoNewPrivs();
+  }
+
+  const flags = FilterFlag.TSYNC | compiled.filterFlags;
+  try {
+    b.installFilter(compiled.bpf, flags);
+  } catch (err) {
+    const e = err as SeccompError;
+    if (e.code === ErrorCode.LOAD && e.errno === 12) {
+      throw new SeccompError(
+        `the kernel refused the filter (ENOMEM): the stacked filters would exceed its limit of ${MAX_INSNS_PER_PATH} ` +
+          `instructions (this one has ${compiled.bpf.length / 8}; ${status().filters ?? 'some'} already applied)`,
+        { code: ErrorCode.LOAD, errno: 12, syscall: 'seccomp', cause: err },
+      );
+    }
+    throw err;
+  }
+  const applied = record(flags);
+  appliedList().push(applied);
+  return applied;
+}
