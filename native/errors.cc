@@ -5,14 +5,10 @@
 
 namespace seccomp_addon {
 
-namespace {
-Napi::FunctionReference *g_ctor = nullptr;
-}
-
+// The SeccompError constructor is kept per environment (instance data): each worker
+// thread that loads the addon has its own, and a reference must not cross environments.
 void set_error_class(Napi::Env env, Napi::Function ctor) {
-  (void)env;
-  if (!g_ctor) g_ctor = new Napi::FunctionReference();
-  *g_ctor = Napi::Persistent(ctor);
+  env.SetInstanceData<Napi::FunctionReference>(new Napi::FunctionReference(Napi::Persistent(ctor)));
 }
 
 Napi::Error make_error(Napi::Env env, const std::string &code, const std::string &message,
@@ -22,8 +18,9 @@ Napi::Error make_error(Napi::Env env, const std::string &code, const std::string
   if (err) props.Set("errno", Napi::Number::New(env, err));
   if (func) props.Set("func", func);
   if (syscall) props.Set("syscall", syscall);
-  if (g_ctor && !g_ctor->IsEmpty()) {
-    Napi::Value e = g_ctor->New({Napi::String::New(env, message), props});
+  Napi::FunctionReference *ctor = env.GetInstanceData<Napi::FunctionReference>();
+  if (ctor && !ctor->IsEmpty()) {
+    Napi::Value e = ctor->New({Napi::String::New(env, message), props});
     if (!env.IsExceptionPending() && e.IsObject()) return Napi::Error(env, e);
   }
   Napi::Error e = Napi::Error::New(env, message);

@@ -15,6 +15,7 @@ const tokenCache = new Map<string, number>();
 /** The token for a libseccomp arch name; ERR_SECCOMP_UNKNOWN_ARCH when it is unknown here. */
 export function archToken(name: string): number {
   if (typeof name !== 'string') throw new TypeError(`arch must be a string, got ${typeof name}`);
+  if (name.includes('\0')) throw new TypeError('arch must not contain NUL');
   let t = tokenCache.get(name);
   if (t === undefined) {
     t = name === 'native' ? native().archNative() : native().archResolve(name);

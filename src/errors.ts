@@ -50,13 +50,14 @@ export function errnoNumber(name: string): number | undefined {
  */
 export class SeccompError extends Error {
   code: string;
-  errno?: number;
+  // `declare`: set only when given (by Object.assign below), not as own `undefined` fields.
+  declare errno?: number;
   /** The libseccomp (or system) function that failed. */
-  func?: string;
+  declare func?: string;
   /** The syscall concerned, where there is one. */
-  syscall?: string;
+  declare syscall?: string;
   /** For ERR_SECCOMP_PROFILE_INVALID: every problem found. */
-  problems?: ProfileProblem[];
+  declare problems?: ProfileProblem[];
 
   constructor(message: string, props: SeccompErrorProps = {}) {
     super(message);

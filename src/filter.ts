@@ -37,7 +37,7 @@ export type Attribute = keyof typeof ATTRS;
 export const ATTRIBUTES = Object.keys(ATTRS) as Attribute[];
 
 function attr(name: Attribute): number {
-  const a = ATTRS[name as Attribute];
+  const a = typeof name === 'string' && Object.hasOwn(ATTRS, name) ? ATTRS[name as Attribute] : undefined;
   if (!a) throw new TypeError(`unknown attribute "${String(name)}" (one of ${ATTRIBUTES.join(', ')})`);
   const [maj, min, mic] = a[1].split('.').map(Number);
   if (!versionAtLeast(maj, min, mic)) {
@@ -67,7 +67,7 @@ export function flattenConditions(conditions: readonly Condition[] | undefined):
   conditions.forEach((c, i) => {
     if (c === null || typeof c !== 'object') throw new TypeError(`conditions[${i}] must be an object`);
     const arg = toInt(c.arg, `conditions[${i}].arg`, 0, 5);
-    const op = OPS[c.op as Op];
+    const op = typeof c.op === 'string' && Object.hasOwn(OPS, c.op) ? OPS[c.op as Op] : undefined;
     if (op === undefined) throw new TypeError(`conditions[${i}].op must be one of ${Object.keys(OPS).join(', ')}`);
     const a = toU64(c.value, `conditions[${i}].value`);
     const b = c.valueTwo === undefined ? 0n : toU64(c.valueTwo, `conditions[${i}].valueTwo`);
@@ -76,8 +76,10 @@ export function flattenConditions(conditions: readonly Condition[] | undefined):
   return flat;
 }
 
-const registry = new FinalizationRegistry<NativeFilter>((h) => h.release());
-
+/**
+ * The native object's own GC finalizer releases the libseccomp context of a Filter that
+ * was never released; release() (or `using`) frees it at once.
+ */
 export class Filter {
   #h: NativeFilter;
 
@@ -86,7 +88,6 @@ export class Filter {
     this.#h = new (native().Filter)(checkAction(defaultAction, 'defaultAction'));
     this.#h.attrSet(ATTRS.tsync[0], 1);
     this.#h.attrSet(ATTRS.sysRawRc[0], 1);
-    registry.register(this, this.#h, this);
   }
 
   /** The native arch's libseccomp name, e.g. `x86_64`. */
@@ -110,14 +111,12 @@ export class Filter {
   merge(other: Filter): this {
     if (!(other instanceof Filter) || other === this) throw new TypeError('merge needs another Filter');
     this.#h.merge(other.#h);
-    registry.unregister(other);
     return this;
   }
 
   /** Frees the libseccomp context. Idempotent. */
   release(): void {
     this.#h.release();
-    registry.unregister(this);
   }
 
   [Symbol.dispose](): void {

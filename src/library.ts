@@ -11,10 +11,15 @@ export interface Version {
   micro: number;
 }
 
+let versionCache: Version | undefined;
+
 /** The installed libseccomp's version. */
 export function version(): Version {
-  const { major, minor, micro } = native().libraryInfo();
-  return { major, minor, micro };
+  if (!versionCache) {
+    const { major, minor, micro } = native().libraryInfo();
+    versionCache = { major, minor, micro };
+  }
+  return { ...versionCache };
 }
 
 /** True when the installed libseccomp is at least major.minor.micro. */
@@ -37,6 +42,7 @@ export function setApiLevel(level: number): void {
  */
 export function resolveSyscall(name: string, arch?: string): number {
   if (typeof name !== 'string' || name === '') throw new TypeError('syscall name must be a non-empty string');
+  if (name.includes('\0')) throw new TypeError('syscall name must not contain NUL');
   const nr = native().resolveSyscall(name, arch === undefined ? 0 : archToken(arch));
   if (nr === -1) {
     throw new SeccompError(`unknown syscall "${name}"${arch ? ` on ${arch}` : ''}`, {
@@ -76,13 +82,16 @@ export interface Features {
   tsync: boolean;
 }
 
-let featuresCache: Features | undefined;
+interface Probed {
+  actionsAvail: string[];
+  flags: Features['flags'];
+}
+let probed: Probed | undefined;
 
-/** What this system's kernel and libseccomp support. */
-export function features(): Features {
-  if (featuresCache) return featuresCache;
+/** The kernel's answers, which do not change while the process runs. */
+function probeKernel(): Probed {
+  if (probed) return probed;
   const b = native();
-  const info = b.libraryInfo();
   let actionsAvail: string[] = [];
   try {
     actionsAvail = readFileSync('/proc/sys/kernel/seccomp/actions_avail', 'utf8').trim().split(/\s+/);
@@ -96,14 +105,23 @@ export function features(): Features {
       b.probeFilterFlags(v === FilterFlag.WAIT_KILLABLE_RECV ? v | FilterFlag.NEW_LISTENER : v),
     ]),
   ) as Features['flags'];
-  featuresCache = {
+  probed = { actionsAvail, flags };
+  return probed;
+}
+
+/** What this system's kernel and libseccomp support (a fresh object; the API level is current). */
+export function features(): Features {
+  const info = native().libraryInfo();
+  const { actionsAvail, flags } = probeKernel();
+  return {
     libseccomp: { major: info.major, minor: info.minor, micro: info.micro },
     apiLevel: info.api,
-    actionsAvail,
+    actionsAvail: [...actionsAvail],
     optional: { ...info.optional },
-    flags,
-    notify: actionsAvail.includes('user_notif') && flags.NEW_LISTENER && info.api >= 5,
+    flags: { ...flags },
+    // Filter turns TSYNC on, and libseccomp combines TSYNC with NOTIFY only from API level 6
+    // (the kernel's TSYNC_ESRCH flag); below that, adding a NOTIFY rule fails with EINVAL.
+    notify: actionsAvail.includes('user_notif') && flags.NEW_LISTENER && flags.TSYNC_ESRCH && info.api >= 6,
     tsync: flags.TSYNC,
   };
-  return featuresCache;
 }

@@ -68,11 +68,11 @@ let binding: Binding | undefined;
 let bindingPath: string | undefined;
 let loadError: Error | undefined;
 
-/** True on Linux, where the addon can be built and seccomp exists. */
+/** True on Linux when the addon and the libseccomp runtime library both load. */
 export function isSupported(): boolean {
   if (process.platform !== 'linux') return false;
   try {
-    native();
+    native().libraryInfo();
     return true;
   } catch {
     return false;

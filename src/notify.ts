@@ -20,6 +20,7 @@ export interface Notification {
  */
 export async function receiveNotification(fd: number, options: { timeoutMs?: number } = {}): Promise<Notification | null> {
   toInt(fd, 'fd', 0, 0x7fff_ffff);
+  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
   const timeout = options.timeoutMs === undefined ? -1 : toInt(options.timeoutMs, 'timeoutMs', 0, 0x7fff_ffff);
   const n = await native().notifyReceive(fd, timeout);
   if (!n) return null;
@@ -35,6 +36,9 @@ export type NotificationResponse =
 export function respondNotification(fd: number, id: bigint, response: NotificationResponse): void {
   toInt(fd, 'fd', 0, 0x7fff_ffff);
   const nid = toU64(id, 'id');
+  if (response === null || typeof response !== 'object') {
+    throw new TypeError('response must be { error }, { value } or { continue: true }');
+  }
   if ('continue' in response && response.continue === true) {
     native().notifyRespond(fd, nid, 0n, 0, 1 /* SECCOMP_USER_NOTIF_FLAG_CONTINUE */);
   } else if ('error' in response) {

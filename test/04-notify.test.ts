@@ -1,0 +1,45 @@
+// User-space notification, in a child that supervises its own mkdir calls (they run on
+// libuv pool threads while the main thread receives and answers).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { features } from '../dist/index.js';
+import { runFixture } from './helpers/child.js';
+
+const work = mkdtempSync(join(tmpdir(), 'seccomp-04-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const canNotify = features().notify;
+
+describe.skipIf(!canNotify)('NOTIFY (features().notify)', () => {
+  it('receives off the event loop, checks ids, and answers with an errno, a value, or continue', () => {
+    // libuv's io_uring would bypass seccomp for some fs calls; Node 20 leaves it off, and so do we.
+    const r = runFixture('notify-mkdir.mjs', [work], { env: { ...process.env, UV_USE_IO_URING: '0' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const { fd, rounds } = r.json;
+    expect(fd).toBeGreaterThan(2);
+    const common = {
+      settledEarly: false, // nothing to receive until the child calls mkdir
+      arch: process.arch === 'x64' ? 'x86_64' : expect.any(String),
+      idType: 'bigint',
+      argCount: 6,
+      validBefore: true, // pending until answered
+      validAfter: false,
+    };
+    for (const round of rounds) {
+      expect(round.ticksWhilePending).toBeGreaterThan(0); // the timer kept ticking
+      expect(['mkdir', 'mkdirat']).toContain(round.syscall);
+    }
+    expect(rounds).toEqual([
+      { ...common, name: 'refused', result: 'EACCES', exists: false, ticksWhilePending: expect.any(Number), syscall: expect.any(String) },
+      // A value answers the call without running it: mkdir "succeeds", nothing is created.
+      { ...common, name: 'faked', result: 'ok', exists: false, ticksWhilePending: expect.any(Number), syscall: expect.any(String) },
+      { ...common, name: 'continued', result: 'ok', exists: true, ticksWhilePending: expect.any(Number), syscall: expect.any(String) },
+    ]);
+  });
+});
+
+describe.skipIf(canNotify)('NOTIFY unavailable', () => {
+  it.skip('skipped: this kernel/libseccomp has no user notification with TSYNC (API level < 6)', () => {});
+});
