@@ -31,3 +31,4 @@ export {
   type SeccompMode,
 } from './sandbox.js';
 export { forkSandboxed, type ForkSandboxedOptions } from './fork.js';
+export { BUILTIN_NAMES, builtinProfile } from './profiles/index.js';

@@ -1,0 +1,17 @@
+// Built-in profiles, by name. `unconfined` has no profile object: it means "load no filter", and
+// the loader handles it before asking here.
+import { dockerDefaultProfile } from './docker-default.js';
+
+export const BUILTIN_NAMES: readonly string[] = Object.freeze(['docker-default', 'unconfined']);
+
+const builders: Readonly<Record<string, () => Record<string, unknown>>> = {
+  'docker-default': dockerDefaultProfile,
+};
+
+/** A fresh copy of a built-in profile object; undefined for `unconfined` and for unknown names. */
+export function builtinProfile(name: string): Record<string, unknown> | undefined {
+  if (typeof name !== 'string') throw new TypeError(`profile name must be a string, got ${typeof name}`);
+  return Object.hasOwn(builders, name) ? builders[name]() : undefined;
+}
+
+export { dockerDefaultProfile };
