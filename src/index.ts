@@ -32,3 +32,15 @@ export {
 } from './sandbox.js';
 export { forkSandboxed, type ForkSandboxedOptions } from './fork.js';
 export { BUILTIN_NAMES, builtinProfile } from './profiles/index.js';
+export { resolveContext, CAPABILITIES } from './profile/context.js';
+export { parseJsonExact } from './profile/json.js';
+export type {
+  CompileOptions,
+  CompiledProfile,
+  KernelVersion,
+  ProfileContext,
+  ProfileInput,
+  ProfileWarning,
+  ResolvedProfile,
+  ResolvedRule,
+} from './profile/types.js';

@@ -62,6 +62,18 @@ export interface ResolvedProfile {
   listenerPath?: string;
   listenerMetadata?: string;
   warnings: ProfileWarning[];
+  /** libseccomp name of the context's arch (x86_64, ...): always in the filter, as in runc. */
+  nativeArch: string;
+  /**
+   * Whether the profile had a `flags` list (even an empty one). runc, when it has none, adds
+   * SECCOMP_FILTER_FLAG_SPEC_ALLOW if libseccomp and the kernel support it.
+   */
+  flagsGiven: boolean;
+  /**
+   * Names of rules left out because their action equals the default. runc still counts them
+   * when it finds each arch's highest syscall for the ENOSYS stub, so compile does too.
+   */
+  redundantSyscalls?: string[];
 }
 
 export interface CompiledProfile {
@@ -85,4 +97,6 @@ export interface CompiledProfile {
   readonly context: ProfileContext;
   readonly listenerPath?: string;
   readonly listenerMetadata?: string;
+  /** Per arch (libseccomp name), the highest syscall number the profile names: the ENOSYS stub answers above it. Empty without a stub. */
+  readonly lastSyscalls: readonly { readonly arch: string; readonly nr: number }[];
 }
