@@ -23,6 +23,17 @@
           "libraries": ["-ldl"]
         }]
       ]
+    },
+    {
+      "target_name": "seccomp-launcher",
+      "type": "executable",
+      "conditions": [
+        ["OS=='linux'", {
+          "sources": ["native/launcher.c"],
+          "cflags!": ["-O3"],
+          "cflags": ["-O2", "-std=c11", "-Wall", "-Wextra"]
+        }]
+      ]
     }
   ]
 }

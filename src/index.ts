@@ -44,3 +44,13 @@ export type {
   ResolvedProfile,
   ResolvedRule,
 } from './profile/types.js';
+export {
+  spawn,
+  execFile,
+  fork,
+  DOCKER_DEFAULT_CAPABILITIES,
+  type SpawnOptions,
+  type ForkOptions,
+  type ExecFileOptions,
+  type ExecFileResult,
+} from './spawn.js';

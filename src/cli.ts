@@ -1,0 +1,215 @@
+#!/usr/bin/env node
+// The `seccomp` command. Subcommands live in COMMANDS; `run` is `docker run --security-opt
+// seccomp=...` without Docker. Exit codes follow docker run: 125 for errors of the runner
+// itself, 126 command not executable, 127 command not found, 128+N death by signal N.
+import { readFileSync, realpathSync } from 'node:fs';
+import { constants } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SeccompError } from './errors.js';
+import { packageRoot } from './native.js';
+import { compile } from './profile/compile.js';
+import type { CompiledProfile } from './profile/types.js';
+import { CAPABILITIES, DOCKER_DEFAULT_CAPABILITIES, normalizeCapabilities, spawn } from './spawn.js';
+
+const EXIT_RUNNER = 125;
+
+const USAGE = `usage: seccomp <command> [options]
+
+commands:
+  run [options] -- COMMAND [ARGS...]   run COMMAND behind a seccomp profile
+
+options:
+  -h, --help      this help (seccomp run --help for the options of run)
+  -v, --version   the package version
+`;
+
+const RUN_USAGE = `usage: seccomp run [--profile NAME|FILE] [--cap-add CAP]... [--cap-drop CAP|ALL]... [--strict] -- COMMAND [ARGS...]
+
+Runs COMMAND behind a Docker-format seccomp profile, with Docker's default capability set
+(change it with --cap-add/--cap-drop, as with docker run). no_new_privs is set.
+
+  --profile NAME|FILE  built-in profile name or a JSON file (default: docker-default);
+                       "unconfined" runs without a filter
+  --cap-add CAP        keep CAP (CAP_ prefix optional; ALL = every capability)
+  --cap-drop CAP|ALL   drop CAP, or every capability
+  --strict             unknown syscall names in the profile are errors
+
+exit status: COMMAND's own; 128+N when it died of signal N; 125 when the profile or the
+runner failed (COMMAND not started); 126 not executable; 127 not found.
+`;
+
+class UsageError extends Error {}
+
+function fail(message: string, code = EXIT_RUNNER): never {
+  process.stderr.write(`seccomp: ${message}\n`);
+  process.exit(code);
+}
+
+interface RunArgs {
+  profile: string;
+  capAdd: string[];
+  capDrop: string[];
+  strict: boolean;
+  command: string[];
+}
+
+function parseRun(argv: string[]): RunArgs | 'help' {
+  const out: RunArgs = { profile: 'docker-default', capAdd: [], capDrop: [], strict: false, command: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      out.command = argv.slice(i + 1);
+      break;
+    }
+    if (!a.startsWith('-')) {
+      out.command = argv.slice(i);
+      break;
+    }
+    const eq = a.indexOf('=');
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const value = (): string => {
+      if (eq > 0) return a.slice(eq + 1);
+      if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
+      return argv[++i];
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return 'help';
+      case '--profile':
+        out.profile = value();
+        break;
+      case '--cap-add':
+        out.capAdd.push(value());
+        break;
+      case '--cap-drop':
+        out.capDrop.push(value());
+        break;
+      case '--strict':
+        out.strict = true;
+        break;
+      default:
+        throw new UsageError(`unknown option ${a} (see seccomp run --help)`);
+    }
+  }
+  if (out.command.length === 0) throw new UsageError('missing COMMAND (seccomp run [options] -- COMMAND [ARGS...])');
+  return out;
+}
+
+/** The capabilities the way docker run derives them from its defaults and the flags. */
+export function effectiveCapabilities(capAdd: string[], capDrop: string[]): string[] {
+  const isAll = (c: string) => c.toUpperCase() === 'ALL';
+  let lastCap = CAPABILITIES.length - 1;
+  try {
+    lastCap = Math.min(lastCap, Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8').trim()));
+  } catch {
+    // keep the table's size
+  }
+  const all = CAPABILITIES.slice(0, lastCap + 1);
+  const adds = normalizeCapabilities(capAdd.filter((c) => !isAll(c)), '--cap-add');
+  const drops = normalizeCapabilities(capDrop.filter((c) => !isAll(c)), '--cap-drop');
+  let caps: string[];
+  if (capAdd.some(isAll)) caps = all.filter((c) => !drops.includes(c));
+  else if (capDrop.some(isAll)) caps = adds;
+  else caps = [...DOCKER_DEFAULT_CAPABILITIES.filter((c) => !drops.includes(c)), ...adds];
+  return normalizeCapabilities(caps);
+}
+
+function profileError(err: unknown): string {
+  if (!(err instanceof SeccompError)) return `cannot use the profile: ${(err as Error)?.message ?? err}`;
+  const lines = [`profile error (${err.code}): ${err.message}`];
+  for (const p of err.problems ?? []) lines.push(`  ${p.path}: ${p.message}`);
+  return lines.join('\n');
+}
+
+function signalNumber(sig: NodeJS.Signals): number {
+  return (constants.signals as Record<string, number>)[sig] ?? 0;
+}
+
+function run(argv: string[]): void {
+  let args: RunArgs | 'help';
+  let caps: string[];
+  try {
+    args = parseRun(argv);
+    if (args === 'help') {
+      process.stdout.write(RUN_USAGE);
+      return;
+    }
+    caps = effectiveCapabilities(args.capAdd, args.capDrop);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  let compiled: CompiledProfile;
+  try {
+    compiled = compile(args.profile, { capabilities: caps, strict: args.strict });
+  } catch (err) {
+    fail(profileError(err));
+  }
+  const [command, ...rest] = args.command;
+  // Handlers first: the command may be running (and be signalled) before spawn() returns.
+  let child: ReturnType<typeof spawn> | undefined;
+  const forward = (sig: NodeJS.Signals) => () => {
+    if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill(sig);
+  };
+  const onInt = forward('SIGINT');
+  const onTerm = forward('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  try {
+    child = spawn(command, rest, { seccomp: compiled, capabilities: caps, stdio: 'inherit' });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  let failed = false;
+  child.on('error', (err: NodeJS.ErrnoException) => {
+    failed = true;
+    const code = err.code === 'ENOENT' ? 127 : err.code === 'EACCES' ? 126 : EXIT_RUNNER;
+    fail(err.message, code);
+  });
+  child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
+    if (failed) return;
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    if (signal) {
+      const n = signalNumber(signal);
+      const why = signal === 'SIGSYS' ? ': a seccomp KILL action fired (the command made a syscall the profile forbids)' : '';
+      process.stderr.write(`seccomp: ${command} was killed by ${signal} (signal ${n})${why}\n`);
+      process.exit(128 + n);
+    }
+    process.exit(code ?? EXIT_RUNNER);
+  });
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+const COMMANDS: Record<string, (argv: string[]) => void> = { run };
+
+export function main(argv: string[]): void {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+    process.stdout.write(USAGE);
+    if (first === undefined) process.exitCode = EXIT_RUNNER;
+    return;
+  }
+  if (first === '-v' || first === '--version') {
+    process.stdout.write(`${version()}\n`);
+    return;
+  }
+  const command = COMMANDS[first];
+  if (!command) fail(`unknown command "${first}" (see seccomp --help)`);
+  command(rest);
+}
+
+// Run when executed (also through the npm bin symlink), not when imported.
+const self = fileURLToPath(import.meta.url);
+let invoked = '';
+try {
+  invoked = process.argv[1] ? realpathSync(process.argv[1]) : '';
+} catch {
+  invoked = '';
+}
+if (invoked === self) main(process.argv.slice(2));

@@ -1,0 +1,255 @@
+// spawn/execFile/fork through the launcher. Filters are installed only in the children
+// (by the launcher, before exec); this process compiles and spawns.
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SeccompError } from '../src/errors.js';
+import { compile } from '../src/profile/compile.js';
+import { execFile, fork, spawn } from '../src/spawn.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'seccomp-40-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const denyMkdir = {
+  defaultAction: 'SCMP_ACT_ALLOW',
+  syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }],
+};
+
+interface Outcome {
+  events: string[];
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: NodeJS.ErrnoException & { spawnargs?: string[] };
+  stdout: string;
+  stderr: string;
+  pid?: number;
+}
+
+/** Everything a child did, up to 'close'. */
+function outcome(child: ChildProcess): Promise<Outcome> {
+  const out: Outcome = { events: [], code: null, signal: null, stdout: '', stderr: '' };
+  child.stdout?.setEncoding('utf8').on('data', (s: string) => (out.stdout += s));
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => (out.stderr += s));
+  return new Promise((resolve) => {
+    child.on('spawn', () => out.events.push('spawn'));
+    child.on('exit', () => out.events.push('exit'));
+    child.on('error', (e) => {
+      out.events.push('error');
+      out.error = e;
+    });
+    child.on('close', (code, signal) => {
+      out.events.push('close');
+      out.code = code;
+      out.signal = signal;
+      out.pid = child.pid;
+      resolve(out);
+    });
+  });
+}
+
+describe('spawn: bad input', () => {
+  it('rejects wrong argument types before starting anything', () => {
+    expect(() => spawn(42 as unknown as string)).toThrow(TypeError);
+    expect(() => spawn('true', 'x' as unknown as string[])).toThrow(TypeError);
+    expect(() => spawn('true', [1 as unknown as string])).toThrow(TypeError);
+    expect(() => spawn('true', [], { capabilities: 'CAP_CHOWN' as unknown as string[] })).toThrow(TypeError);
+    expect(() => spawn('true', [], { capabilities: ['CAP_NOT_A_CAP'] })).toThrow(RangeError);
+  });
+
+  it('throws the profile error (with its JSON path) instead of starting the command', () => {
+    const marker = join(tmp, 'bad-profile-ran');
+    let err: unknown;
+    try {
+      spawn('touch', [marker], { seccomp: { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOPE' }] } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SeccompError);
+    expect((err as SeccompError).code).toBe('ERR_SECCOMP_PROFILE_INVALID');
+    expect(JSON.stringify((err as SeccompError).problems)).toContain('syscalls[0].action');
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses a compiled profile evaluated against other capabilities', () => {
+    const compiled = compile('docker-default', { capabilities: ['CAP_CHOWN'] });
+    expect(() => spawn('true', [], { seccomp: compiled, capabilities: ['CAP_SYS_ADMIN'] })).toThrow(RangeError);
+  });
+
+  it('reports a missing command as an ENOENT error event, like child_process', async () => {
+    const o = await outcome(spawn('no-such-command-seccomp', ['a', 'b'], { seccomp: denyMkdir }));
+    expect(o.events).toEqual(['error', 'close']);
+    expect(o.error).toMatchObject({
+      code: 'ENOENT',
+      errno: -2,
+      syscall: 'spawn no-such-command-seccomp',
+      path: 'no-such-command-seccomp',
+      spawnargs: ['a', 'b'],
+    });
+    expect(o.pid).toBeUndefined();
+  });
+
+  it('resolves the command on the PATH of the environment it was given', async () => {
+    const o = await outcome(spawn('true', [], { seccomp: denyMkdir, env: { PATH: tmp } }));
+    expect(o.error?.code).toBe('ENOENT');
+  });
+
+  it('reports a file that is not executable as EACCES', async () => {
+    const file = join(tmp, 'not-executable');
+    writeFileSync(file, '#!/bin/sh\nexit 0\n');
+    chmodSync(file, 0o644);
+    const o = await outcome(spawn(file, [], { seccomp: denyMkdir }));
+    expect(o.events).toEqual(['error', 'close']);
+    expect(o.error).toMatchObject({ code: 'EACCES', errno: -13, syscall: `spawn ${file}`, path: file });
+  });
+
+  it('reports a filter the kernel refuses as ERR_SECCOMP_LOAD and does not run the command', async () => {
+    const marker = join(tmp, 'refused-ran');
+    // A compiled profile whose program jumps past its end: the kernel's checker says EINVAL.
+    const good = compile(denyMkdir);
+    const ja = Buffer.alloc(8);
+    ja.writeUInt16LE(0x05, 0); // BPF_JMP | BPF_JA
+    ja.writeUInt32LE(7, 4);
+    const broken = { ...good, hash: 'broken-program', bpf: ja };
+    const o = await outcome(spawn('touch', [marker], { seccomp: broken }));
+    expect(o.events).toEqual(['error', 'close']);
+    expect(o.error).toBeInstanceOf(SeccompError);
+    expect(o.error).toMatchObject({ code: 'ERR_SECCOMP_LOAD', errno: 22, syscall: 'spawn touch', path: 'touch' });
+    expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe('spawn: behaviour', () => {
+  it('a profile denying mkdir makes /bin/mkdir fail with EPERM and nothing is created', async () => {
+    const dir = join(tmp, 'denied');
+    const o = await outcome(spawn('/bin/mkdir', [dir], { seccomp: denyMkdir }));
+    expect(o.events).toEqual(['spawn', 'exit', 'close']);
+    expect(o.code).toBe(1);
+    expect(o.stderr).toContain('Operation not permitted');
+    expect(existsSync(dir)).toBe(false);
+
+    const allowed = join(tmp, 'allowed');
+    const u = await outcome(spawn('/bin/mkdir', [allowed], { seccomp: 'unconfined' }));
+    expect(u.code).toBe(0);
+    expect(existsSync(allowed)).toBe(true);
+  });
+
+  it('passes the exit code and the signal through', async () => {
+    expect((await outcome(spawn('sh', ['-c', 'exit 7'], { seccomp: denyMkdir }))).code).toBe(7);
+    const s = await outcome(spawn('sh', ['-c', 'kill -TERM $$'], { seccomp: denyMkdir }));
+    expect(s.code).toBeNull();
+    expect(s.signal).toBe('SIGTERM');
+  });
+
+  it('gives the pid of the command itself (the launcher execs in place)', async () => {
+    const child = spawn('sh', ['-c', 'echo $$'], { seccomp: 'docker-default' });
+    const pid = child.pid;
+    const o = await outcome(child);
+    expect(Number(o.stdout.trim())).toBe(pid);
+  });
+
+  it('connects stdio pipes and hides its own descriptors', async () => {
+    const child = spawn('cat', [], { seccomp: 'docker-default' });
+    expect(child.stdio).toHaveLength(3);
+    child.stdin!.end('hello through the filter\n');
+    const o = await outcome(child);
+    expect(o.stdout).toBe('hello through the filter\n');
+    expect(o.code).toBe(0);
+  });
+
+  it('kill() signals the real command', async () => {
+    const child = spawn('sleep', ['30'], { seccomp: 'docker-default' });
+    const done = outcome(child);
+    await new Promise((r) => child.once('spawn', r));
+    expect(child.kill('SIGKILL')).toBe(true);
+    const o = await done;
+    expect(o.signal).toBe('SIGKILL');
+  });
+
+  it('puts the command behind the filter with no_new_privs; unconfined is a plain spawn', async () => {
+    const read = "grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status";
+    const confined = await outcome(spawn('sh', ['-c', read], { seccomp: 'docker-default' }));
+    expect(confined.stdout).toMatch(/NoNewPrivs:\s+1/);
+    expect(confined.stdout).toMatch(/Seccomp:\s+2/);
+    const plain = await outcome(spawn('sh', ['-c', read], { seccomp: 'unconfined' }));
+    expect(plain.stdout).toMatch(/NoNewPrivs:\s+0/);
+    expect(plain.stdout).toMatch(/Seccomp:\s+0/);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('drops capabilities to the given set (CapEff, CapBnd of the child)', async () => {
+    const o = await outcome(
+      spawn('sh', ['-c', "grep -E '^Cap(Eff|Prm|Bnd|Amb):' /proc/self/status"], {
+        seccomp: 'docker-default',
+        capabilities: ['CAP_CHOWN', 'CAP_KILL'],
+      }),
+    );
+    const caps = Object.fromEntries(o.stdout.trim().split('\n').map((l) => l.split(/:\s+/)));
+    expect(caps).toEqual({
+      CapPrm: '0000000000000021',
+      CapEff: '0000000000000021',
+      CapBnd: '0000000000000021',
+      CapAmb: '0000000000000000',
+    });
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('evaluates the profile against the capabilities given', async () => {
+    // docker-default allows unshare only with CAP_SYS_ADMIN.
+    const script = 'unshare --user true && echo allowed';
+    const without = await outcome(spawn('sh', ['-c', script], { seccomp: 'docker-default', capabilities: ['CAP_CHOWN'] }));
+    expect(without.stdout).not.toContain('allowed');
+    expect(without.stderr).toContain('Operation not permitted');
+    const withAdmin = await outcome(
+      spawn('sh', ['-c', script], { seccomp: 'docker-default', capabilities: ['CAP_SYS_ADMIN'] }),
+    );
+    expect(withAdmin.stdout).toContain('allowed');
+  });
+
+  it('honours child_process options: cwd, env, shell, argv0', async () => {
+    const o = await outcome(
+      spawn('echo "$PWD $GREETING"; exit 3', { seccomp: 'docker-default', cwd: tmp, env: { GREETING: 'hi', PATH: process.env.PATH }, shell: true }),
+    );
+    expect(o.stdout.trim()).toBe(`${tmp} hi`);
+    expect(o.code).toBe(3);
+    const a = await outcome(spawn('sh', ['-c', 'echo $0'], { seccomp: 'docker-default', argv0: 'custom-name' }));
+    expect(a.stdout.trim()).toBe('custom-name');
+  });
+
+  it('execFile resolves { stdout, stderr } and rejects with code, signal and output', async () => {
+    await expect(execFile('sh', ['-c', 'echo out; echo err >&2'], { seccomp: denyMkdir })).resolves.toEqual({
+      stdout: 'out\n',
+      stderr: 'err\n',
+    });
+    await expect(execFile('sh', ['-c', 'echo partial; exit 4'], { seccomp: denyMkdir })).rejects.toMatchObject({
+      code: 4,
+      signal: null,
+      stdout: 'partial\n',
+    });
+    await expect(execFile('sh', ['-c', 'kill -KILL $$'], { seccomp: denyMkdir })).rejects.toMatchObject({
+      code: null,
+      signal: 'SIGKILL',
+    });
+    await expect(execFile('no-such-command-seccomp', [], { seccomp: denyMkdir })).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
+    const dir = join(tmp, 'execfile-denied');
+    await expect(execFile('mkdir', [dir], { seccomp: denyMkdir })).rejects.toMatchObject({ code: 1 });
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('fork runs a Node module under docker-default with a working IPC channel', async () => {
+    const mod = join(tmp, 'ipc-child.mjs');
+    writeFileSync(
+      mod,
+      "import { readFileSync } from 'node:fs';\n" +
+        "const seccomp = /Seccomp:\\s+(\\d)/.exec(readFileSync('/proc/self/status', 'utf8'))[1];\n" +
+        "process.on('message', (m) => process.send({ echo: m, pid: process.pid, seccomp }, () => process.exit(0)));\n",
+    );
+    const child = fork(mod, [], { seccomp: 'docker-default', execArgv: [] });
+    const reply = new Promise((resolve) => child.once('message', resolve));
+    const done = outcome(child);
+    child.send({ ping: 1 });
+    expect(await reply).toEqual({ echo: { ping: 1 }, pid: child.pid, seccomp: '2' });
+    expect((await done).code).toBe(0);
+  });
+});

@@ -1,0 +1,130 @@
+// The `seccomp` CLI (dist/cli.js): `seccomp run` exit codes, messages and signals.
+import { spawn as nodeSpawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { root } from './helpers/child.js';
+
+const cli = join(root, 'dist', 'cli.js');
+const tmp = mkdtempSync(join(tmpdir(), 'seccomp-41-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function seccomp(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', input, timeout: 60_000 });
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+function profileFile(name: string, profile: unknown): string {
+  const file = join(tmp, name);
+  writeFileSync(file, JSON.stringify(profile));
+  return file;
+}
+
+describe('seccomp run: bad input', () => {
+  it('exits 125 with the JSON path for a bad profile, without starting the command', () => {
+    const file = profileFile('bad.json', {
+      defaultAction: 'SCMP_ACT_ALLOW',
+      syscalls: [{ names: ['getpid'], action: 'SCMP_ACT_ALLOW' }, { names: ['mkdir'], action: 'SCMP_ACT_NOPE' }],
+    });
+    const marker = join(tmp, 'bad-profile-ran');
+    const r = seccomp(['run', '--profile', file, '--', 'touch', marker]);
+    expect(r.status).toBe(125);
+    expect(r.stderr).toContain('syscalls[1].action');
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('exits 125 for a profile file that does not exist, an unknown option or capability', () => {
+    const marker = join(tmp, 'runner-error-ran');
+    for (const args of [
+      ['--profile', join(tmp, 'missing.json')],
+      ['--no-such-option'],
+      ['--cap-add', 'NOT_A_CAP'],
+    ]) {
+      const r = seccomp(['run', ...args, '--', 'touch', marker]);
+      expect(r.status, args.join(' ')).toBe(125);
+      expect(r.stderr).toMatch(/^seccomp: /);
+    }
+    expect(existsSync(marker)).toBe(false);
+    expect(seccomp(['run']).status).toBe(125);
+    expect(seccomp(['no-such-subcommand']).status).toBe(125);
+  });
+
+  it('exits 127 for a command that is not found and 126 for one that is not executable', () => {
+    const r = seccomp(['run', '--', 'no-such-command-seccomp']);
+    expect(r.status).toBe(127);
+    expect(r.stderr).toContain('ENOENT');
+    const file = profileFile('not-executable', {});
+    expect(seccomp(['run', '--', file]).status).toBe(126);
+  });
+});
+
+describe('seccomp run: behaviour', () => {
+  it('passes the exit status and stdio through', () => {
+    const r = seccomp(['run', '--', 'sh', '-c', 'read line; echo "got $line"; echo oops >&2; exit 42'], 'input\n');
+    expect(r.status).toBe(42);
+    expect(r.stdout).toBe('got input\n');
+    expect(r.stderr).toBe('oops\n');
+  });
+
+  it('exits 128+31 and names SIGSYS and the KILL action when the profile kills the command', () => {
+    const file = profileFile('kill-mkdir.json', {
+      defaultAction: 'SCMP_ACT_ALLOW',
+      syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_KILL_PROCESS' }],
+    });
+    const dir = join(tmp, 'killed');
+    const r = seccomp(['run', '--profile', file, '--', 'mkdir', dir]);
+    expect(r.status).toBe(128 + 31);
+    expect(r.stderr).toContain('SIGSYS');
+    expect(r.stderr).toContain('KILL');
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('runs docker-default by default with Docker\'s capabilities; --profile unconfined has no filter', () => {
+    const read = "grep -E '^(Seccomp|CapEff):' /proc/self/status";
+    const d = seccomp(['run', '--', 'sh', '-c', read]);
+    expect(d.status).toBe(0);
+    expect(d.stdout).toMatch(/Seccomp:\s+2/);
+    if (process.getuid?.() === 0) expect(d.stdout).toMatch(/CapEff:\s+00000000a80425fb/);
+    const u = seccomp(['run', '--profile', 'unconfined', '--', 'sh', '-c', read]);
+    expect(u.status).toBe(0);
+    expect(u.stdout).toMatch(/Seccomp:\s+0/);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('applies --cap-drop ALL / --cap-add like docker run', () => {
+    const read = "grep '^CapEff:' /proc/self/status";
+    expect(seccomp(['run', '--cap-drop', 'ALL', '--', 'sh', '-c', read]).stdout).toMatch(/CapEff:\s+0{16}/);
+    expect(seccomp(['run', '--cap-drop', 'ALL', '--cap-add', 'KILL', '--', 'sh', '-c', read]).stdout).toMatch(
+      /CapEff:\s+0000000000000020/,
+    );
+    expect(seccomp(['run', '--cap-drop', 'CHOWN', '--', 'sh', '-c', read]).stdout).toMatch(/CapEff:\s+00000000a80425fa/);
+  });
+
+  it('forwards SIGTERM to the command', async () => {
+    const child = nodeSpawn(
+      process.execPath,
+      [cli, 'run', '--', 'sh', '-c', 'trap "exit 9" TERM; echo ready; while :; do sleep 0.05; done'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => d.includes('ready') && resolve()));
+    child.kill('SIGTERM');
+    const [code] = await new Promise<[number | null, string | null]>((r) => child.on('close', (c, s) => r([c, s])));
+    expect(code).toBe(9);
+  });
+
+  it('reports a death by signal as 128+N with the signal named', () => {
+    const r = seccomp(['run', '--', 'sh', '-c', 'kill -TERM $$']);
+    expect(r.status).toBe(128 + 15);
+    expect(r.stderr).toContain('SIGTERM');
+  });
+
+  it('prints help and version', () => {
+    const h = seccomp(['--help']);
+    expect(h.status).toBe(0);
+    expect(h.stdout).toContain('seccomp run');
+    expect(seccomp(['run', '--help']).stdout).toContain('--cap-drop');
+    const v = seccomp(['--version']);
+    expect(v.status).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});

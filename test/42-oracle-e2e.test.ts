@@ -1,0 +1,121 @@
+// Docker parity end to end: the oracle's static probe runs under `seccomp run` (dist/cli.js)
+// with each table's profile (errnos shifted by 1000 by mark-profile.py) and capability flags,
+// and every row of ../shared/reference/oracle/*.tsv must come out as podman + runc decided.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasShared, root, sharedDir } from './helpers/child.js';
+
+const oracle = join(sharedDir, 'oracle');
+const tablesDir = join(sharedDir, 'reference', 'oracle');
+const tables = hasShared && existsSync(tablesDir) ? readdirSync(tablesDir).filter((f) => f.endsWith('.tsv')).sort() : [];
+const cli = join(root, 'dist', 'cli.js');
+
+interface Row {
+  syscall: string;
+  nr: string;
+  decision: string;
+}
+
+/** Header `# profile=FILE engine=... caps=FLAGS...`, then rows `syscall nr args decision`. */
+function readTable(file: string): { profile: string; capFlags: string[]; rows: Row[] } {
+  const lines = readFileSync(join(tablesDir, file), 'utf8').split('\n');
+  const m = /^# profile=(\S+) .*?caps=(.*)$/.exec(lines[0]);
+  if (!m) throw new Error(`${file}: no profile/caps header`);
+  const rows = lines
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const [syscall, nr, , decision] = l.split('\t');
+      return { syscall, nr, decision };
+    });
+  return { profile: m[1], capFlags: m[2].trim().split(/\s+/).filter(Boolean), rows };
+}
+
+interface ProbeLine {
+  name: string;
+  ret: string;
+  err: string;
+  nr: string;
+}
+
+function parseProbe(out: string): ProbeLine[] {
+  return out
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const [name, ret, err, nr] = l.split('\t');
+      return { name, ret, err, nr };
+    });
+}
+
+/** gen-golden.sh's rule: TRAP, KILLED, E1xxx = seccomp's errno, ENOSYS the profile never wrote. */
+function decide(p: ProbeLine, unconfined: ProbeLine | undefined): string {
+  if (p.ret === 'TRAP') return 'trap';
+  if (p.ret === 'KILLED') return 'kill';
+  const m = /^E1(\d\d\d)$/.exec(p.err);
+  if (m) return `errno:${Number(m[1])}`;
+  if (p.err === 'ENOSYS' && unconfined?.err !== 'ENOSYS') return 'enosys';
+  return 'allow';
+}
+
+describe.skipIf(!hasShared || tables.length === 0)('oracle end to end: probe under `seccomp run`', () => {
+  let tmp = '';
+  let probe = '';
+  let specs = '';
+
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'seccomp-42-'));
+    probe = join(tmp, 'probe');
+    const cc = spawnSync('cc', ['-O2', '-static', '-o', probe, join(oracle, 'probe.c')], { encoding: 'utf8' });
+    if (cc.status !== 0) throw new Error(`building probe.c failed: ${cc.stderr}`);
+    specs = readFileSync(join(oracle, 'specs.txt'), 'utf8');
+  });
+  afterAll(() => {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  function runProbe(profile: string, capFlags: string[]): ProbeLine[] {
+    const r = spawnSync(process.execPath, [cli, 'run', '--profile', profile, ...capFlags, '--', probe, '-k', '-v', '-'], {
+      input: specs,
+      encoding: 'utf8',
+      timeout: 120_000,
+      maxBuffer: 16 << 20,
+    });
+    if (r.status !== 0) throw new Error(`seccomp run exited ${r.status} (${r.signal}): ${r.stderr}`);
+    expect(r.stdout).toMatch(/# end\s*$/);
+    return parseProbe(r.stdout);
+  }
+
+  for (const file of tables) {
+    it(`${file}: every row as the engine decided`, () => {
+      const table = readTable(file);
+      const source = join(sharedDir, 'reference', table.profile);
+      const marked = join(tmp, `${file}.marked.json`);
+      const py = spawnSync('python3', [join(oracle, 'mark-profile.py'), source, marked], { encoding: 'utf8' });
+      expect(py.status, py.stderr).toBe(0);
+
+      const doc = JSON.parse(readFileSync(marked, 'utf8')) as { defaultAction: string; defaultErrnoRet?: number };
+      // An `enosys` row comes from runc's stub over names libseccomp 2.5.4 could resolve; an engine
+      // that resolves names itself may cover more, and then the default action answers instead.
+      const byDefault = doc.defaultAction === 'SCMP_ACT_ERRNO' ? `errno:${(doc.defaultErrnoRet ?? 1001) - 1000}` : '';
+
+      const got = runProbe(marked, table.capFlags);
+      const base = runProbe('unconfined', table.capFlags);
+      expect(got).toHaveLength(table.rows.length);
+      const mismatches: string[] = [];
+      table.rows.forEach((row, i) => {
+        const p = got[i];
+        if (p.name !== row.syscall || p.nr !== row.nr) {
+          mismatches.push(`row ${i}: probe said ${p.name}/${p.nr}, table ${row.syscall}/${row.nr}`);
+          return;
+        }
+        const d = decide(p, base[i]);
+        const ok = d === row.decision || (row.decision === 'enosys' && d === byDefault);
+        if (!ok) mismatches.push(`${row.syscall} (${row.nr}) row ${i}: expected ${row.decision}, got ${d} (${p.ret} ${p.err})`);
+      });
+      expect(mismatches).toEqual([]);
+    });
+  }
+});
