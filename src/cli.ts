@@ -10,7 +10,8 @@ import { SeccompError } from './errors.js';
 import { packageRoot } from './native.js';
 import { compile } from './profile/compile.js';
 import type { CompiledProfile } from './profile/types.js';
-import { CAPABILITIES, DOCKER_DEFAULT_CAPABILITIES, normalizeCapabilities, spawn } from './spawn.js';
+import { CAPABILITIES } from './profile/context.js';
+import { DOCKER_DEFAULT_CAPABILITIES, normalizeCapabilities, spawn } from './spawn.js';
 
 const EXIT_RUNNER = 125;
 
