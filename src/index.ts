@@ -54,3 +54,5 @@ export {
   type ExecFileOptions,
   type ExecFileResult,
 } from './spawn.js';
+export { compile, clearCompileCache } from './profile/compile.js';
+export { decide, type DecideQuery, type Decision } from './decide.js';

@@ -1,0 +1,154 @@
+// runc's -ENOSYS stub (libcontainer/seccomp/patchbpf), generated here: a short program put
+// in front of libseccomp's that makes syscalls numbered above the highest one a profile
+// names (per arch) fail with ENOSYS instead of the default action, so libc falls back
+// (clone3, faccessat2, ...). It behaves as runc 1.1's does; the layout is our own.
+import type { ActionName } from '../action.js';
+import { archToken } from '../arch.js';
+import { BPF, encode, jump, stmt, type Insn } from './program.js';
+
+/** SECCOMP_RET_ERRNO | ENOSYS. */
+export const RET_ENOSYS = 0x0005_0026;
+/** x32 syscalls are x86_64's AUDIT_ARCH with this bit set in the number. */
+export const X32_SYSCALL_BIT = 0x4000_0000;
+export const AUDIT_ARCH_X86_64 = 0xc000_003e;
+
+/** The highest syscall number a profile names on one arch (libseccomp arch name). */
+export interface LastSyscall {
+  arch: string;
+  nr: number;
+}
+
+/**
+ * runc adds the stub only when the default action is not permissive: ALLOW, LOG and
+ * TRACE (a tracer is expected to handle new syscalls itself) get none.
+ */
+export function enosysApplies(defaultAction: ActionName): boolean {
+  return defaultAction !== 'ALLOW' && defaultAction !== 'LOG' && defaultAction !== 'TRACE';
+}
+
+/**
+ * The highest syscall number per arch, over every name the profile's rules use, as runc
+ * computes it: each name resolved for that arch; names the arch (or libseccomp) doesn't
+ * know and negative pseudo-syscall numbers are ignored; arches with no positive number
+ * get no entry. `resolve` returns undefined for an unknown name.
+ */
+export function lastSyscalls(
+  names: Iterable<string>,
+  arches: readonly string[],
+  resolve: (name: string, arch: string) => number | undefined,
+): LastSyscall[] {
+  const list = [...names];
+  const out: LastSyscall[] = [];
+  const seen = new Set<string>();
+  for (const arch of arches) {
+    if (seen.has(arch)) continue;
+    seen.add(arch);
+    let max = 0;
+    for (const name of list) {
+      const nr = resolve(name, arch);
+      if (nr !== undefined && nr > max) max = nr;
+    }
+    if (max > 0) out.push({ arch, nr: max });
+  }
+  return out;
+}
+
+/** The AUDIT_ARCH_* value the kernel reports for a libseccomp arch (x32 shares x86_64's). */
+export function auditArch(arch: string): number {
+  return arch === 'x32' ? AUDIT_ARCH_X86_64 : archToken(arch) >>> 0;
+}
+
+// A few labelled instructions; jump targets are resolved once the layout is known.
+type Target = string | null; // null: the next instruction
+interface AsmInsn {
+  code: number;
+  k: number;
+  jt?: Target;
+  jf?: Target;
+  label?: string;
+}
+
+function assemble(code: AsmInsn[], end: string): Insn[] {
+  const at = new Map<string, number>();
+  code.forEach((c, i) => c.label !== undefined && at.set(c.label, i));
+  at.set(end, code.length);
+  const off = (pc: number, t: Target | undefined): number => {
+    if (t === null || t === undefined) return 0;
+    const to = at.get(t);
+    if (to === undefined || to <= pc) throw new Error(`internal: bad jump target ${t}`);
+    return to - pc - 1;
+  };
+  return code.map((c, pc) => {
+    if (c.code === (BPF.JMP | BPF.JA)) return stmt(c.code, off(pc, c.jt));
+    if ((c.code & 0x07) === BPF.JMP) return jump(c.code, c.k, off(pc, c.jt), off(pc, c.jf));
+    return stmt(c.code, c.k);
+  });
+}
+
+const LD_W_ABS = BPF.LD | BPF.W | BPF.ABS;
+const JEQ = BPF.JMP | BPF.JEQ | BPF.K;
+const JGT = BPF.JMP | BPF.JGT | BPF.K;
+const JSET = BPF.JMP | BPF.JSET | BPF.K;
+const JA = BPF.JMP | BPF.JA;
+const RET = BPF.RET | BPF.K;
+
+/**
+ * The stub's instructions. For each AUDIT_ARCH (x86_64 and x32 share one and are told
+ * apart by X32_SYSCALL_BIT) it returns ENOSYS when the number is above that arch's last
+ * syscall, and on s390/s390x also for syscall 0 (setup(2), which the kernel leaves in
+ * place for multiplexed syscalls it doesn't know). Everything else, including arches not
+ * listed, continues at the instruction after the stub: libseccomp's program, which
+ * applies the bad-arch action to arches the filter lacks. Empty when `last` is empty
+ * (runc's stub then only jumps to the filter).
+ */
+export function enosysStubInsns(last: readonly LastSyscall[], audit: (arch: string) => number = auditArch): Insn[] {
+  const groups = new Map<number, Map<string, number>>();
+  for (const { arch, nr } of last) {
+    const t = audit(arch) >>> 0;
+    let g = groups.get(t);
+    if (!g) groups.set(t, (g = new Map()));
+    if (!g.has(arch)) g.set(arch, nr);
+  }
+  if (groups.size === 0) return [];
+  const END = 'filter';
+  const code: AsmInsn[] = [{ code: LD_W_ABS, k: 4 }];
+  let s = 0;
+  for (const token of groups.keys()) code.push({ code: JEQ, k: token, jt: `s${s++}`, jf: null });
+  code.push({ code: JA, k: 0, jt: END });
+  s = 0;
+  for (const [token, g] of groups) {
+    const S = `s${s}`, F = `f${s}`, E = `e${s}`, X = `x${s}`;
+    s++;
+    code.push({ code: LD_W_ABS, k: 0, label: S });
+    if (token === AUDIT_ARCH_X86_64) {
+      const amd64 = g.get('x86_64');
+      const x32 = g.get('x32');
+      const other = [...g.keys()].filter((a) => a !== 'x86_64' && a !== 'x32');
+      if (other.length) throw new Error(`internal: unexpected arch ${other[0]} sharing x86_64's AUDIT_ARCH`);
+      if (amd64 !== undefined && x32 !== undefined) {
+        code.push({ code: JSET, k: X32_SYSCALL_BIT, jt: X, jf: null });
+        code.push({ code: JGT, k: amd64, jt: E, jf: F });
+        code.push({ code: JGT, k: x32, jt: E, jf: F, label: X });
+      } else if (amd64 !== undefined) {
+        code.push({ code: JSET, k: X32_SYSCALL_BIT, jt: F, jf: null });
+        code.push({ code: JGT, k: amd64, jt: E, jf: F });
+      } else {
+        code.push({ code: JSET, k: X32_SYSCALL_BIT, jt: null, jf: F });
+        code.push({ code: JGT, k: x32 as number, jt: E, jf: F });
+      }
+    } else {
+      if (g.size !== 1) throw new Error(`internal: arches ${[...g.keys()].join(', ')} share one AUDIT_ARCH`);
+      const [[arch, nr]] = g;
+      if (arch === 's390' || arch === 's390x') code.push({ code: JEQ, k: 0, jt: E, jf: null });
+      code.push({ code: JGT, k: nr, jt: E, jf: F });
+    }
+    code.push({ code: JA, k: 0, jt: END, label: F });
+    code.push({ code: RET, k: RET_ENOSYS, label: E });
+  }
+  return assemble(code, END);
+}
+
+/** The stub as struct sock_filter bytes, to put before libseccomp's program. */
+export function enosysStub(last: readonly LastSyscall[], audit?: (arch: string) => number): Buffer {
+  return encode(enosysStubInsns(last, audit));
+}

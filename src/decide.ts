@@ -1,0 +1,119 @@
+// decide(): what a compiled profile does with one syscall, found by running its BPF program
+// in the interpreter, without loading anything.
+import type { ActionName } from './action.js';
+import { archToken, nativeArch } from './arch.js';
+import { auditArch, X32_SYSCALL_BIT } from './bpf/enosys.js';
+import { checkProgram, execute, seccompDataWords } from './bpf/interpret.js';
+import type { Insn } from './bpf/program.js';
+import { ErrorCode, SeccompError } from './errors.js';
+import { libseccompArchName, syscallNumberOn } from './profile/compile.js';
+import type { CompiledProfile } from './profile/types.js';
+import { toInt } from './values.js';
+
+export interface DecideQuery {
+  /** A name (resolved for `arch` by libseccomp) or the number the kernel sees. */
+  syscall: string | number;
+  /** Up to six unsigned 64-bit arguments; missing ones are 0. */
+  args?: readonly (bigint | number)[];
+  /** libseccomp (x86_64, aarch64, x32, ...) or Docker (amd64, arm64, ...) name; default: the profile's (native unless compiled for another). */
+  arch?: string;
+}
+
+export interface Decision {
+  action: ActionName;
+  /** For ERRNO: the errno the syscall fails with. */
+  errno?: number;
+  /** For TRACE: the message for the tracer. */
+  data?: number;
+}
+
+const SECCOMP_RET = {
+  KILL_PROCESS: 0x8000_0000,
+  KILL_THREAD: 0x0000_0000,
+  TRAP: 0x0003_0000,
+  ERRNO: 0x0005_0000,
+  NOTIFY: 0x7fc0_0000,
+  TRACE: 0x7ff0_0000,
+  LOG: 0x7ffc_0000,
+  ALLOW: 0x7fff_0000,
+} as const;
+const MAX_ERRNO = 4095;
+
+/** The kernel's reading of a filter's return value (kernel/seccomp.c). */
+export function decisionOf(ret: number): Decision {
+  const action = (ret & 0xffff_0000) >>> 0;
+  const data = ret & 0xffff;
+  switch (action) {
+    // The kernel caps the errno at MAX_ERRNO.
+    case SECCOMP_RET.ERRNO: return { action: 'ERRNO', errno: Math.min(data, MAX_ERRNO) };
+    case SECCOMP_RET.TRACE: return { action: 'TRACE', data };
+    case SECCOMP_RET.ALLOW: return { action: 'ALLOW' };
+    case SECCOMP_RET.LOG: return { action: 'LOG' };
+    case SECCOMP_RET.NOTIFY: return { action: 'NOTIFY' };
+    case SECCOMP_RET.TRAP: return { action: 'TRAP' };
+    case SECCOMP_RET.KILL_THREAD: return { action: 'KILL_THREAD' };
+    // KILL_PROCESS, and any value the kernel does not know, kills the process.
+    default: return { action: 'KILL_PROCESS' };
+  }
+}
+
+function checkQuery(q: unknown): DecideQuery {
+  if (q === null || typeof q !== 'object') throw new TypeError('decide needs a query object { syscall, args?, arch? }');
+  const { syscall, args, arch } = q as DecideQuery;
+  if (typeof syscall === 'number') toInt(syscall, 'syscall', -0x8000_0000, 0xffff_ffff);
+  else if (typeof syscall !== 'string' || syscall === '') {
+    throw new TypeError(`syscall must be a name or a number, got ${typeof syscall}`);
+  }
+  if (args !== undefined && (!Array.isArray(args) || args.length > 6)) {
+    throw new RangeError('args must be an array of at most six values');
+  }
+  if (arch !== undefined && typeof arch !== 'string') throw new TypeError(`arch must be a string, got ${typeof arch}`);
+  return q as DecideQuery;
+}
+
+/**
+ * Runs `compiled.bpf` for one syscall and returns what the kernel would do. ENOSYS from the
+ * stub is `{ action: 'ERRNO', errno: 38 }`; an unconfined profile allows everything. For x32,
+ * numbers are given with or without X32_SYSCALL_BIT (it is added).
+ */
+export function decide(compiled: CompiledProfile, query: DecideQuery): Decision {
+  if (compiled === null || typeof compiled !== 'object' || typeof compiled.unconfined !== 'boolean') {
+    throw new TypeError('decide needs a compiled profile (the result of compile())');
+  }
+  const q = checkQuery(query);
+  // Default: the arch the profile was compiled for (the native one unless options.arch said otherwise).
+  const arch = libseccompArchName(q.arch ?? compiled.context?.arch ?? nativeArch());
+  let nr: number;
+  if (typeof q.syscall === 'string') {
+    const n = syscallNumberOn(q.syscall, archToken(arch));
+    if (n === undefined) {
+      throw new SeccompError(`unknown syscall "${q.syscall}"`, { code: ErrorCode.UNKNOWN_SYSCALL, syscall: q.syscall });
+    }
+    if (n < 0) {
+      throw new SeccompError(`the syscall "${q.syscall}" does not exist on ${arch}`, {
+        code: ErrorCode.UNKNOWN_SYSCALL,
+        syscall: q.syscall,
+      });
+    }
+    nr = n;
+  } else {
+    nr = arch === 'x32' ? (q.syscall | X32_SYSCALL_BIT) >>> 0 : q.syscall;
+  }
+  const words = seccompDataWords({ nr: nr | 0, arch: auditArch(arch), args: q.args ?? [] });
+  if (compiled.unconfined) return { action: 'ALLOW' };
+  if (!((compiled.bpf as unknown) instanceof Uint8Array)) {
+    throw new TypeError('compiled.bpf must be a Buffer');
+  }
+  return decisionOf(execute(checkedProgram(compiled.bpf), words));
+}
+
+// Checked programs by buffer, with a copy of the bytes so that a changed buffer is checked again.
+const checked = new WeakMap<Uint8Array, { bytes: Buffer; insns: Insn[] }>();
+
+function checkedProgram(bpf: Uint8Array): Insn[] {
+  const hit = checked.get(bpf);
+  if (hit && hit.bytes.equals(bpf)) return hit.insns;
+  const insns = checkProgram(bpf);
+  checked.set(bpf, { bytes: Buffer.from(bpf), insns });
+  return insns;
+}

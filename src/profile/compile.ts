@@ -1,0 +1,432 @@
+// compile(): profile -> BPF, the way moby + runc build it. Load the document, evaluate it in a
+// context, hand the rules to libseccomp, export its program and put runc's ENOSYS stub in front.
+import { createHash } from 'node:crypto';
+import { Action, type ActionName } from '../action.js';
+import { archToken, nativeArch } from '../arch.js';
+import { enosysApplies, enosysStub, lastSyscalls, type LastSyscall } from '../bpf/enosys.js';
+import { INSN_SIZE, MAX_INSNS } from '../bpf/program.js';
+import { ErrorCode, SeccompError, unsupported, type ProfileProblem } from '../errors.js';
+import { flattenConditions } from '../filter.js';
+import { apiLevel, features, FilterFlag, version } from '../library.js';
+import { native, type NativeFilter } from '../native.js';
+import { BUILTIN_NAMES } from '../profiles/index.js';
+import { ARCHES_BY_DOCKER, dockerArchName, resolveContext } from './context.js';
+import { loadProfileDocument } from './load.js';
+import { resolveProfile } from './resolve.js';
+import type {
+  CompiledProfile,
+  CompileOptions,
+  ProfileContext,
+  ProfileInput,
+  ProfileWarning,
+  ResolvedProfile,
+  ResolvedRule,
+} from './types.js';
+
+/** Bumped when the compiler's output for the same input changes; part of the hash. */
+const COMPILER = 'seccomp-compile/1';
+const CACHE_MAX = 64;
+
+// libseccomp filter attributes (enum scmp_filter_attr).
+const ATTR_NNP = 3;
+const ATTR_OPTIMIZE = 8;
+
+/**
+ * The libseccomp attributes compile() sets ([scmp_filter_attr, value]) for a profile of
+ * `syscallCount` syscall rules, as runc does: no_new_privs off (it only matters to
+ * seccomp_load, never to an exported program), and libseccomp's binary tree (OPTIMIZE 2)
+ * for more than 32 rules. Nothing else: the bad-arch action stays libseccomp's default,
+ * KILL_THREAD, which runc does not change either.
+ */
+export function filterAttributes(syscallCount: number): [number, number][] {
+  return syscallCount > 32 ? [[ATTR_NNP, 0], [ATTR_OPTIMIZE, 2]] : [[ATTR_NNP, 0]];
+}
+
+/** Docker/OCI flag name -> SECCOMP_FILTER_FLAG_* bit; TSYNC is 0: runc leaves it to the loader. */
+const FLAG_BITS: Record<string, [keyof typeof FilterFlag, number]> = {
+  SECCOMP_FILTER_FLAG_TSYNC: ['TSYNC', 0],
+  SECCOMP_FILTER_FLAG_LOG: ['LOG', FilterFlag.LOG],
+  SECCOMP_FILTER_FLAG_SPEC_ALLOW: ['SPEC_ALLOW', FilterFlag.SPEC_ALLOW],
+  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV: ['WAIT_KILLABLE_RECV', FilterFlag.WAIT_KILLABLE_RECV],
+};
+
+const produced = new WeakSet<object>();
+/** By hash of (document, context, options, libseccomp) and name. */
+const cache = new Map<string, CompiledProfile>();
+/** By context, options and the input string, for built-in names and JSON text. */
+const fastCache = new Map<string, CompiledProfile>();
+
+function lruGet(m: Map<string, CompiledProfile>, key: string): CompiledProfile | undefined {
+  const v = m.get(key);
+  if (v !== undefined) {
+    m.delete(key); // most recently used last
+    m.set(key, v);
+  }
+  return v;
+}
+
+function lruSet(m: Map<string, CompiledProfile>, key: string, v: CompiledProfile): void {
+  m.set(key, v);
+  if (m.size > CACHE_MAX) m.delete(m.keys().next().value as string);
+}
+
+function contextKey(ctx: ProfileContext, strict: boolean, enosys: boolean): string {
+  const caps = [...new Set(ctx.capabilities)].sort().join(',');
+  return `${ctx.arch}\0${ctx.kernel.major}.${ctx.kernel.minor}\0${caps}\0${strict}\0${enosys}`;
+}
+
+/** True for a result of compile() (of this module instance). */
+export function isCompiledProfile(value: unknown): value is CompiledProfile {
+  return typeof value === 'object' && value !== null && produced.has(value);
+}
+
+/** Drops every cached compile result. */
+export function clearCompileCache(): void {
+  cache.clear();
+  fastCache.clear();
+}
+
+/** The libseccomp name of an arch given in Docker, GOARCH, libseccomp or SCMP_ARCH_* spelling. */
+export function libseccompArchName(arch: string): string {
+  const d = typeof arch === 'string' ? dockerArchName(arch) : undefined;
+  const info = d === undefined ? undefined : ARCHES_BY_DOCKER.get(d);
+  if (!info) {
+    throw new SeccompError(`unknown architecture "${String(arch)}"`, { code: ErrorCode.UNKNOWN_ARCH });
+  }
+  return info.libseccomp;
+}
+
+// Syscall numbers by arch token and name: libseccomp's tables are fixed for the process, so
+// each name is asked of the library once. undefined: libseccomp doesn't know the name.
+const numbers = new Map<number, Map<string, number | undefined>>();
+
+/** A syscall's number on an arch (token), negative pseudo numbers included; undefined if unknown. */
+export function syscallNumberOn(name: string, token: number): number | undefined {
+  let m = numbers.get(token);
+  if (!m) numbers.set(token, (m = new Map()));
+  if (m.has(name)) return m.get(name);
+  const nr = native().resolveSyscall(name, token);
+  const v = nr === -1 ? undefined : nr; // __NR_SCMP_ERROR
+  m.set(name, v);
+  return v;
+}
+
+function actionValue(action: ActionName, data: number | undefined): number {
+  switch (action) {
+    case 'ERRNO': return Action.ERRNO(data ?? 1);
+    case 'TRACE': return Action.TRACE(data ?? 1);
+    default: return Action[action];
+  }
+}
+
+// A canonical JSON text: sorted keys, integers (number or bigint) as plain digits.
+function canonical(value: unknown, path: string, stack: Set<object>): string {
+  switch (typeof value) {
+    case 'bigint': return value.toString();
+    case 'number': return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'string': return JSON.stringify(value);
+    case 'boolean': return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (stack.has(value)) {
+        throw new SeccompError(`${path || '(root)'}: the profile refers to itself`, {
+          code: ErrorCode.PROFILE_INVALID,
+          problems: [{ path: path || '(root)', message: 'the profile refers to itself' }],
+        });
+      }
+      stack.add(value);
+      let out: string;
+      if (Array.isArray(value)) {
+        out = `[${value.map((v, i) => canonical(v ?? null, `${path}[${i}]`, stack)).join(',')}]`;
+      } else {
+        const o = value as Record<string, unknown>;
+        const parts: string[] = [];
+        for (const k of Object.keys(o).sort()) {
+          const v = o[k];
+          if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+          parts.push(`${JSON.stringify(k)}:${canonical(v, path ? `${path}.${k}` : k, stack)}`);
+        }
+        out = `{${parts.join(',')}}`;
+      }
+      stack.delete(value);
+      return out;
+    }
+    default: return 'null';
+  }
+}
+
+function hashOf(doc: unknown, unconfined: boolean, ctx: ProfileContext, strict: boolean, enosys: boolean): string {
+  const v = version();
+  const context = {
+    capabilities: [...new Set(ctx.capabilities)].sort(),
+    arch: ctx.arch,
+    kernel: `${ctx.kernel.major}.${ctx.kernel.minor}`,
+  };
+  return createHash('sha256')
+    .update(COMPILER)
+    .update('\0')
+    .update(unconfined ? 'unconfined' : canonical(doc, '', new Set()))
+    .update('\0')
+    .update(canonical(context, '', new Set()))
+    .update(`\0libseccomp ${v.major}.${v.minor}.${v.micro}\0strict=${strict}\0enosys=${enosys}`)
+    .digest('hex');
+}
+
+function checkOptions(options: unknown): CompileOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  const o = options as CompileOptions;
+  for (const k of ['strict', 'enosys', 'cache'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'boolean') {
+      throw new TypeError(`options.${k} must be a boolean, got ${typeof o[k]}`);
+    }
+  }
+  return o;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}
+
+interface Built {
+  bpf: Buffer;
+  arches: string[];
+  flags: string[];
+  filterFlags: number;
+  rules: ResolvedRule[];
+  unknownSyscalls: string[];
+  warnings: ProfileWarning[];
+  lastSyscalls: LastSyscall[];
+}
+
+/** SECCOMP_FILTER_FLAG_* bits for the profile's flags; unsupported ones are an error. */
+function filterFlagsOf(rp: ResolvedProfile, flags: string[], warnings: ProfileWarning[]): number {
+  let bits = 0;
+  const have = features().flags;
+  if (!rp.flagsGiven) {
+    // runc (specconv): a profile without a flags list gets SPEC_ALLOW where libseccomp
+    // (API level 4) and the kernel support it.
+    if (have.SPEC_ALLOW && apiLevel() >= 4) {
+      flags.push('SECCOMP_FILTER_FLAG_SPEC_ALLOW');
+      bits |= FilterFlag.SPEC_ALLOW;
+    }
+  }
+  rp.flags.forEach((name, i) => {
+    const f = FLAG_BITS[name];
+    if (!f) {
+      throw new SeccompError(`flags[${i}]: unknown flag "${name}"`, {
+        code: ErrorCode.PROFILE_INVALID,
+        problems: [{ path: `flags[${i}]`, message: `unknown flag "${name}"` }],
+      });
+    }
+    if (!flags.includes(name)) flags.push(name);
+    if (f[1] === 0) return; // TSYNC: whoever installs the filter adds it (sandbox always does)
+    if (!have[f[0]]) throw unsupported(`flags[${i}]: this kernel does not support ${name}`);
+    bits |= f[1];
+  });
+  const notify = rp.rules.some((r) => r.action === 'NOTIFY');
+  // runc asks for a listener fd whenever a rule notifies.
+  if (notify) bits |= FilterFlag.NEW_LISTENER;
+  if ((bits & FilterFlag.WAIT_KILLABLE_RECV) !== 0 && !notify) {
+    warnings.push({
+      path: 'flags',
+      message: 'SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV has no effect without SCMP_ACT_NOTIFY rules; the kernel refuses it alone',
+    });
+  }
+  return bits;
+}
+
+/** The JSON path of `name` inside the rule at `source` (e.g. `syscalls[3].names[1]`), or `source`. */
+function namePath(doc: unknown, source: string, name: string): string {
+  let node: unknown = doc;
+  for (const m of source.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    if (node === null || typeof node !== 'object') return source;
+    node = (node as Record<string, unknown>)[m[1] ?? m[2]];
+  }
+  if (node === null || typeof node !== 'object') return source;
+  const rule = node as { names?: unknown; name?: unknown };
+  if (Array.isArray(rule.names)) {
+    const i = rule.names.indexOf(name);
+    if (i >= 0) return `${source}.names[${i}]`;
+  }
+  return rule.name === name ? `${source}.name` : source;
+}
+
+function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, strict: boolean, enosys: boolean): Built {
+  const warnings = [...rp.warnings];
+  const flags: string[] = [];
+  const filterFlags = filterFlagsOf(rp, flags, warnings);
+  const target = rp.nativeArch ?? libseccompArchName(ctx.arch);
+  const targetToken = archToken(target);
+  const host = nativeArch();
+
+  // Names are resolved on the host's arch, as runc does: libseccomp takes the native number
+  // (or a pseudo number) and translates it for each arch in the filter.
+  const hostToken = archToken(host);
+  const unknown: string[] = [];
+  const problems: ProfileProblem[] = [];
+  const rules: ResolvedRule[] = [];
+  const nrs: number[] = [];
+  for (const rule of rp.rules) {
+    const nr = syscallNumberOn(rule.syscall, hostToken);
+    if (nr === undefined) {
+      if (!unknown.includes(rule.syscall)) {
+        unknown.push(rule.syscall);
+        const path = namePath(doc, rule.source, rule.syscall);
+        const message = `libseccomp ${fmtVersion()} does not know the syscall "${rule.syscall}"; its rule is skipped`;
+        warnings.push({ path, message });
+        problems.push({ path, message: `unknown syscall "${rule.syscall}"` });
+      }
+      continue;
+    }
+    rules.push(rule);
+    nrs.push(nr);
+  }
+  if (strict && problems.length) {
+    throw new SeccompError(
+      `unknown syscall${problems.length > 1 ? 's' : ''} (strict): ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      { code: ErrorCode.UNKNOWN_SYSCALL, syscall: unknown[0], problems },
+    );
+  }
+
+  const arches: string[] = [];
+  for (const a of [target, ...rp.arches]) if (!arches.includes(a)) arches.push(a);
+  // The target (normally native) arch is always in the filter, as runc never removes it.
+  const f: NativeFilter = new (native().Filter)(actionValue(rp.defaultAction, rp.defaultData));
+  try {
+    if (target !== host) {
+      f.archAdd(targetToken);
+      f.archRemove(hostToken);
+    }
+    for (const a of rp.arches) {
+      const t = archToken(a);
+      if (!f.archExist(t)) f.archAdd(t);
+    }
+    for (const [a, v] of filterAttributes(rp.rules.length + (rp.redundantSyscalls?.length ?? 0))) f.attrSet(a, v);
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i];
+      try {
+        f.ruleAdd(actionValue(r.action, r.data), nrs[i], flattenConditions(r.conditions), false, r.syscall);
+      } catch (err) {
+        const e = err as SeccompError;
+        throw new SeccompError(`${r.source}: libseccomp refused the rule for "${r.syscall}": ${e.message}`, {
+          code: e.code ?? ErrorCode.PROFILE_INVALID,
+          errno: e.errno,
+          func: e.func,
+          syscall: r.syscall,
+          problems: [{ path: r.source, message: e.message }],
+          cause: err,
+        });
+      }
+    }
+    let bpf = f.exportBpf();
+    let last: LastSyscall[] = [];
+    if (enosys && enosysApplies(rp.defaultAction)) {
+      const names = new Set<string>();
+      for (const r of rp.rules) names.add(r.syscall);
+      for (const n of rp.redundantSyscalls ?? []) names.add(n);
+      last = lastSyscalls(names, rp.arches, (name, arch) => syscallNumberOn(name, archToken(arch)));
+      const stub = enosysStub(last);
+      if (stub.length) bpf = Buffer.concat([stub, bpf]);
+    }
+    if (bpf.length / INSN_SIZE > MAX_INSNS) {
+      throw unsupported(`the filter has ${bpf.length / INSN_SIZE} instructions; the kernel's limit is ${MAX_INSNS}`);
+    }
+    return { bpf, arches, flags, filterFlags, rules, unknownSyscalls: unknown, warnings, lastSyscalls: last };
+  } finally {
+    f.release();
+  }
+}
+
+function fmtVersion(): string {
+  const v = version();
+  return `${v.major}.${v.minor}.${v.micro}`;
+}
+
+/**
+ * Compiles a Docker/OCI seccomp profile (object, JSON text, file path or built-in name) into
+ * the BPF program moby + runc would install, with runc's ENOSYS stub in front. A compiled
+ * profile is returned as it is. Repeat compiles of the same document in the same context are
+ * served from an in-process cache (frozen results) unless `cache: false`.
+ */
+export function compile(profile: ProfileInput | CompiledProfile, options?: CompileOptions): CompiledProfile {
+  if (isCompiledProfile(profile)) return profile;
+  const opts = checkOptions(options);
+  const context = resolveContext(opts);
+  const strict = opts.strict === true;
+  const enosys = opts.enosys !== false;
+  const useCache = opts.cache !== false;
+  // Built-in names and JSON text fully determine the document: a repeat is found without
+  // loading and hashing it again.
+  const fast =
+    typeof profile === 'string' && (BUILTIN_NAMES.includes(profile) || profile.trimStart().startsWith('{'))
+      ? `${contextKey(context, strict, enosys)}\0${profile}`
+      : undefined;
+  if (useCache && fast !== undefined) {
+    const hit = lruGet(fastCache, fast);
+    if (hit) return hit;
+  }
+  const loaded = loadProfileDocument(profile as ProfileInput);
+  const hash = hashOf(loaded.doc, loaded.unconfined, context, strict, enosys);
+  const key = `${hash}\0${loaded.name ?? ''}`;
+  if (useCache) {
+    const hit = lruGet(cache, key);
+    if (hit) {
+      if (fast !== undefined) lruSet(fastCache, fast, hit);
+      return hit;
+    }
+  }
+
+  let result: CompiledProfile;
+  if (loaded.unconfined) {
+    result = {
+      ...(loaded.name !== undefined ? { name: loaded.name } : {}),
+      unconfined: true,
+      bpf: Buffer.alloc(0),
+      arches: [],
+      flags: [],
+      filterFlags: 0,
+      defaultAction: 'ALLOW',
+      rules: [],
+      unknownSyscalls: [],
+      warnings: [],
+      lastSyscalls: [],
+      hash,
+      context,
+    };
+  } else {
+    const rp = resolveProfile(loaded.doc, context);
+    const b = build(rp, context, loaded.doc, strict, enosys);
+    result = {
+      ...(loaded.name !== undefined ? { name: loaded.name } : {}),
+      unconfined: false,
+      bpf: b.bpf,
+      arches: b.arches,
+      flags: b.flags,
+      filterFlags: b.filterFlags,
+      defaultAction: rp.defaultAction,
+      ...(rp.defaultData !== undefined ? { defaultData: rp.defaultData } : {}),
+      rules: b.rules,
+      unknownSyscalls: b.unknownSyscalls,
+      warnings: b.warnings,
+      lastSyscalls: b.lastSyscalls,
+      hash,
+      context,
+      ...(rp.listenerPath !== undefined ? { listenerPath: rp.listenerPath } : {}),
+      ...(rp.listenerMetadata !== undefined ? { listenerMetadata: rp.listenerMetadata } : {}),
+    };
+  }
+  produced.add(result);
+  if (useCache) {
+    deepFreeze(result);
+    lruSet(cache, key, result);
+    if (fast !== undefined) lruSet(fastCache, fast, result);
+  }
+  return result;
+}
