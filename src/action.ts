@@ -11,7 +11,8 @@ export type ActionName =
   | 'LOG'
   | 'NOTIFY';
 
-const RET = {
+/** The kernel's SECCOMP_RET_* action values (linux/seccomp.h). */
+export const SECCOMP_RET = {
   KILL_PROCESS: 0x8000_0000,
   KILL_THREAD: 0x0000_0000,
   TRAP: 0x0003_0000,
@@ -23,21 +24,21 @@ const RET = {
 } as const;
 
 export const Action = {
-  ALLOW: RET.ALLOW,
-  KILL_PROCESS: RET.KILL_PROCESS,
-  KILL_THREAD: RET.KILL_THREAD,
+  ALLOW: SECCOMP_RET.ALLOW,
+  KILL_PROCESS: SECCOMP_RET.KILL_PROCESS,
+  KILL_THREAD: SECCOMP_RET.KILL_THREAD,
   /** Alias of KILL_THREAD, as in libseccomp and Docker's SCMP_ACT_KILL. */
-  KILL: RET.KILL_THREAD,
-  TRAP: RET.TRAP,
-  LOG: RET.LOG,
-  NOTIFY: RET.NOTIFY,
+  KILL: SECCOMP_RET.KILL_THREAD,
+  TRAP: SECCOMP_RET.TRAP,
+  LOG: SECCOMP_RET.LOG,
+  NOTIFY: SECCOMP_RET.NOTIFY,
   /** Fail the syscall with errno `n` (0 <= n < 4096). */
   ERRNO(n: number): number {
-    return (RET.ERRNO | toInt(n, 'errno', 0, 4095)) >>> 0;
+    return (SECCOMP_RET.ERRNO | toInt(n, 'errno', 0, 4095)) >>> 0;
   },
   /** Notify a ptrace tracer with message `n` (0..65535). */
   TRACE(n: number): number {
-    return (RET.TRACE | toInt(n, 'trace message', 0, 0xffff)) >>> 0;
+    return (SECCOMP_RET.TRACE | toInt(n, 'trace message', 0, 0xffff)) >>> 0;
   },
 } as const;
 
@@ -52,14 +53,14 @@ export function decodeAction(value: number): DecodedAction {
   const full = (value & 0xffff_0000) >>> 0;
   const data = value & 0xffff;
   switch (full) {
-    case RET.KILL_PROCESS: return { action: 'KILL_PROCESS' };
-    case RET.KILL_THREAD: return { action: 'KILL_THREAD' };
-    case RET.TRAP: return { action: 'TRAP' };
-    case RET.ERRNO: return { action: 'ERRNO', data };
-    case RET.NOTIFY: return { action: 'NOTIFY' };
-    case RET.TRACE: return { action: 'TRACE', data };
-    case RET.LOG: return { action: 'LOG' };
-    case RET.ALLOW: return { action: 'ALLOW' };
+    case SECCOMP_RET.KILL_PROCESS: return { action: 'KILL_PROCESS' };
+    case SECCOMP_RET.KILL_THREAD: return { action: 'KILL_THREAD' };
+    case SECCOMP_RET.TRAP: return { action: 'TRAP' };
+    case SECCOMP_RET.ERRNO: return { action: 'ERRNO', data };
+    case SECCOMP_RET.NOTIFY: return { action: 'NOTIFY' };
+    case SECCOMP_RET.TRACE: return { action: 'TRACE', data };
+    case SECCOMP_RET.LOG: return { action: 'LOG' };
+    case SECCOMP_RET.ALLOW: return { action: 'ALLOW' };
     default: throw new RangeError(`unknown seccomp action 0x${(value >>> 0).toString(16)}`);
   }
 }

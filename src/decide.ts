@@ -1,6 +1,6 @@
 // decide(): what a compiled profile does with one syscall, found by running its BPF program
 // in the interpreter, without loading anything.
-import type { ActionName } from './action.js';
+import { SECCOMP_RET, type ActionName } from './action.js';
 import { archToken, nativeArch } from './arch.js';
 import { auditArch, X32_SYSCALL_BIT } from './bpf/enosys.js';
 import { checkProgram, execute, seccompDataWords } from './bpf/interpret.js';
@@ -27,16 +27,6 @@ export interface Decision {
   data?: number;
 }
 
-const SECCOMP_RET = {
-  KILL_PROCESS: 0x8000_0000,
-  KILL_THREAD: 0x0000_0000,
-  TRAP: 0x0003_0000,
-  ERRNO: 0x0005_0000,
-  NOTIFY: 0x7fc0_0000,
-  TRACE: 0x7ff0_0000,
-  LOG: 0x7ffc_0000,
-  ALLOW: 0x7fff_0000,
-} as const;
 const MAX_ERRNO = 4095;
 
 /** The kernel's reading of a filter's return value (kernel/seccomp.c). */

@@ -1,0 +1,41 @@
+// 5. Memory: RSS of a Node process that imported the package and compiled docker-default,
+// against a bare Node process (and one that only imported the package).
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { need } from '../lib/pkg.js';
+import { benchDir, dist } from '../lib/paths.js';
+import { interleave, summary } from '../lib/stats.js';
+
+const child = join(benchDir, 'lib', 'rss-child.mjs');
+
+function rssMiB(mode) {
+  const out = execFileSync(process.execPath, [child, mode, pathToFileURL(dist + '/').href], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()).rss / 2 ** 20;
+}
+
+export async function run(ctx) {
+  need(ctx.pkg, 'compile');
+  const s = await interleave(ctx.quick ? 3 : 8, {
+    bare: () => rssMiB('bare'),
+    import: () => rssMiB('import'),
+    compile: () => rssMiB('compile'),
+  });
+  const base = summary(s.bare);
+  const row = (name, k) => ({
+    item: '5 memory',
+    name,
+    unit: 'MiB',
+    ...summary(s[k]),
+    ratio: summary(s[k]).median / base.median,
+    detail: `+${(summary(s[k]).median - base.median).toFixed(1)} MiB`,
+  });
+  return {
+    rows: [
+      { item: '5 memory', name: 'bare node process', unit: 'MiB', ...base, baseline: true },
+      row('imported the package', 'import'),
+      row("imported + compile('docker-default')", 'compile'),
+    ],
+    raw: s,
+  };
+}
