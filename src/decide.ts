@@ -3,6 +3,7 @@
 import { SECCOMP_RET, type ActionName } from './action.js';
 import { archToken, nativeArch } from './arch.js';
 import { auditArch, X32_SYSCALL_BIT } from './bpf/enosys.js';
+import { newerSyscallNumber } from './bpf/newer-syscalls.js';
 import { checkProgram, execute, seccompDataWords } from './bpf/interpret.js';
 import type { Insn } from './bpf/program.js';
 import { ErrorCode, SeccompError } from './errors.js';
@@ -11,7 +12,10 @@ import type { CompiledProfile } from './profile/types.js';
 import { toInt } from './values.js';
 
 export interface DecideQuery {
-  /** A name (resolved for `arch` by libseccomp) or the number the kernel sees. */
+  /**
+   * A name (resolved for `arch` by libseccomp, or from compile's table of the newest syscalls
+   * when libseccomp cannot name it) or the number the kernel sees.
+   */
   syscall: string | number;
   /** Up to six unsigned 64-bit arguments; missing ones are 0. */
   args?: readonly (bigint | number)[];
@@ -75,7 +79,9 @@ export function decide(compiled: CompiledProfile, query: DecideQuery): Decision 
   const arch = libseccompArchName(q.arch ?? compiled.context?.arch ?? nativeArch());
   let nr: number;
   if (typeof q.syscall === 'string') {
-    const n = syscallNumberOn(q.syscall, archToken(arch));
+    // A number is a fact about the kernel, not the filter: the table answers whether or not
+    // the profile was compiled with newSyscalls.
+    const n = syscallNumberOn(q.syscall, archToken(arch)) ?? newerSyscallNumber(q.syscall, arch);
     if (n === undefined) {
       throw new SeccompError(`unknown syscall "${q.syscall}"`, { code: ErrorCode.UNKNOWN_SYSCALL, syscall: q.syscall });
     }

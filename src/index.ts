@@ -56,3 +56,4 @@ export {
 } from './spawn.js';
 export { compile, clearCompileCache } from './profile/compile.js';
 export { decide, type DecideQuery, type Decision } from './decide.js';
+export { NEWER_SYSCALLS, newerSyscallNumber } from './bpf/newer-syscalls.js';

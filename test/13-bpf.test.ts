@@ -1,4 +1,5 @@
-// The cBPF interpreter on hand-written programs, and runc's ENOSYS stub on its own.
+// The cBPF interpreter on hand-written programs, the labelled assembler, and runc's ENOSYS stub
+// on its own.
 import { describe, expect, it } from 'vitest';
 import {
   AUDIT_ARCH_X86_64,
@@ -10,7 +11,7 @@ import {
   X32_SYSCALL_BIT,
 } from '../src/bpf/enosys.js';
 import { checkProgram, runFilter, seccompDataWords, type SeccompData } from '../src/bpf/interpret.js';
-import { BPF, decode, encode, jump, stmt, type Insn } from '../src/bpf/program.js';
+import { Assembler, BPF, decode, encode, jump, stmt, type Insn } from '../src/bpf/program.js';
 
 const { LD, LDX, ST, STX, ALU, JMP, RET, MISC, W, H, ABS, LEN, IMM, MEM, MSH, K, X, A } = BPF;
 const ret = (k: number): Insn => stmt(RET | K, k);
@@ -155,6 +156,35 @@ describe('interpreter: evaluation', () => {
     expect(eq(0x1_0000_0002n)).toBe(0x7fff_0000);
     expect(eq(0x2n)).toBe(0x0005_0001);
     expect(eq(0x1_0000_0003n)).toBe(0x0005_0001);
+  });
+});
+
+describe('assembler', () => {
+  const JEQ = JMP | BPF.JEQ | K;
+
+  it('refuses labels never placed or placed twice, backward jumps, and far conditional jumps', () => {
+    expect(() => new Assembler().jump(JEQ, 1, 'nowhere', null).stmt(RET | K, 0).finish()).toThrow(/never placed/);
+    expect(() => new Assembler().label('a').label('a')).toThrow(/twice/);
+    expect(() => new Assembler().label('top').stmt(LD | W | ABS, 0).ja('top').finish()).toThrow(/backward/);
+    const far = new Assembler().jump(JEQ, 1, 'far', null);
+    for (let i = 0; i < 256; i++) far.stmt(RET | K, 0);
+    expect(() => far.label('far').stmt(RET | K, 1).finish()).toThrow(RangeError);
+  });
+
+  it('resolves forward labels, a label at the end, and long jumps through ja', () => {
+    const a = new Assembler()
+      .stmt(LD | W | ABS, 0)
+      .jump(JEQ, 7, 'seven', null)
+      .ja('out')
+      .label('seven')
+      .stmt(RET | K, 0x7fff_0000);
+    for (let i = 0; i < 300; i++) a.stmt(RET | K, 1); // dead code: ja crosses it
+    const insns = a.label('out').finish();
+    expect(insns[1]).toEqual({ code: JEQ, jt: 1, jf: 0, k: 7 });
+    expect(insns[2]).toEqual({ code: JMP | BPF.JA, jt: 0, jf: 0, k: 301 });
+    const prog = [...insns, ret(5)];
+    expect(run(prog, { nr: 7 })).toBe(0x7fff_0000);
+    expect(run(prog, { nr: 8 })).toBe(5);
   });
 });
 

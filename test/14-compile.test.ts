@@ -78,6 +78,8 @@ describe('compile: bad input', () => {
     expect(() => compile(p, { strict: 'yes' } as never)).toThrow(TypeError);
     expect(() => compile(p, 5 as never)).toThrow(TypeError);
     expect(() => compile(42 as never)).toThrow(TypeError);
+    expect(() => compile(p, { newSyscalls: 1 } as never)).toThrow(TypeError);
+    expect(() => compile(p, { optimize: 3 } as never)).toThrow(RangeError);
   });
 
   it('decide: bad queries', () => {
@@ -280,6 +282,9 @@ describe('compile: cache and hash', () => {
       h(p(), { kernel: '5.10' }),
       h(p(), { arch: 'arm64' }),
       h(p(), { enosys: false }),
+      h(p(), { newSyscalls: false }),
+      h(p(), { optimize: 1 }),
+      h(p(), { optimize: 2 }),
     ];
     expect(new Set([base, ...others]).size).toBe(others.length + 1);
     // Exact big integers count.

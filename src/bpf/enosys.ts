@@ -4,7 +4,7 @@
 // (clone3, faccessat2, ...). It behaves as runc 1.1's does; the layout is our own.
 import type { ActionName } from '../action.js';
 import { archToken } from '../arch.js';
-import { BPF, encode, jump, stmt, type Insn } from './program.js';
+import { Assembler, BPF, encode, type Insn } from './program.js';
 
 /** SECCOMP_RET_ERRNO | ENOSYS. */
 export const RET_ENOSYS = 0x0005_0026;
@@ -58,38 +58,10 @@ export function auditArch(arch: string): number {
   return arch === 'x32' ? AUDIT_ARCH_X86_64 : archToken(arch) >>> 0;
 }
 
-// A few labelled instructions; jump targets are resolved once the layout is known.
-type Target = string | null; // null: the next instruction
-interface AsmInsn {
-  code: number;
-  k: number;
-  jt?: Target;
-  jf?: Target;
-  label?: string;
-}
-
-function assemble(code: AsmInsn[], end: string): Insn[] {
-  const at = new Map<string, number>();
-  code.forEach((c, i) => c.label !== undefined && at.set(c.label, i));
-  at.set(end, code.length);
-  const off = (pc: number, t: Target | undefined): number => {
-    if (t === null || t === undefined) return 0;
-    const to = at.get(t);
-    if (to === undefined || to <= pc) throw new Error(`internal: bad jump target ${t}`);
-    return to - pc - 1;
-  };
-  return code.map((c, pc) => {
-    if (c.code === (BPF.JMP | BPF.JA)) return stmt(c.code, off(pc, c.jt));
-    if ((c.code & 0x07) === BPF.JMP) return jump(c.code, c.k, off(pc, c.jt), off(pc, c.jf));
-    return stmt(c.code, c.k);
-  });
-}
-
 const LD_W_ABS = BPF.LD | BPF.W | BPF.ABS;
 const JEQ = BPF.JMP | BPF.JEQ | BPF.K;
 const JGT = BPF.JMP | BPF.JGT | BPF.K;
 const JSET = BPF.JMP | BPF.JSET | BPF.K;
-const JA = BPF.JMP | BPF.JA;
 const RET = BPF.RET | BPF.K;
 
 /**
@@ -111,41 +83,41 @@ export function enosysStubInsns(last: readonly LastSyscall[], audit: (arch: stri
   }
   if (groups.size === 0) return [];
   const END = 'filter';
-  const code: AsmInsn[] = [{ code: LD_W_ABS, k: 4 }];
+  const a = new Assembler().stmt(LD_W_ABS, 4);
   let s = 0;
-  for (const token of groups.keys()) code.push({ code: JEQ, k: token, jt: `s${s++}`, jf: null });
-  code.push({ code: JA, k: 0, jt: END });
+  for (const token of groups.keys()) a.jump(JEQ, token, `s${s++}`, null);
+  a.ja(END);
   s = 0;
   for (const [token, g] of groups) {
     const S = `s${s}`, F = `f${s}`, E = `e${s}`, X = `x${s}`;
     s++;
-    code.push({ code: LD_W_ABS, k: 0, label: S });
+    a.label(S).stmt(LD_W_ABS, 0);
     if (token === AUDIT_ARCH_X86_64) {
       const amd64 = g.get('x86_64');
       const x32 = g.get('x32');
-      const other = [...g.keys()].filter((a) => a !== 'x86_64' && a !== 'x32');
+      const other = [...g.keys()].filter((n) => n !== 'x86_64' && n !== 'x32');
       if (other.length) throw new Error(`internal: unexpected arch ${other[0]} sharing x86_64's AUDIT_ARCH`);
       if (amd64 !== undefined && x32 !== undefined) {
-        code.push({ code: JSET, k: X32_SYSCALL_BIT, jt: X, jf: null });
-        code.push({ code: JGT, k: amd64, jt: E, jf: F });
-        code.push({ code: JGT, k: x32, jt: E, jf: F, label: X });
+        a.jump(JSET, X32_SYSCALL_BIT, X, null);
+        a.jump(JGT, amd64, E, F);
+        a.label(X).jump(JGT, x32, E, F);
       } else if (amd64 !== undefined) {
-        code.push({ code: JSET, k: X32_SYSCALL_BIT, jt: F, jf: null });
-        code.push({ code: JGT, k: amd64, jt: E, jf: F });
+        a.jump(JSET, X32_SYSCALL_BIT, F, null);
+        a.jump(JGT, amd64, E, F);
       } else {
-        code.push({ code: JSET, k: X32_SYSCALL_BIT, jt: null, jf: F });
-        code.push({ code: JGT, k: x32 as number, jt: E, jf: F });
+        a.jump(JSET, X32_SYSCALL_BIT, null, F);
+        a.jump(JGT, x32 as number, E, F);
       }
     } else {
       if (g.size !== 1) throw new Error(`internal: arches ${[...g.keys()].join(', ')} share one AUDIT_ARCH`);
       const [[arch, nr]] = g;
-      if (arch === 's390' || arch === 's390x') code.push({ code: JEQ, k: 0, jt: E, jf: null });
-      code.push({ code: JGT, k: nr, jt: E, jf: F });
+      if (arch === 's390' || arch === 's390x') a.jump(JEQ, 0, E, null);
+      a.jump(JGT, nr, E, F);
     }
-    code.push({ code: JA, k: 0, jt: END, label: F });
-    code.push({ code: RET, k: RET_ENOSYS, label: E });
+    a.label(F).ja(END);
+    a.label(E).stmt(RET, RET_ENOSYS);
   }
-  return assemble(code, END);
+  return a.label(END).finish();
 }
 
 /** The stub as struct sock_filter bytes, to put before libseccomp's program. */

@@ -111,3 +111,62 @@ export function decode(bpf: Uint8Array): Insn[] {
   }
   return out;
 }
+
+/** A jump target: a label, or null for the next instruction. */
+export type Target = string | null;
+
+/**
+ * A small forward-only assembler: instructions with labelled jump targets, resolved once the
+ * layout is known. A label placed after the last instruction means the code that follows the
+ * block. Conditional jumps farther than 255 instructions are a RangeError, so generators route
+ * long jumps through `ja`, whose offset is 32 bits.
+ */
+export class Assembler {
+  #code: { code: number; k: number; jt?: Target; jf?: Target }[] = [];
+  #at = new Map<string, number>();
+
+  /** Places `name` on the next instruction emitted. */
+  label(name: string): this {
+    if (this.#at.has(name)) throw new Error(`internal: label ${name} placed twice`);
+    this.#at.set(name, this.#code.length);
+    return this;
+  }
+
+  /** A statement (load, ALU, ret). */
+  stmt(code: number, k: number): this {
+    this.#code.push({ code, k });
+    return this;
+  }
+
+  /** A conditional jump. */
+  jump(code: number, k: number, jt: Target, jf: Target): this {
+    this.#code.push({ code, k, jt, jf });
+    return this;
+  }
+
+  /** An unconditional jump (BPF_JA). */
+  ja(to: string): this {
+    this.#code.push({ code: BPF.JMP | BPF.JA, k: 0, jt: to });
+    return this;
+  }
+
+  get length(): number {
+    return this.#code.length;
+  }
+
+  finish(): Insn[] {
+    const end = this.#code.length;
+    const off = (pc: number, t: Target | undefined): number => {
+      if (t === null || t === undefined) return 0;
+      const to = this.#at.get(t);
+      if (to === undefined || to > end) throw new Error(`internal: label ${t} never placed`);
+      if (to <= pc) throw new Error(`internal: backward jump to ${t}`);
+      return to - pc - 1;
+    };
+    return this.#code.map((c, pc) => {
+      if (c.code === (BPF.JMP | BPF.JA)) return stmt(c.code, off(pc, c.jt));
+      if ((c.code & 0x07) === BPF.JMP) return jump(c.code, c.k, off(pc, c.jt), off(pc, c.jf));
+      return stmt(c.code, c.k);
+    });
+  }
+}

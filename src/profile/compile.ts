@@ -1,10 +1,12 @@
 // compile(): profile -> BPF, the way moby + runc build it. Load the document, evaluate it in a
-// context, hand the rules to libseccomp, export its program and put runc's ENOSYS stub in front.
+// context, hand the rules to libseccomp, export its program and put runc's ENOSYS stub in front,
+// and (newSyscalls) a block of our own for the syscalls libseccomp is too old to name.
 import { createHash } from 'node:crypto';
 import { Action, type ActionName } from '../action.js';
 import { archToken, nativeArch } from '../arch.js';
 import { enosysApplies, enosysStub, lastSyscalls, type LastSyscall } from '../bpf/enosys.js';
-import { INSN_SIZE, MAX_INSNS } from '../bpf/program.js';
+import { newerSyscallInsns, newerSyscallNumber, type NumberedRule } from '../bpf/newer-syscalls.js';
+import { encode, INSN_SIZE, MAX_INSNS } from '../bpf/program.js';
 import { ErrorCode, SeccompError, unsupported, type ProfileProblem } from '../errors.js';
 import { flattenConditions } from '../filter.js';
 import { apiLevel, features, FilterFlag, version } from '../library.js';
@@ -24,7 +26,7 @@ import type {
 } from './types.js';
 
 /** Bumped when the compiler's output for the same input changes; part of the hash. */
-const COMPILER = 'seccomp-compile/1';
+const COMPILER = 'seccomp-compile/2';
 const CACHE_MAX = 64;
 
 // libseccomp filter attributes (enum scmp_filter_attr).
@@ -38,7 +40,8 @@ const ATTR_OPTIMIZE = 8;
  * for more than 32 rules. Nothing else: the bad-arch action stays libseccomp's default,
  * KILL_THREAD, which runc does not change either.
  */
-export function filterAttributes(syscallCount: number): [number, number][] {
+export function filterAttributes(syscallCount: number, optimize?: 1 | 2): [number, number][] {
+  if (optimize !== undefined) return [[ATTR_NNP, 0], [ATTR_OPTIMIZE, optimize]];
   return syscallCount > 32 ? [[ATTR_NNP, 0], [ATTR_OPTIMIZE, 2]] : [[ATTR_NNP, 0]];
 }
 
@@ -70,9 +73,20 @@ function lruSet(m: Map<string, CompiledProfile>, key: string, v: CompiledProfile
   if (m.size > CACHE_MAX) m.delete(m.keys().next().value as string);
 }
 
-function contextKey(ctx: ProfileContext, strict: boolean, enosys: boolean): string {
+/** The options besides the context that change what compile builds. */
+interface BuildOptions {
+  strict: boolean;
+  enosys: boolean;
+  newSyscalls: boolean;
+  optimize?: 1 | 2;
+}
+
+const optionsKey = (o: BuildOptions): string =>
+  `strict=${o.strict}\0enosys=${o.enosys}\0newSyscalls=${o.newSyscalls}\0optimize=${o.optimize ?? 'runc'}`;
+
+function contextKey(ctx: ProfileContext, o: BuildOptions): string {
   const caps = [...new Set(ctx.capabilities)].sort().join(',');
-  return `${ctx.arch}\0${ctx.kernel.major}.${ctx.kernel.minor}\0${caps}\0${strict}\0${enosys}`;
+  return `${ctx.arch}\0${ctx.kernel.major}.${ctx.kernel.minor}\0${caps}\0${optionsKey(o)}`;
 }
 
 /** True for a result of compile() (of this module instance). */
@@ -155,7 +169,7 @@ function canonical(value: unknown, path: string, stack: Set<object>): string {
   }
 }
 
-function hashOf(doc: unknown, unconfined: boolean, ctx: ProfileContext, strict: boolean, enosys: boolean): string {
+function hashOf(doc: unknown, unconfined: boolean, ctx: ProfileContext, o: BuildOptions): string {
   const v = version();
   const context = {
     capabilities: [...new Set(ctx.capabilities)].sort(),
@@ -168,7 +182,7 @@ function hashOf(doc: unknown, unconfined: boolean, ctx: ProfileContext, strict: 
     .update(unconfined ? 'unconfined' : canonical(doc, '', new Set()))
     .update('\0')
     .update(canonical(context, '', new Set()))
-    .update(`\0libseccomp ${v.major}.${v.minor}.${v.micro}\0strict=${strict}\0enosys=${enosys}`)
+    .update(`\0libseccomp ${v.major}.${v.minor}.${v.micro}\0${optionsKey(o)}`)
     .digest('hex');
 }
 
@@ -178,10 +192,14 @@ function checkOptions(options: unknown): CompileOptions {
     throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
   const o = options as CompileOptions;
-  for (const k of ['strict', 'enosys', 'cache'] as const) {
+  for (const k of ['strict', 'enosys', 'cache', 'newSyscalls'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'boolean') {
       throw new TypeError(`options.${k} must be a boolean, got ${typeof o[k]}`);
     }
+  }
+  if (o.optimize !== undefined) {
+    if (typeof o.optimize !== 'number') throw new TypeError(`options.optimize must be 1 or 2, got ${typeof o.optimize}`);
+    if (o.optimize !== 1 && o.optimize !== 2) throw new RangeError(`options.optimize must be 1 or 2, got ${o.optimize}`);
   }
   return o;
 }
@@ -201,6 +219,7 @@ interface Built {
   filterFlags: number;
   rules: ResolvedRule[];
   unknownSyscalls: string[];
+  tableSyscalls: string[];
   warnings: ProfileWarning[];
   lastSyscalls: LastSyscall[];
 }
@@ -258,13 +277,53 @@ function namePath(doc: unknown, source: string, name: string): string {
   return rule.name === name ? `${source}.name` : source;
 }
 
-function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, strict: boolean, enosys: boolean): Built {
+/**
+ * The number of `name` on `arch`: libseccomp's answer when it has one (negative pseudo numbers
+ * included), else, with newSyscalls, our table's.
+ */
+function numberOn(name: string, arch: string, newSyscalls: boolean): number | undefined {
+  const nr = syscallNumberOn(name, archToken(arch));
+  return nr !== undefined || !newSyscalls ? nr : newerSyscallNumber(name, arch);
+}
+
+/**
+ * Rules numbered from our table, per arch of the filter. All rules on one such syscall must
+ * share an action: libseccomp's ordering of overlapping rules with different actions is not
+ * reproduced here, so such a profile is refused rather than approximated.
+ */
+function numberedRules(rules: ResolvedRule[], arches: string[]): NumberedRule[] {
+  const actionOf = new Map<string, ResolvedRule>();
+  const out: NumberedRule[] = [];
+  for (const r of rules) {
+    const first = actionOf.get(r.syscall);
+    if (first === undefined) actionOf.set(r.syscall, r);
+    else if (first.action !== r.action || first.data !== r.data) {
+      throw unsupported(
+        `${r.source}: "${r.syscall}" has rules with different actions (also ${first.source}); ` +
+          `libseccomp ${fmtVersion()} cannot name it, and compile's own block serves one action per syscall ` +
+          '(pass newSyscalls: false to skip it as runc does)',
+        { syscall: r.syscall, problems: [{ path: r.source, message: 'different actions on a syscall numbered by compile' }] },
+      );
+    }
+    const ret = actionValue(r.action, r.data);
+    for (const arch of arches) {
+      const nr = newerSyscallNumber(r.syscall, arch);
+      if (nr === undefined) throw new Error(`internal: no number for ${r.syscall} on ${arch}`);
+      out.push({ arch, nr, ret, conditions: r.conditions });
+    }
+  }
+  return out;
+}
+
+function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, o: BuildOptions): Built {
   const warnings = [...rp.warnings];
   const flags: string[] = [];
   const filterFlags = filterFlagsOf(rp, flags, warnings);
   const target = rp.nativeArch ?? libseccompArchName(ctx.arch);
   const targetToken = archToken(target);
   const host = nativeArch();
+  const arches: string[] = [];
+  for (const a of [target, ...rp.arches]) if (!arches.includes(a)) arches.push(a);
 
   // Names are resolved on the host's arch, as runc does: libseccomp takes the native number
   // (or a pseudo number) and translates it for each arch in the filter.
@@ -273,9 +332,21 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, strict: b
   const problems: ProfileProblem[] = [];
   const rules: ResolvedRule[] = [];
   const nrs: number[] = [];
+  const table: ResolvedRule[] = [];
+  const tableNames: string[] = [];
   for (const rule of rp.rules) {
     const nr = syscallNumberOn(rule.syscall, hostToken);
     if (nr === undefined) {
+      if (o.newSyscalls && newerSyscallNumber(rule.syscall, target) !== undefined) {
+        // Validated as libseccomp would (filter.ts), since libseccomp never sees these.
+        flattenConditions(rule.conditions);
+        const numbers = arches.map((arch) => ({ arch, nr: newerSyscallNumber(rule.syscall, arch) as number }));
+        const r: ResolvedRule = { ...rule, numbers };
+        table.push(r);
+        rules.push(r);
+        if (!tableNames.includes(rule.syscall)) tableNames.push(rule.syscall);
+        continue;
+      }
       if (!unknown.includes(rule.syscall)) {
         unknown.push(rule.syscall);
         const path = namePath(doc, rule.source, rule.syscall);
@@ -288,15 +359,14 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, strict: b
     rules.push(rule);
     nrs.push(nr);
   }
-  if (strict && problems.length) {
+  if (o.strict && problems.length) {
     throw new SeccompError(
       `unknown syscall${problems.length > 1 ? 's' : ''} (strict): ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
       { code: ErrorCode.UNKNOWN_SYSCALL, syscall: unknown[0], problems },
     );
   }
+  const block = newerSyscallInsns(numberedRules(table, arches));
 
-  const arches: string[] = [];
-  for (const a of [target, ...rp.arches]) if (!arches.includes(a)) arches.push(a);
   // The target (normally native) arch is always in the filter, as runc never removes it.
   const f: NativeFilter = new (native().Filter)(actionValue(rp.defaultAction, rp.defaultData));
   try {
@@ -308,11 +378,12 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, strict: b
       const t = archToken(a);
       if (!f.archExist(t)) f.archAdd(t);
     }
-    for (const [a, v] of filterAttributes(rp.rules.length + (rp.redundantSyscalls?.length ?? 0))) f.attrSet(a, v);
-    for (let i = 0; i < rules.length; i++) {
-      const r = rules[i];
+    for (const [a, v] of filterAttributes(rp.rules.length + (rp.redundantSyscalls?.length ?? 0), o.optimize)) f.attrSet(a, v);
+    let i = 0;
+    for (const r of rules) {
+      if (r.numbers) continue;
       try {
-        f.ruleAdd(actionValue(r.action, r.data), nrs[i], flattenConditions(r.conditions), false, r.syscall);
+        f.ruleAdd(actionValue(r.action, r.data), nrs[i++], flattenConditions(r.conditions), false, r.syscall);
       } catch (err) {
         const e = err as SeccompError;
         throw new SeccompError(`${r.source}: libseccomp refused the rule for "${r.syscall}": ${e.message}`, {
@@ -325,20 +396,33 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, strict: b
         });
       }
     }
-    let bpf = f.exportBpf();
+    const parts: Buffer[] = [f.exportBpf()];
+    // Our block goes right before libseccomp's program, the ENOSYS stub before both.
+    if (block.length) parts.unshift(encode(block));
     let last: LastSyscall[] = [];
-    if (enosys && enosysApplies(rp.defaultAction)) {
+    if (o.enosys && enosysApplies(rp.defaultAction)) {
       const names = new Set<string>();
       for (const r of rp.rules) names.add(r.syscall);
       for (const n of rp.redundantSyscalls ?? []) names.add(n);
-      last = lastSyscalls(names, rp.arches, (name, arch) => syscallNumberOn(name, archToken(arch)));
+      last = lastSyscalls(names, rp.arches, (name, arch) => numberOn(name, arch, o.newSyscalls));
       const stub = enosysStub(last);
-      if (stub.length) bpf = Buffer.concat([stub, bpf]);
+      if (stub.length) parts.unshift(stub);
     }
+    const bpf = parts.length === 1 ? parts[0] : Buffer.concat(parts);
     if (bpf.length / INSN_SIZE > MAX_INSNS) {
       throw unsupported(`the filter has ${bpf.length / INSN_SIZE} instructions; the kernel's limit is ${MAX_INSNS}`);
     }
-    return { bpf, arches, flags, filterFlags, rules, unknownSyscalls: unknown, warnings, lastSyscalls: last };
+    return {
+      bpf,
+      arches,
+      flags,
+      filterFlags,
+      rules,
+      unknownSyscalls: unknown,
+      tableSyscalls: tableNames,
+      warnings,
+      lastSyscalls: last,
+    };
   } finally {
     f.release();
   }
@@ -351,7 +435,9 @@ function fmtVersion(): string {
 
 /**
  * Compiles a Docker/OCI seccomp profile (object, JSON text, file path or built-in name) into
- * the BPF program moby + runc would install, with runc's ENOSYS stub in front. A compiled
+ * the BPF program moby + runc would install, with runc's ENOSYS stub in front and, for the
+ * newest syscalls the installed libseccomp cannot name, compile's own block (`newSyscalls`,
+ * on by default; `newSyscalls: false` builds exactly what runc builds). A compiled
  * profile is returned as it is. Repeat compiles of the same document in the same context are
  * served from an in-process cache (frozen results) unless `cache: false`.
  */
@@ -359,21 +445,25 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
   if (isCompiledProfile(profile)) return profile;
   const opts = checkOptions(options);
   const context = resolveContext(opts);
-  const strict = opts.strict === true;
-  const enosys = opts.enosys !== false;
+  const o: BuildOptions = {
+    strict: opts.strict === true,
+    enosys: opts.enosys !== false,
+    newSyscalls: opts.newSyscalls !== false,
+    ...(opts.optimize !== undefined ? { optimize: opts.optimize } : {}),
+  };
   const useCache = opts.cache !== false;
   // Built-in names and JSON text fully determine the document: a repeat is found without
   // loading and hashing it again.
   const fast =
     typeof profile === 'string' && (BUILTIN_NAMES.includes(profile) || profile.trimStart().startsWith('{'))
-      ? `${contextKey(context, strict, enosys)}\0${profile}`
+      ? `${contextKey(context, o)}\0${profile}`
       : undefined;
   if (useCache && fast !== undefined) {
     const hit = lruGet(fastCache, fast);
     if (hit) return hit;
   }
   const loaded = loadProfileDocument(profile as ProfileInput);
-  const hash = hashOf(loaded.doc, loaded.unconfined, context, strict, enosys);
+  const hash = hashOf(loaded.doc, loaded.unconfined, context, o);
   const key = `${hash}\0${loaded.name ?? ''}`;
   if (useCache) {
     const hit = lruGet(cache, key);
@@ -395,6 +485,7 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
       defaultAction: 'ALLOW',
       rules: [],
       unknownSyscalls: [],
+      tableSyscalls: [],
       warnings: [],
       lastSyscalls: [],
       hash,
@@ -402,7 +493,7 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
     };
   } else {
     const rp = resolveProfile(loaded.doc, context);
-    const b = build(rp, context, loaded.doc, strict, enosys);
+    const b = build(rp, context, loaded.doc, o);
     result = {
       ...(loaded.name !== undefined ? { name: loaded.name } : {}),
       unconfined: false,
@@ -414,6 +505,7 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
       ...(rp.defaultData !== undefined ? { defaultData: rp.defaultData } : {}),
       rules: b.rules,
       unknownSyscalls: b.unknownSyscalls,
+      tableSyscalls: b.tableSyscalls,
       warnings: b.warnings,
       lastSyscalls: b.lastSyscalls,
       hash,

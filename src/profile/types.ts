@@ -32,6 +32,19 @@ export interface CompileOptions {
   enosys?: boolean;
   /** Serve a repeat compile from the in-process cache; default true. */
   cache?: boolean;
+  /**
+   * Number the newest syscalls (424 and up: mseal, statmount, ...) from our own table when the
+   * installed libseccomp cannot name them, and serve their rules in a BPF block before
+   * libseccomp's program; default true. A name libseccomp knows is always libseccomp's.
+   * `false` reproduces exactly what runc does with the same libseccomp: such names are skipped
+   * (`unknownSyscalls`) and the ENOSYS stub answers for them.
+   */
+  newSyscalls?: boolean;
+  /**
+   * libseccomp's OPTIMIZE level: 1, rules in priority order; 2, a binary tree over syscall
+   * numbers. Default: runc's rule, 2 for more than 32 rules, else libseccomp's default (1).
+   */
+  optimize?: 1 | 2;
 }
 
 export interface ProfileWarning {
@@ -48,6 +61,12 @@ export interface ResolvedRule {
   conditions: Condition[];
   /** JSON path of the profile rule, e.g. `syscalls[12]`. */
   source: string;
+  /**
+   * Set when libseccomp could not name the syscall and compile numbered it from its own table
+   * (newSyscalls): the number on each arch of the filter. Such a rule is not given to
+   * libseccomp; compile's own block in front of libseccomp's program serves it.
+   */
+  numbers?: readonly { readonly arch: string; readonly nr: number }[];
 }
 
 /** A profile after validation and evaluation in a context: ready for libseccomp. */
@@ -91,6 +110,8 @@ export interface CompiledProfile {
   readonly defaultData?: number;
   readonly rules: readonly ResolvedRule[];
   readonly unknownSyscalls: readonly string[];
+  /** Names libseccomp could not resolve that compile numbered from its own table (newSyscalls). */
+  readonly tableSyscalls: readonly string[];
   readonly warnings: readonly ProfileWarning[];
   /** sha256 over (profile, context, libseccomp version). */
   readonly hash: string;
