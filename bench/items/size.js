@@ -1,5 +1,6 @@
 // 4. Filter size: BPF instructions (8 bytes each) of docker-default for the native arch
-// only and for Docker's three x86 arches, OPTIMIZE 1 and 2, with and without the ENOSYS stub.
+// only and for Docker's three x86 arches, OPTIMIZE 1 and 2, with and without the ENOSYS stub
+// and the block for syscalls newer than libseccomp.
 import { need } from '../lib/pkg.js';
 import { optimizeVariants } from '../lib/optimize.js';
 
@@ -24,6 +25,7 @@ export async function run(ctx) {
     n[k] = {
       default: insns(compile(p, opts).bpf),
       noEnosys: insns(compile(p, { ...opts, enosys: false }).bpf),
+      noTable: insns(compile(p, { ...opts, newSyscalls: false }).bpf),
     };
     const o = optimizeVariants(ctx.pkg, compile, p, opts);
     n[k].o1 = insns(o.bpf[1]);
@@ -42,6 +44,15 @@ export async function run(ctx) {
       row(`${label[k]}, with ENOSYS stub (default)`, n[k].default, {
         ratio: n[k].default / n[k].noEnosys,
         detail: `stub: +${n[k].default - n[k].noEnosys} insns`,
+      }),
+    );
+  }
+  for (const k of ['native', 'x86']) {
+    rows.push(row(`${label[k]}, newSyscalls:false (runc's exact output)`, n[k].noTable, { baseline: true }));
+    rows.push(
+      row(`${label[k]}, with the newer-syscalls block (default)`, n[k].default, {
+        ratio: n[k].default / n[k].noTable,
+        detail: `block: +${n[k].default - n[k].noTable} insns`,
       }),
     );
   }

@@ -1,5 +1,4 @@
-// From compile()'s resolved profile to (a) the C baseline's rules file and (b) a filter
-// built here with the low-level Filter class, for variants compile() has no option for.
+// From compile()'s resolved profile to the C baseline's rules file.
 import { writeFileSync } from 'node:fs';
 
 // libseccomp attribute numbers (enum scmp_filter_attr).
@@ -23,24 +22,12 @@ export function writeRulesFile(path, compiled, { Action, flattenConditions }, at
   for (const [a, v] of attrs) lines.push(`attr ${a} ${v}`);
   for (const arch of compiled.arches) lines.push(`arch ${arch}`);
   for (const r of compiled.rules) {
+    // Rules numbered from our own table (syscalls newer than libseccomp) are not libseccomp's
+    // work: compile() puts them in its own BPF block, which the baseline cannot build.
+    if (r.numbers) continue;
     const flat = flattenConditions(r.conditions);
     const conds = flat.map((x) => x.toString()).join(' ');
     lines.push(`rule ${actionValue(Action, r.action, r.data)} ${r.syscall} ${flat.length / 4}${conds ? ' ' + conds : ''}`);
   }
   writeFileSync(path, lines.join('\n') + '\n');
-}
-
-/** BPF of the resolved rules built with Filter, at a given OPTIMIZE level (no ENOSYS stub). */
-export function filterBpf(compiled, { Filter, Action }, { optimize = 1, arches = compiled.arches } = {}) {
-  const f = new Filter(actionValue(Action, compiled.defaultAction, compiled.defaultData));
-  try {
-    const native = Filter.nativeArch();
-    for (const a of arches) if (a !== native && !f.hasArch(a)) f.addArch(a);
-    if (arches.length > 0 && !arches.includes(native)) f.removeArch(native);
-    f.setAttribute('optimize', optimize);
-    for (const r of compiled.rules) f.addRule(actionValue(Action, r.action, r.data), r.syscall, r.conditions);
-    return f.exportBpf();
-  } finally {
-    f.release();
-  }
 }
