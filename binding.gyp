@@ -31,7 +31,19 @@
         ["OS=='linux'", {
           "sources": ["native/launcher.c"],
           "cflags!": ["-O3"],
-          "cflags": ["-O2", "-std=c11", "-Wall", "-Wextra"]
+          "cflags": ["-O2", "-std=c11", "-Wall", "-Wextra"],
+          "conditions": [
+            # It runs between two execs on every spawn: on x86_64 it has no libc and is
+            # linked static (nothing to load or relocate). Needs only the compiler and
+            # the kernel's uapi headers, no libc.a. Other arches use the libc.
+            ["target_arch=='x64'", {
+              "defines": ["LAUNCHER_NOLIBC"],
+              "cflags!": ["-fPIC", "-pthread"],
+              "cflags": ["-ffreestanding", "-fno-stack-protector", "-fno-asynchronous-unwind-tables", "-fno-pie"],
+              "ldflags!": ["-rdynamic", "-pthread"],
+              "ldflags": ["-nostdlib", "-static", "-no-pie"]
+            }]
+          ]
         }]
       ]
     }

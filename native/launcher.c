@@ -14,124 +14,322 @@
  * the filter, execve. Everything that can fail for a reason the caller can fix
  * happens before the filter exists, so errors are exact. A failure writes one
  * record "STAGE<TAB>ERRNO<TAB>MESSAGE\n" to ERR_FD and exits 127.
- * No libseccomp, no allocation after the program is read, single-threaded.
+ *
+ * It runs once per spawn, between two execs, so its start-up is on the critical path.
+ * On x86_64 it is built without a libc (LAUNCHER_NOLIBC: raw system calls, its own
+ * _start, static, no relocations): a libc's start-up alone (the dynamic loader, or
+ * static glibc's initialisation with its CPUID probes, which trap in a VM) costs
+ * more than everything the launcher does. Elsewhere it is built against the libc.
+ * Either way: no allocation, no stdio, single-threaded; only the wrappers below differ.
  */
+#ifndef LAUNCHER_NOLIBC
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
+#endif
+#include <stddef.h>
+#include <stdint.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/limits.h>
+#include <linux/prctl.h>
 #include <linux/seccomp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_CLEAR_ALL 4
 #endif
 
+#define MODE_TYPE 0170000
+#define MODE_REG 0100000
+
+/* ---- system call wrappers: each returns the result, or -errno ---------------------- */
+#ifdef LAUNCHER_NOLIBC
+
+#if !defined(__x86_64__)
+#error "LAUNCHER_NOLIBC is implemented for x86_64 only; build without it elsewhere"
+#endif
+#include <asm/stat.h>
+#include <asm/unistd.h>
+#include <linux/errno.h>
+#include <linux/fcntl.h>
+
+static long sc(long n, long a, long b, long c, long d, long e)
+{
+    register long r10 __asm__("r10") = d;
+    register long r8 __asm__("r8") = e;
+    long ret;
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
+                     : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+
+static long sys_pread(int fd, void *buf, size_t n, long off) { return sc(__NR_pread64, fd, (long)buf, (long)n, off, 0); }
+static long sys_read(int fd, void *buf, size_t n) { return sc(__NR_read, fd, (long)buf, (long)n, 0, 0); }
+static long sys_write(int fd, const void *buf, size_t n) { return sc(__NR_write, fd, (long)buf, (long)n, 0, 0); }
+static long sys_open(const char *path, int flags) { return sc(__NR_openat, AT_FDCWD, (long)path, flags, 0, 0); }
+static long sys_close(int fd) { return sc(__NR_close, fd, 0, 0, 0, 0); }
+static long sys_cloexec(int fd) { return sc(__NR_fcntl, fd, F_SETFD, FD_CLOEXEC, 0, 0); }
+static long sys_access_x(const char *path) { return sc(__NR_faccessat, AT_FDCWD, (long)path, 1 /* X_OK */, 0, 0); }
+static long sys_prctl(long op, long a, long b) { return sc(__NR_prctl, op, a, b, 0, 0); }
+static long sys_capget(void *hdr, void *data) { return sc(__NR_capget, (long)hdr, (long)data, 0, 0, 0); }
+static long sys_capset(void *hdr, void *data) { return sc(__NR_capset, (long)hdr, (long)data, 0, 0, 0); }
+static long sys_seccomp(unsigned op, unsigned flags, void *args) { return sc(__NR_seccomp, op, flags, (long)args, 0, 0); }
+static long sys_execve(const char *path, char *const argv[], char *const envp[])
+{
+    return sc(__NR_execve, (long)path, (long)argv, (long)envp, 0, 0);
+}
+static long sys_file_mode(const char *path, unsigned *mode)
+{
+    struct stat st;
+    long r = sc(__NR_newfstatat, AT_FDCWD, (long)path, (long)&st, 0, 0);
+    if (r == 0) *mode = (unsigned)st.st_mode;
+    return r;
+}
+/* After the filter, exit_group may be denied with an errno: then exit, then a trap. */
+static __attribute__((noreturn)) void sys_exit(int code)
+{
+    sc(__NR_exit_group, code, 0, 0, 0, 0);
+    sc(__NR_exit, code, 0, 0, 0, 0);
+    __builtin_trap();
+}
+
+/* The compiler may emit calls to these for struct copies and zeroing; volatile keeps
+ * it from turning the loops back into calls to themselves. */
+void *memset(void *d, int c, size_t n)
+{
+    volatile unsigned char *p = d;
+    while (n--) *p++ = (unsigned char)c;
+    return d;
+}
+void *memcpy(void *d, const void *s, size_t n)
+{
+    volatile unsigned char *p = d;
+    const unsigned char *q = s;
+    while (n--) *p++ = *q++;
+    return d;
+}
+
+static int launcher_main(int argc, char **argv, char **envp);
+
+/* Entry from the kernel: the stack holds argc, argv[], NULL, envp[], NULL. */
+__attribute__((used, noreturn, visibility("hidden"))) void start_c(long *sp);
+void start_c(long *sp)
+{
+    int argc = (int)sp[0];
+    char **argv = (char **)(sp + 1);
+    sys_exit(launcher_main(argc, argv, argv + argc + 1));
+}
+__asm__(".text\n"
+        ".global _start\n"
+        "_start:\n"
+        "  xor %ebp, %ebp\n"
+        "  mov %rsp, %rdi\n"
+        "  and $-16, %rsp\n"
+        "  call start_c\n"
+        "  hlt\n");
+
+#else /* against the libc */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static long rc(long r) { return r < 0 ? -errno : r; }
+static long sys_pread(int fd, void *buf, size_t n, long off) { return rc(pread(fd, buf, n, (off_t)off)); }
+static long sys_read(int fd, void *buf, size_t n) { return rc(read(fd, buf, n)); }
+static long sys_write(int fd, const void *buf, size_t n) { return rc(write(fd, buf, n)); }
+static long sys_open(const char *path, int flags) { return rc(open(path, flags)); }
+static long sys_close(int fd) { return rc(close(fd)); }
+static long sys_cloexec(int fd) { return rc(fcntl(fd, F_SETFD, FD_CLOEXEC)); }
+static long sys_access_x(const char *path) { return rc(access(path, X_OK)); }
+static long sys_prctl(long op, long a, long b) { return rc(prctl((int)op, a, b, 0L, 0L)); }
+static long sys_capget(void *hdr, void *data) { return rc(syscall(SYS_capget, hdr, data)); }
+static long sys_capset(void *hdr, void *data) { return rc(syscall(SYS_capset, hdr, data)); }
+static long sys_seccomp(unsigned op, unsigned flags, void *args) { return rc(syscall(SYS_seccomp, op, flags, args)); }
+static long sys_execve(const char *path, char *const argv[], char *const envp[]) { return rc(execve(path, argv, envp)); }
+static long sys_file_mode(const char *path, unsigned *mode)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return -errno;
+    *mode = (unsigned)st.st_mode;
+    return 0;
+}
+static __attribute__((noreturn)) void sys_exit(int code) { _exit(code); }
+
+static int launcher_main(int argc, char **argv, char **envp);
 extern char **environ;
+int main(int argc, char **argv) { return launcher_main(argc, argv, environ); }
+
+#endif
+
+/* ---- the launcher ------------------------------------------------------------------ */
 
 static int err_fd = -1;
 
-/* Reports a failure and exits 127; the parent turns the record into an 'error' event. */
-static void fail(const char *stage, int e, const char *msg)
+static size_t slen(const char *s)
 {
-    char rec[PATH_MAX + 256];
-    int n = snprintf(rec, sizeof rec, "%s\t%d\t%s\n", stage, e, msg);
-    if (n > (int)sizeof rec - 1) n = (int)sizeof rec - 1;
-    if (err_fd >= 0 && n > 0) {
-        ssize_t w;
-        do w = write(err_fd, rec, (size_t)n); while (w < 0 && errno == EINTR);
+    size_t n = 0;
+    while (s[n]) n++;
+    return n;
+}
+
+/* Appends s (at most n bytes) at p, never past end; returns the new end. */
+static char *put(char *p, char *end, const char *s, size_t n)
+{
+    while (n-- && *s && p < end) *p++ = *s++;
+    return p;
+}
+
+static char *put_uint(char *p, char *end, unsigned long v)
+{
+    char digits[24];
+    int i = 0;
+    do digits[i++] = (char)('0' + v % 10); while ((v /= 10) != 0);
+    while (i > 0 && p < end) *p++ = digits[--i];
+    return p;
+}
+
+static void write_all(int fd, const char *s, size_t n)
+{
+    while (n > 0) {
+        long w = sys_write(fd, s, n);
+        if (w == -EINTR) continue;
+        if (w <= 0) return;
+        s += w;
+        n -= (size_t)w;
     }
-    _exit(127);
+}
+
+/* Reports a failure and exits 127; the parent turns the record into an 'error' event. */
+static __attribute__((noreturn)) void fail(const char *stage, long e, const char *msg)
+{
+    static char rec[PATH_MAX + 256];
+    char *end = rec + sizeof rec - 1; /* room for the newline */
+    char *p = put(rec, end, stage, 32);
+    p = put(p, end, "\t", 1);
+    p = put_uint(p, end, (unsigned long)(e < 0 ? -e : e));
+    p = put(p, end, "\t", 1);
+    p = put(p, end, msg, sizeof rec);
+    *p++ = '\n';
+    if (err_fd >= 0) write_all(err_fd, rec, (size_t)(p - rec));
+    sys_exit(127);
+}
+
+/* Parses an unsigned number in base 10 or 16 (the whole string, at most max); -1 if it is not one. */
+static int parse_uint(const char *s, unsigned base, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (!*s) return -1;
+    for (; *s; s++) {
+        unsigned d;
+        if (*s >= '0' && *s <= '9') d = (unsigned)(*s - '0');
+        else if (base == 16 && *s >= 'a' && *s <= 'f') d = (unsigned)(*s - 'a' + 10);
+        else if (base == 16 && *s >= 'A' && *s <= 'F') d = (unsigned)(*s - 'A' + 10);
+        else return -1;
+        if (v > (max - d) / base) return -1;
+        v = v * base + d;
+    }
+    *out = v;
+    return 0;
 }
 
 static int parse_fd(const char *s)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < 0 || v > INT_MAX) return -1;
-    return (int)v;
+    uint64_t v;
+    return parse_uint(s, 10, 0x7fffffff, &v) == 0 ? (int)v : -1;
 }
 
+/* One instruction more than the kernel takes, so that an over-long program is seen. */
+static struct sock_filter program[BPF_MAXINSNS + 1];
+
 /* Reads the whole program from fd (pread: the file offset is shared). */
-static struct sock_filter *read_program(int fd, unsigned short *len)
+static unsigned short read_program(int fd)
 {
-    struct stat st;
-    if (fstat(fd, &st) != 0) fail("bpf", errno, "fstat on the BPF fd failed");
-    size_t size = (size_t)st.st_size;
-    if (size == 0 || size % sizeof(struct sock_filter) != 0 || size / sizeof(struct sock_filter) > BPF_MAXINSNS)
-        fail("bpf", EINVAL, "the BPF program has an invalid length");
-    struct sock_filter *prog = malloc(size);
-    if (!prog) fail("bpf", ENOMEM, "out of memory");
-    size_t off = 0;
-    while (off < size) {
-        ssize_t n = pread(fd, (char *)prog + off, size - off, (off_t)off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) fail("bpf", n < 0 ? errno : EIO, "reading the BPF program failed");
+    size_t cap = sizeof program, off = 0;
+    for (;;) {
+        long n = sys_pread(fd, (char *)program + off, cap - off, (long)off);
+        if (n == -EINTR) continue;
+        if (n < 0) fail("bpf", n, "reading the BPF program failed");
+        if (n == 0) break;
         off += (size_t)n;
+        if (off == cap) break;
     }
-    *len = (unsigned short)(size / sizeof(struct sock_filter));
-    return prog;
+    if (off == 0 || off % sizeof(struct sock_filter) != 0 || off / sizeof(struct sock_filter) > BPF_MAXINSNS)
+        fail("bpf", EINVAL, "the BPF program has an invalid length");
+    return (unsigned short)(off / sizeof(struct sock_filter));
 }
 
 /* 0 when path is a regular file we may execute, else the errno execve would give. */
-static int check_exec(const char *path)
+static long check_exec(const char *path)
 {
-    struct stat st;
-    if (stat(path, &st) != 0) return errno;
-    if (!S_ISREG(st.st_mode)) return EACCES;
-    if (access(path, X_OK) != 0) return errno;
-    return 0;
+    unsigned mode = 0;
+    long r = sys_file_mode(path, &mode);
+    if (r < 0) return -r;
+    if ((mode & MODE_TYPE) != MODE_REG) return EACCES;
+    r = sys_access_x(path);
+    return r < 0 ? -r : 0;
+}
+
+static const char *env_path(char **envp)
+{
+    for (char **e = envp; *e; e++) {
+        const char *s = *e;
+        if (s[0] == 'P' && s[1] == 'A' && s[2] == 'T' && s[3] == 'H' && s[4] == '=') return s + 5;
+    }
+    return "/usr/local/bin:/usr/bin:/bin";
 }
 
 /* Resolves FILE like execvp: a name with '/' as is, else each PATH entry in order;
  * EACCES is remembered and reported when nothing else is found. */
-static void resolve(const char *file, char *out)
+static const char *resolve(const char *file, char **envp)
 {
+    static char out[PATH_MAX];
     if (!*file) fail("exec", ENOENT, "empty command");
-    if (strchr(file, '/')) {
-        int e = check_exec(file);
+    for (const char *c = file; *c; c++) {
+        if (*c != '/') continue;
+        long e = check_exec(file);
         if (e) fail("exec", e, file);
-        snprintf(out, PATH_MAX, "%s", file);
-        return;
+        return file;
     }
-    const char *path = getenv("PATH");
-    if (!path) path = "/usr/local/bin:/usr/bin:/bin";
+    size_t flen = slen(file);
     int seen_eacces = 0;
-    for (const char *p = path;; p++) {
-        const char *colon = strchrnul(p, ':');
+    const char *p = env_path(envp);
+    for (;;) {
+        const char *colon = p;
+        while (*colon && *colon != ':') colon++;
         size_t dlen = (size_t)(colon - p);
-        int n = dlen ? snprintf(out, PATH_MAX, "%.*s/%s", (int)dlen, p, file)
-                     : snprintf(out, PATH_MAX, "%s", file); /* empty entry = cwd */
-        if (n > 0 && n < PATH_MAX) {
-            int e = check_exec(out);
-            if (!e) return;
+        /* an empty entry is the working directory */
+        if (dlen + 1 + flen < sizeof out) {
+            char *q = out;
+            for (size_t i = 0; i < dlen; i++) *q++ = p[i];
+            if (dlen) *q++ = '/';
+            for (size_t i = 0; i <= flen; i++) *q++ = file[i];
+            long e = check_exec(out);
+            if (!e) return out;
             if (e == EACCES) seen_eacces = 1;
         }
         if (!*colon) break;
-        p = colon;
+        p = colon + 1;
     }
     fail("exec", seen_eacces ? EACCES : ENOENT, file);
 }
 
 static int last_cap(void)
 {
-    int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+    long fd = sys_open("/proc/sys/kernel/cap_last_cap", 0 /* O_RDONLY */);
     if (fd < 0) return CAP_LAST_CAP;
-    char buf[16] = {0};
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    return n > 0 ? atoi(buf) : CAP_LAST_CAP;
+    char buf[16];
+    long n = sys_read((int)fd, buf, sizeof buf - 1);
+    sys_close((int)fd);
+    if (n <= 0) return CAP_LAST_CAP;
+    buf[n] = 0;
+    if (buf[n - 1] == '\n') buf[n - 1] = 0;
+    uint64_t v;
+    return parse_uint(buf, 10, 63, &v) == 0 ? (int)v : CAP_LAST_CAP;
 }
 
 /* Keeps only the capabilities in keep: bounding set (when we may change it), ambient
@@ -141,67 +339,65 @@ static void drop_caps(uint64_t keep)
 {
     struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct data[2];
-    if (syscall(SYS_capget, &hdr, data) != 0) fail("caps", errno, "capget failed");
+    long r = sys_capget(&hdr, data);
+    if (r < 0) fail("caps", r, "capget failed");
     uint64_t eff = data[0].effective | ((uint64_t)data[1].effective << 32);
     int may_drop_bounding = (eff >> CAP_SETPCAP) & 1;
     int top = last_cap();
     for (int c = 0; c <= top && c < 64; c++) {
         if ((keep >> c) & 1) continue;
-        if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 1) continue;
+        if (sys_prctl(PR_CAPBSET_READ, c, 0) != 1) continue;
         if (!may_drop_bounding) continue; /* no CAP_SETPCAP: permitted (below) + nnp bound it */
-        if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0) fail("caps", errno, "prctl(PR_CAPBSET_DROP) failed");
+        r = sys_prctl(PR_CAPBSET_DROP, c, 0);
+        if (r < 0) fail("caps", r, "prctl(PR_CAPBSET_DROP) failed");
     }
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL)
-        fail("caps", errno, "clearing the ambient capabilities failed");
+    r = sys_prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0);
+    if (r < 0 && r != -EINVAL) fail("caps", r, "clearing the ambient capabilities failed");
     for (int i = 0; i < 2; i++) {
         uint32_t k = (uint32_t)(keep >> (32 * i));
         data[i].permitted &= k;
         data[i].effective &= data[i].permitted;
         data[i].inheritable &= data[i].permitted;
     }
-    if (syscall(SYS_capset, &hdr, data) != 0) fail("caps", errno, "capset failed");
+    r = sys_capset(&hdr, data);
+    if (r < 0) fail("caps", r, "capset failed");
 }
 
-int main(int argc, char **argv)
+static int launcher_main(int argc, char **argv, char **envp)
 {
     if (argc < 7) {
-        fprintf(stderr, "usage: seccomp-launcher BPF_FD ERR_FD FLAGS CAPS FILE ARGV0 [ARG...]\n");
+        static const char usage[] = "usage: seccomp-launcher BPF_FD ERR_FD FLAGS CAPS FILE ARGV0 [ARG...]\n";
+        write_all(2, usage, sizeof usage - 1);
         return 127;
     }
     err_fd = parse_fd(argv[2]);
     if (err_fd < 0) fail("usage", EINVAL, "bad ERR_FD");
-    fcntl(err_fd, F_SETFD, FD_CLOEXEC);
+    sys_cloexec(err_fd);
 
     int bpf_fd = -1;
-    if (strcmp(argv[1], "-") != 0 && (bpf_fd = parse_fd(argv[1])) < 0) fail("usage", EINVAL, "bad BPF_FD");
-    char *end;
-    errno = 0;
-    unsigned long flags = strtoul(argv[3], &end, 10);
-    if (errno || end == argv[3] || *end || flags > UINT32_MAX) fail("usage", EINVAL, "bad FLAGS");
-    int set_caps = strcmp(argv[4], "-") != 0;
+    if (!(argv[1][0] == '-' && argv[1][1] == 0) && (bpf_fd = parse_fd(argv[1])) < 0) fail("usage", EINVAL, "bad BPF_FD");
+    uint64_t flags;
+    if (parse_uint(argv[3], 10, UINT32_MAX, &flags) != 0) fail("usage", EINVAL, "bad FLAGS");
+    int set_caps = !(argv[4][0] == '-' && argv[4][1] == 0);
     uint64_t keep = 0;
-    if (set_caps) {
-        errno = 0;
-        keep = strtoull(argv[4], &end, 16);
-        if (errno || end == argv[4] || *end) fail("usage", EINVAL, "bad CAPS");
-    }
+    if (set_caps && parse_uint(argv[4], 16, UINT64_MAX, &keep) != 0) fail("usage", EINVAL, "bad CAPS");
 
     struct sock_fprog prog = {0, NULL};
     if (bpf_fd >= 0) {
-        prog.filter = read_program(bpf_fd, &prog.len);
-        close(bpf_fd);
+        prog.len = read_program(bpf_fd);
+        prog.filter = program;
+        sys_close(bpf_fd);
     }
 
-    static char path[PATH_MAX];
-    resolve(argv[5], path);
+    const char *path = resolve(argv[5], envp);
 
     if (set_caps) drop_caps(keep);
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("nnp", errno, "prctl(PR_SET_NO_NEW_PRIVS) failed");
-    if (prog.filter && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned int)flags, &prog) < 0)
-        fail("seccomp", errno, "the kernel refused the filter");
+    long r = sys_prctl(PR_SET_NO_NEW_PRIVS, 1, 0);
+    if (r < 0) fail("nnp", r, "prctl(PR_SET_NO_NEW_PRIVS) failed");
+    if (prog.filter && (r = sys_seccomp(SECCOMP_SET_MODE_FILTER, (unsigned)flags, &prog)) < 0)
+        fail("seccomp", r, "the kernel refused the filter");
 
-    execve(path, argv + 6, environ);
+    r = sys_execve(path, argv + 6, envp);
     /* Only the filter itself (or a race on the file) gets here: report what execve said. */
-    fail("exec", errno, path);
-    return 127;
+    fail("exec", r, path);
 }

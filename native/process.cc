@@ -95,6 +95,18 @@ Napi::Value MemfdFromBuffer(const Napi::CallbackInfo &info) {
   return Napi::Number::New(env, fd);
 }
 
+// pipeCloexec(): [readFd, writeFd] of a blocking pipe2(O_CLOEXEC) pipe. spawn gives the write
+// end to its launcher (as a stdio fd) and reads the other until the launcher's exec closes it.
+Napi::Value PipeCloexec(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) throw make_error(env, "", "pipe2 failed", errno, "pipe2");
+  Napi::Array out = Napi::Array::New(env, 2);
+  out.Set(0u, Napi::Number::New(env, fds[0]));
+  out.Set(1u, Napi::Number::New(env, fds[1]));
+  return out;
+}
+
 }  // namespace
 
 void init_process(Napi::Env env, Napi::Object exports) {
@@ -104,6 +116,7 @@ void init_process(Napi::Env env, Napi::Object exports) {
   exports.Set("setNoNewPrivs", Napi::Function::New(env, SetNoNewPrivs));
   exports.Set("getNoNewPrivs", Napi::Function::New(env, GetNoNewPrivs));
   exports.Set("memfdFromBuffer", Napi::Function::New(env, MemfdFromBuffer));
+  exports.Set("pipeCloexec", Napi::Function::New(env, PipeCloexec));
 }
 
 }  // namespace seccomp_addon

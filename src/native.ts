@@ -58,6 +58,7 @@ export interface Binding {
   setNoNewPrivs(): void;
   getNoNewPrivs(): boolean;
   memfdFromBuffer(buf: Buffer): number;
+  pipeCloexec(): [number, number];
   notifyReceive(fd: number, timeoutMs: number): Promise<NativeNotification | null>;
   notifyRespond(fd: number, id: bigint, val: bigint, error: number, flags: number): void;
   notifyIdValid(fd: number, id: bigint): boolean;

@@ -1,11 +1,13 @@
 // Child commands behind a profile. The profile is compiled in this process (once per
 // profile and context), its BPF kept in a sealed memfd, and a small launcher
 // (native/launcher.c) installs it in the child and execs the command in place: the
-// ChildProcess is a real one whose pid is the command's.
+// ChildProcess is a real one whose pid is the command's. spawn() waits (blocking, like
+// child_process does for its own exec) until the launcher has exec'd the command or
+// reported why it could not, so the outcome is known before spawn() returns.
 import * as cp from 'node:child_process';
 import type { ChildProcess, SpawnOptions as NodeSpawnOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode, errnoName, SeccompError } from './errors.js';
 import { addonDir, native } from './native.js';
@@ -90,6 +92,33 @@ export function profileFor(profile: ProfileInput | CompiledProfile, caps?: reado
   return compiled;
 }
 
+/** What a spawn passes to the launcher for a compiled profile. */
+interface Launch {
+  /** The sealed memfd with the program; undefined when unconfined. */
+  bpfFd: number | undefined;
+  /** SECCOMP_FILTER_FLAG_* bits, as the launcher's FLAGS argument. */
+  flags: string;
+}
+
+// Worked out once per result of compile() (its program and rules are fixed); a hand-made
+// compiled object is looked at on every spawn, since it may have been changed.
+const launches = new WeakMap<CompiledProfile, Launch>();
+
+function launchFor(compiled: CompiledProfile): Launch {
+  const hit = launches.get(compiled);
+  if (hit) return hit;
+  if (compiled.unconfined) return { bpfFd: undefined, flags: '0' };
+  const notify = compiled.defaultAction === 'NOTIFY' || compiled.rules.some((r) => r.action === 'NOTIFY');
+  if (notify || compiled.filterFlags & NOTIFY_FLAG) {
+    throw new SeccompError('spawn cannot serve SCMP_ACT_NOTIFY rules (no listener for the child)', {
+      code: ErrorCode.UNSUPPORTED,
+    });
+  }
+  const launch = { bpfFd: programFd(compiled), flags: String(compiled.filterFlags >>> 0) };
+  if (isCompiledProfile(compiled)) launches.set(compiled, launch);
+  return launch;
+}
+
 function programFd(compiled: CompiledProfile): number {
   // compile()'s hash covers the program; for a hand-made object only the bytes can be trusted.
   const key = isCompiledProfile(compiled)
@@ -103,15 +132,18 @@ function programFd(compiled: CompiledProfile): number {
   return fd;
 }
 
+let launcher: string | undefined;
+
 /** The launcher executable, beside the loaded addon. */
 export function launcherPath(): string {
+  if (launcher) return launcher;
   const p = join(addonDir(), 'seccomp-launcher');
   if (!existsSync(p)) {
     throw new SeccompError(`the seccomp launcher is missing (${p}); run \`npm rebuild seccomp\``, {
       code: ErrorCode.UNSUPPORTED,
     });
   }
-  return p;
+  return (launcher = p);
 }
 
 function checkArgs(command: unknown, args: unknown, options: unknown): void {
@@ -176,19 +208,11 @@ export function spawn(command: string, argsOrOptions?: readonly string[] | Spawn
   const caps = capabilities === undefined ? undefined : normalizeCapabilities(capabilities);
   const compiled = profileFor(profile, caps);
   if (compiled.unconfined && !caps) return cp.spawn(command, [...args], nodeOptions);
-  if (!compiled.unconfined) {
-    const notify = compiled.defaultAction === 'NOTIFY' || compiled.rules.some((r) => r.action === 'NOTIFY');
-    if (notify || compiled.filterFlags & NOTIFY_FLAG) {
-      throw new SeccompError('spawn cannot serve SCMP_ACT_NOTIFY rules (no listener for the child)', {
-        code: ErrorCode.UNSUPPORTED,
-      });
-    }
-  }
+  const { bpfFd, flags } = launchFor(compiled);
   const launcher = launcherPath();
-  const fd = compiled.unconfined ? undefined : programFd(compiled);
 
   // What child_process would run: `shell` wraps the command line in `sh -c`.
-  const { shell, argv0, stdio, ...rest } = nodeOptions;
+  const { shell, argv0, stdio, ...rest } = nodeOptions as NodeSpawnOptions;
   let file = command;
   let argv = [...args];
   if (shell) {
@@ -197,73 +221,73 @@ export function spawn(command: string, argsOrOptions?: readonly string[] | Spawn
   }
   const spawnargs = [argv0 ?? file, ...argv];
 
-  // Our two descriptors go after the caller's (and after 'ipc' for fork).
+  // Our two descriptors go after the caller's (and after 'ipc' for fork). The error pipe
+  // is a plain close-on-exec pipe: its write end is the launcher's ERR_FD.
   const fds = stdioArray(stdio);
   const bpfIndex = fds.length;
-  const errIndex = bpfIndex + 1;
-  fds.push(fd ?? 'ignore', 'pipe');
-  const launchArgs = [
-    fd === undefined ? '-' : String(bpfIndex),
-    String(errIndex),
-    String(compiled.unconfined ? 0 : compiled.filterFlags >>> 0),
-    caps ? capMask(caps) : '-',
-    file,
-    ...spawnargs,
-  ];
-  const child = cp.spawn(launcher, launchArgs, { ...rest, stdio: fds as Stdio });
+  const [errRead, errWrite] = native().pipeCloexec();
+  fds.push(bpfFd ?? 'ignore', errWrite);
+  const bpfArg = bpfFd === undefined ? '-' : String(bpfIndex);
+  const launchArgs = [bpfArg, String(bpfIndex + 1), flags, caps ? capMask(caps) : '-', file, ...spawnargs];
+  let child: ChildProcess;
+  let record = '';
+  try {
+    try {
+      child = cp.spawn(launcher, launchArgs, { ...rest, stdio: fds as Stdio });
+    } finally {
+      closeSync(errWrite); // only the launcher may hold it, so that its exec ends our read
+    }
+    // No pid: the launcher itself could not be started, and child_process reports that.
+    if (child.pid !== undefined) record = readRecord(errRead);
+  } finally {
+    closeSync(errRead);
+  }
+  (child.stdio as unknown[]).length = bpfIndex; // hide our descriptors
+  if (child.pid === undefined) return child;
   (child as { spawnfile: string }).spawnfile = file;
   (child as { spawnargs: string[] }).spawnargs = spawnargs;
-  const errPipe = child.stdio[errIndex] as NodeJS.ReadableStream | null;
-  (child.stdio as unknown[]).length = bpfIndex; // hide our descriptors
-  if (!errPipe) return child;
-  gateUntilExec(child, errPipe, file, spawnargs);
+  if (record) failLaunch(child, launchError(record, file, spawnargs));
   return child;
 }
 
 /**
- * Holds back 'spawn', 'exit' and 'close' until the launcher has exec'd (its error pipe
- * closes empty) or failed (a record arrives): a failure becomes 'error' + 'close', the
- * way child_process reports a command that cannot be started.
+ * The launcher's failure record, or '' once its exec closed the pipe. Blocks for the
+ * launcher's work before exec (reading the program, PATH lookup, capabilities, filter
+ * attach), as child_process blocks until its own child has exec'd.
  */
-function gateUntilExec(child: ChildProcess, errPipe: NodeJS.ReadableStream, file: string, spawnargs: string[]): void {
-  const held: [string, unknown[]][] = [];
-  const emit = child.emit.bind(child);
-  let state: 'pending' | 'exec' | 'failed' = 'pending';
-  let failCode = -1;
-  child.emit = ((event: string, ...a: unknown[]) => {
-    if (event !== 'spawn' && event !== 'exit' && event !== 'close') return emit(event, ...a);
-    if (state === 'pending') {
-      held.push([event, a]);
-      return true;
+function readRecord(fd: number): string {
+  const buf = Buffer.allocUnsafe(8192);
+  let len = 0;
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, len, buf.length - len, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EINTR') continue;
+      throw e;
     }
-    if (state === 'exec') return emit(event, ...a);
-    // failed: the launcher's own spawn and exit are not the command's
-    if (event !== 'close') return false;
-    return emit('close', failCode, null);
-  }) as ChildProcess['emit'];
+    if (n === 0 || (len += n) === buf.length) break;
+  }
+  return buf.toString('utf8', 0, len);
+}
 
-  const chunks: Buffer[] = [];
-  errPipe.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-  const finish = () => {
-    if (state !== 'pending') return;
-    const record = Buffer.concat(chunks).toString('utf8');
-    if (!record) {
-      state = 'exec';
-      for (const [event, a] of held) emit(event, ...a);
-      return;
-    }
-    state = 'failed';
-    const err = launchError(record, file, spawnargs);
-    const errno = Math.abs(Number((err as { errno?: number }).errno) || 0);
-    failCode = errno ? -errno : -1;
-    (child as { pid?: number }).pid = undefined;
-    Object.defineProperty(child, 'exitCode', { get: () => failCode, set: () => {}, configurable: true });
-    emit('error', err);
-    for (const [event] of held) if (event === 'close') emit('close', failCode, null);
-  };
-  errPipe.on('end', finish);
-  errPipe.on('close', finish);
-  errPipe.on('error', finish);
+/**
+ * Makes a ChildProcess whose launcher failed look like one child_process could not start:
+ * 'error' (next tick), then 'close' with the negative errno; no 'spawn', no 'exit' and no
+ * pid (those were the launcher's, not the command's).
+ */
+function failLaunch(child: ChildProcess, err: Error): void {
+  const errno = Math.abs(Number((err as { errno?: number }).errno) || 0);
+  const failCode = errno ? -errno : -1;
+  const emit = child.emit.bind(child);
+  child.emit = ((event: string, ...a: unknown[]) => {
+    if (event === 'spawn' || event === 'exit') return false;
+    if (event === 'close') return emit('close', failCode, null);
+    return emit(event, ...a);
+  }) as ChildProcess['emit'];
+  (child as { pid?: number }).pid = undefined;
+  Object.defineProperty(child, 'exitCode', { get: () => failCode, set: () => {}, configurable: true });
+  process.nextTick(() => emit('error', err));
 }
 
 export interface ExecFileOptions extends SpawnOptions {

@@ -1,6 +1,6 @@
 // spawn/execFile/fork through the launcher. Filters are installed only in the children
 // (by the launcher, before exec); this process compiles and spawns.
-import type { ChildProcess } from 'node:child_process';
+import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +118,43 @@ describe('spawn: bad input', () => {
     expect(o.error).toMatchObject({ code: 'ERR_SECCOMP_LOAD', errno: 22, syscall: 'spawn touch', path: 'touch' });
     expect(existsSync(marker)).toBe(false);
   });
+
+  it('reports a profile that denies execve itself (and exit_group) as an EPERM error event', async () => {
+    const noExec = {
+      defaultAction: 'SCMP_ACT_ALLOW',
+      syscalls: [{ names: ['execve', 'exit_group'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }],
+    };
+    const o = await outcome(spawn('/bin/true', [], { seccomp: noExec }));
+    expect(o.events).toEqual(['error', 'close']);
+    expect(o.error).toMatchObject({ code: 'EPERM', errno: -1, path: '/bin/true' });
+  });
+
+  it('knows a command cannot start before spawn() returns: no pid, then error and close', async () => {
+    const child = spawn('no-such-command-seccomp', [], { seccomp: 'docker-default' });
+    expect(child.pid).toBeUndefined();
+    const o = await outcome(child);
+    expect(o.events).toEqual(['error', 'close']);
+    expect(o.code).toBe(-2);
+  });
+
+  it('reports a command name longer than PATH_MAX as ENAMETOOLONG, with the whole name', async () => {
+    const name = `/${'a'.repeat(5000)}`;
+    const o = await outcome(spawn(name, [], { seccomp: denyMkdir }));
+    expect(o.events).toEqual(['error', 'close']);
+    expect(o.error).toMatchObject({ code: 'ENAMETOOLONG', errno: -36, path: name });
+  });
+
+  it('refuses a program longer than the kernel allows or not made of whole instructions', async () => {
+    const good = compile(denyMkdir);
+    const marker = join(tmp, 'long-program-ran');
+    for (const bpf of [Buffer.concat(Array(4097).fill(good.bpf.subarray(-8))), good.bpf.subarray(0, 12)]) {
+      const bad = { ...good, hash: `bad-length-${bpf.length}`, bpf };
+      const o = await outcome(spawn('touch', [marker], { seccomp: bad }));
+      expect(o.events).toEqual(['error', 'close']);
+      expect(o.error).toMatchObject({ code: 'ERR_SECCOMP_LOAD', errno: 22, stage: 'bpf' });
+    }
+    expect(existsSync(marker)).toBe(false);
+  });
 });
 
 describe('spawn: behaviour', () => {
@@ -156,6 +193,15 @@ describe('spawn: behaviour', () => {
     const o = await outcome(child);
     expect(o.stdout).toBe('hello through the filter\n');
     expect(o.code).toBe(0);
+  });
+
+  it('gives the command the descriptors child_process would, none of the launcher\'s', async () => {
+    const list = ['-c', 'ls /proc/$$/fd'];
+    for (const stdio of ['pipe', ['pipe', 'pipe', 'pipe', 'ipc']] as const) {
+      const plain = await outcome(nodeSpawn('sh', list, { stdio: stdio as never }));
+      const confined = await outcome(spawn('sh', list, { seccomp: 'docker-default', stdio: stdio as never }));
+      expect(confined.stdout).toBe(plain.stdout);
+    }
   });
 
   it('kill() signals the real command', async () => {

@@ -35,7 +35,7 @@ function seccompMode(start) {
 
 export async function run(ctx) {
   const { compile } = need(ctx.pkg, 'compile');
-  const { spawn, fork } = need(ctx.pkg, 'spawn');
+  const { spawn, fork, DOCKER_DEFAULT_CAPABILITIES: caps } = need(ctx.pkg, 'spawn');
   const profile = compile('docker-default');
   // A one-rule profile separates the launcher's fixed cost from the cost of attaching a big filter.
   const small = compile({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['ptrace'], action: 'SCMP_ACT_ERRNO' }] });
@@ -50,6 +50,8 @@ export async function run(ctx) {
     plain: () => timed(() => cp.spawn('/bin/true', [], io)),
     seccomp: () => timed(() => spawn('/bin/true', [], { ...io, seccomp: profile })),
     small: () => timed(() => spawn('/bin/true', [], { ...io, seccomp: small })),
+    // 'unconfined' with capabilities still goes through the launcher: its cost without a filter.
+    launcher: () => timed(() => spawn('/bin/true', [], { ...io, seccomp: 'unconfined', capabilities: caps })),
   });
   const fio = { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] };
   await timed(() => cp.fork(forkChild, [], fio));
@@ -88,6 +90,15 @@ export async function run(ctx) {
         ratio: summary(sp.small).median / base.median,
         detail: `${small.bpf.length / 8} insns`,
         note: "the launcher's cost with a tiny filter",
+      },
+      {
+        item: '2 spawn',
+        name: "spawn('/bin/true') through the launcher, no filter",
+        unit: 'ms',
+        ...summary(sp.launcher),
+        ratio: summary(sp.launcher).median / base.median,
+        detail: 'unconfined + Docker caps',
+        note: 'the extra exec and capability drop alone',
       },
       { item: '2 spawn', name: 'child_process.fork(empty script)', unit: 'ms', ...fbase, baseline: true },
       {
