@@ -7,6 +7,7 @@ import { archToken, nativeArch } from '../arch.js';
 import { enosysApplies, enosysStub, lastSyscalls, type LastSyscall } from '../bpf/enosys.js';
 import { newerSyscallInsns, newerSyscallNumber, type NumberedRule } from '../bpf/newer-syscalls.js';
 import { encode, INSN_SIZE, MAX_INSNS } from '../bpf/program.js';
+import { specialize } from '../bpf/specialize.js';
 import { ErrorCode, SeccompError, unsupported, type ProfileProblem } from '../errors.js';
 import { flattenConditions } from '../filter.js';
 import { apiLevel, features, FilterFlag, version } from '../library.js';
@@ -26,7 +27,7 @@ import type {
 } from './types.js';
 
 /** Bumped when the compiler's output for the same input changes; part of the hash. */
-const COMPILER = 'seccomp-compile/2';
+const COMPILER = 'seccomp-compile/3';
 const CACHE_MAX = 64;
 
 // libseccomp filter attributes (enum scmp_filter_attr).
@@ -79,10 +80,11 @@ interface BuildOptions {
   enosys: boolean;
   newSyscalls: boolean;
   optimize?: 1 | 2;
+  specialize: boolean;
 }
 
 const optionsKey = (o: BuildOptions): string =>
-  `strict=${o.strict}\0enosys=${o.enosys}\0newSyscalls=${o.newSyscalls}\0optimize=${o.optimize ?? 'runc'}`;
+  `strict=${o.strict}\0enosys=${o.enosys}\0newSyscalls=${o.newSyscalls}\0optimize=${o.optimize ?? 'runc'}\0specialize=${o.specialize}`;
 
 function contextKey(ctx: ProfileContext, o: BuildOptions): string {
   const caps = [...new Set(ctx.capabilities)].sort().join(',');
@@ -192,7 +194,7 @@ function checkOptions(options: unknown): CompileOptions {
     throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
   const o = options as CompileOptions;
-  for (const k of ['strict', 'enosys', 'cache', 'newSyscalls'] as const) {
+  for (const k of ['strict', 'enosys', 'cache', 'newSyscalls', 'specialize'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'boolean') {
       throw new TypeError(`options.${k} must be a boolean, got ${typeof o[k]}`);
     }
@@ -408,7 +410,10 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, o: BuildO
       const stub = enosysStub(last);
       if (stub.length) parts.unshift(stub);
     }
-    const bpf = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    const built = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    // The same decisions in fewer instructions and short paths (the kernel's attach cost grows
+    // with the length); the input comes back unchanged when the pass cannot prove it exact.
+    const bpf = o.specialize ? specialize(built) : built;
     if (bpf.length / INSN_SIZE > MAX_INSNS) {
       throw unsupported(`the filter has ${bpf.length / INSN_SIZE} instructions; the kernel's limit is ${MAX_INSNS}`);
     }
@@ -437,7 +442,8 @@ function fmtVersion(): string {
  * Compiles a Docker/OCI seccomp profile (object, JSON text, file path or built-in name) into
  * the BPF program moby + runc would install, with runc's ENOSYS stub in front and, for the
  * newest syscalls the installed libseccomp cannot name, compile's own block (`newSyscalls`,
- * on by default; `newSyscalls: false` builds exactly what runc builds). A compiled
+ * on by default; `newSyscalls: false` builds exactly what runc builds), the whole then rewritten
+ * by specialize() into an equivalent, shorter program (`specialize: false` keeps it). A compiled
  * profile is returned as it is. Repeat compiles of the same document in the same context are
  * served from an in-process cache (frozen results) unless `cache: false`.
  */
@@ -449,6 +455,7 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
     strict: opts.strict === true,
     enosys: opts.enosys !== false,
     newSyscalls: opts.newSyscalls !== false,
+    specialize: opts.specialize !== false,
     ...(opts.optimize !== undefined ? { optimize: opts.optimize } : {}),
   };
   const useCache = opts.cache !== false;

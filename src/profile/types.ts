@@ -45,6 +45,13 @@ export interface CompileOptions {
    * numbers. Default: runc's rule, 2 for more than 32 rules, else libseccomp's default (1).
    */
   optimize?: 1 | 2;
+  /**
+   * Rewrite the finished program (stub, newer-syscalls block and libseccomp's program) into an
+   * equivalent, shorter one: an arch dispatch, then a binary search over runs of syscall numbers
+   * with one outcome, argument checks kept where they matter. Left as built when the pass cannot
+   * prove the rewrite exact. Default true; false returns the program as runc would build it.
+   */
+  specialize?: boolean;
 }
 
 export interface ProfileWarning {
