@@ -18,6 +18,7 @@ import {
   syscallName,
   version,
 } from '../dist/index.js';
+import { thrown } from './helpers/thrown.js';
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 const x86_64 = process.arch === 'x64';
@@ -34,15 +35,6 @@ afterEach(() => {
   for (const f of open.splice(0)) f.release();
 });
 
-/** Runs fn and returns what it threw. */
-function thrown(fn: () => unknown): any {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error');
-}
 
 describe('bad input is refused in TypeScript', () => {
   it('Action values: errno 0..4095, trace 0..65535, integers only', () => {

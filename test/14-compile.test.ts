@@ -9,18 +9,11 @@ import { decide } from '../src/decide.js';
 import { resolveSyscall } from '../src/library.js';
 import { compile } from '../src/profile/compile.js';
 import { runFixture } from './helpers/child.js';
+import { thrown } from './helpers/thrown.js';
 
 const ctx = { capabilities: [] as string[], arch: 'amd64', kernel: '6.1' };
 const isX64 = process.arch === 'x64';
 
-function thrown(fn: () => unknown): any {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error');
-}
 
 describe('compile: bad input', () => {
   it('invalid profiles list every problem with its JSON path', () => {

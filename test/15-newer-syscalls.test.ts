@@ -18,6 +18,7 @@ import { Filter, type Condition, type Op } from '../src/filter.js';
 import { native } from '../src/native.js';
 import { compile } from '../src/profile/compile.js';
 import { fixtures, runFixture } from './helpers/child.js';
+import { thrown } from './helpers/thrown.js';
 
 const ctx = { capabilities: [] as string[], arch: 'amd64', kernel: '6.18', cache: false };
 const isX64 = process.arch === 'x64';
@@ -29,14 +30,6 @@ const MOBY_NEWER = [
 const libKnows = (name: string) => native().resolveSyscall(name, archToken('x86_64')) !== -1;
 const knownArches = ARCH_NAMES.filter((a) => native().archResolve(a) !== 0);
 
-function thrown(fn: () => unknown): any {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error');
-}
 
 const allow = (names: string[], extra: Record<string, unknown> = {}) => ({ names, action: 'SCMP_ACT_ALLOW', ...extra });
 const denyByDefault = (syscalls: unknown[], architectures = ['SCMP_ARCH_X86_64']) => ({
