@@ -66,6 +66,26 @@ function cmp(op: number, a: number, b: number): boolean {
   }
 }
 
+/**
+ * The loads of constants and the moves between A, X and scratch memory, on a state
+ * [A, X, M[0], ...] of either abstract domain; false for any other opcode (LD ABS included).
+ */
+function move(code: number, k: number, s: { [i: number]: number }): boolean {
+  switch (code) {
+    case LD_LEN: s[0] = DATA_LEN; return true;
+    case LDX_LEN: s[1] = DATA_LEN; return true;
+    case LD_IMM: s[0] = k >>> 0; return true;
+    case LDX_IMM: s[1] = k >>> 0; return true;
+    case LD_MEM: s[0] = s[2 + k]; return true;
+    case LDX_MEM: s[1] = s[2 + k]; return true;
+    case ST: s[2 + k] = s[0]; return true;
+    case STX: s[2 + k] = s[1]; return true;
+    case TAX: s[1] = s[0]; return true;
+    case TXA: s[0] = s[1]; return true;
+    default: return false;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The scan. Abstract values: a known constant (0..2^32-1), or a set of origins as a negative
 // number: -(N | R | O), N = may hold nr, R = may hold arch, O = may hold a value independent of
@@ -188,29 +208,16 @@ function scan(insns: readonly Insn[], arch: number | undefined): ScanResult {
       flow(pc + 1 + jf, s);
       continue;
     }
-    switch (code) {
-      case LD_ABS:
-        s[0] = k === NR_OFFSET ? -N : k === ARCH_OFFSET ? (arch === undefined ? -R : arch) : -O;
-        break;
-      case LD_LEN: s[0] = DATA_LEN; break;
-      case LDX_LEN: s[1] = DATA_LEN; break;
-      case LD_IMM: s[0] = k >>> 0; break;
-      case LDX_IMM: s[1] = k >>> 0; break;
-      case LD_MEM: s[0] = s[2 + k]; break;
-      case LDX_MEM: s[1] = s[2 + k]; break;
-      case ST: s[2 + k] = s[0]; break;
-      case STX: s[2 + k] = s[1]; break;
-      case TAX: s[1] = s[0]; break;
-      case TXA: s[0] = s[1]; break;
-      default: {
-        if (cls !== ALU) throw new Unsupported();
-        const a = s[0];
-        if (code === NEG) {
-          if (a >= 0) s[0] = -a >>> 0;
-          else if (origins(a) & (N | R)) throw new Unsupported();
-          else s[0] = -O;
-          break;
-        }
+    if (code === LD_ABS) {
+      s[0] = k === NR_OFFSET ? -N : k === ARCH_OFFSET ? (arch === undefined ? -R : arch) : -O;
+    } else if (!move(code, k, s)) {
+      if (cls !== ALU) throw new Unsupported();
+      const a = s[0];
+      if (code === NEG) {
+        if (a >= 0) s[0] = -a >>> 0;
+        else if (origins(a) & (N | R)) throw new Unsupported();
+        else s[0] = -O;
+      } else {
         const b = (code & X) !== 0 ? s[1] : k >>> 0;
         if (a >= 0 && b >= 0) {
           const v = alu(code & 0xf0, a, b);
@@ -544,20 +551,8 @@ function walkClass(insns: readonly Insn[], top: ScanResult, arch: number, g: Gra
         residual(pc, s, lo, hi);
         break;
       }
-      switch (code) {
-        case LD_ABS: s[0] = k === NR_OFFSET ? NR : arch; break;
-        case LD_LEN: s[0] = DATA_LEN; break;
-        case LDX_LEN: s[1] = DATA_LEN; break;
-        case LD_IMM: s[0] = k >>> 0; break;
-        case LDX_IMM: s[1] = k >>> 0; break;
-        case LD_MEM: s[0] = s[2 + k]; break;
-        case LDX_MEM: s[1] = s[2 + k]; break;
-        case ST: s[2 + k] = s[0]; break;
-        case STX: s[2 + k] = s[1]; break;
-        case TAX: s[1] = s[0]; break;
-        case TXA: s[0] = s[1]; break;
-        default: throw new Unsupported();
-      }
+      if (code === LD_ABS) s[0] = k === NR_OFFSET ? NR : arch;
+      else if (!move(code, k, s)) throw new Unsupported();
       pc++;
     }
   }
