@@ -6,12 +6,12 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SeccompError } from './errors.js';
 import { packageRoot } from './native.js';
 import { compile } from './profile/compile.js';
 import type { CompiledProfile } from './profile/types.js';
-import { CAPABILITIES } from './profile/context.js';
-import { DOCKER_DEFAULT_CAPABILITIES, normalizeCapabilities, spawn } from './spawn.js';
+import { check, decideCommand } from './cli-inspect.js';
+import { effectiveCapabilities, profileError } from './cli-options.js';
+import { spawn } from './spawn.js';
 
 const EXIT_RUNNER = 125;
 
@@ -19,9 +19,11 @@ const USAGE = `usage: seccomp <command> [options]
 
 commands:
   run [options] -- COMMAND [ARGS...]   run COMMAND behind a seccomp profile
+  check [options] PROFILE              validate a profile and show what it compiles to
+  decide [options] SYSCALL [ARG...]    what a profile does with one syscall (--all: every one)
 
 options:
-  -h, --help      this help (seccomp run --help for the options of run)
+  -h, --help      this help (seccomp COMMAND --help for a command's options)
   -v, --version   the package version
 `;
 
@@ -98,32 +100,6 @@ function parseRun(argv: string[]): RunArgs | 'help' {
   return out;
 }
 
-/** The capabilities the way docker run derives them from its defaults and the flags. */
-export function effectiveCapabilities(capAdd: string[], capDrop: string[]): string[] {
-  const isAll = (c: string) => c.toUpperCase() === 'ALL';
-  let lastCap = CAPABILITIES.length - 1;
-  try {
-    lastCap = Math.min(lastCap, Number(readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8').trim()));
-  } catch {
-    // keep the table's size
-  }
-  const all = CAPABILITIES.slice(0, lastCap + 1);
-  const adds = normalizeCapabilities(capAdd.filter((c) => !isAll(c)), '--cap-add');
-  const drops = normalizeCapabilities(capDrop.filter((c) => !isAll(c)), '--cap-drop');
-  let caps: string[];
-  if (capAdd.some(isAll)) caps = all.filter((c) => !drops.includes(c));
-  else if (capDrop.some(isAll)) caps = adds;
-  else caps = [...DOCKER_DEFAULT_CAPABILITIES.filter((c) => !drops.includes(c)), ...adds];
-  return normalizeCapabilities(caps);
-}
-
-function profileError(err: unknown): string {
-  if (!(err instanceof SeccompError)) return `cannot use the profile: ${(err as Error)?.message ?? err}`;
-  const lines = [`profile error (${err.code}): ${err.message}`];
-  for (const p of err.problems ?? []) lines.push(`  ${p.path}: ${p.message}`);
-  return lines.join('\n');
-}
-
 function signalNumber(sig: NodeJS.Signals): number {
   return (constants.signals as Record<string, number>)[sig] ?? 0;
 }
@@ -187,7 +163,7 @@ function version(): string {
   return pkg.version;
 }
 
-const COMMANDS: Record<string, (argv: string[]) => void> = { run };
+const COMMANDS: Record<string, (argv: string[]) => void> = { run, check, decide: decideCommand };
 
 export function main(argv: string[]): void {
   const [first, ...rest] = argv;

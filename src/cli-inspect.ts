@@ -1,0 +1,181 @@
+// `seccomp check` and `seccomp decide`: look at what a profile does without running anything.
+import { errnoName } from './errors.js';
+import { decide, type Decision } from './decide.js';
+import { effectiveCapabilities, profileError } from './cli-options.js';
+import { syscallName } from './library.js';
+import { compile } from './profile/compile.js';
+import { libseccompArchName } from './profile/compile.js';
+import { NEWER_SYSCALLS, newerSyscallNumber } from './bpf/newer-syscalls.js';
+import type { CompiledProfile } from './profile/types.js';
+
+const EXIT_USAGE = 125;
+const EXIT_INVALID = 1;
+
+const CHECK_USAGE = `usage: seccomp check [--cap-add CAP]... [--cap-drop CAP|ALL]... [--arch ARCH] [--kernel X.Y] [--strict] PROFILE
+
+Validates PROFILE (a built-in name or a JSON file) in the given context (Docker's default
+capabilities unless changed, the native arch, this kernel) and prints what it compiles to:
+arches, rules, instructions, warnings and syscall names libseccomp does not know.
+exit status: 0 valid, 1 invalid (every problem is listed with its JSON path), 125 usage error.
+`;
+
+const DECIDE_USAGE = `usage: seccomp decide [--profile NAME|FILE] [--cap-add CAP]... [--cap-drop CAP|ALL]... [--arch ARCH] [--kernel X.Y] (SYSCALL [ARG...] | --all)
+
+Prints what the profile (default docker-default) does with SYSCALL (a name or a number) called
+with ARGs (up to six; decimal or 0x hex; missing ones are 0), without running anything.
+--all prints every syscall of the arch as "NR<TAB>NAME<TAB>DECISION".
+exit status: 0, or 1 for an invalid profile, 125 for a usage error.
+`;
+
+interface InspectArgs {
+  profile?: string;
+  capAdd: string[];
+  capDrop: string[];
+  arch?: string;
+  kernel?: string;
+  strict: boolean;
+  all: boolean;
+  positional: string[];
+}
+
+class UsageError extends Error {}
+
+function parse(argv: string[], usage: string): InspectArgs | undefined {
+  const out: InspectArgs = { capAdd: [], capDrop: [], strict: false, all: false, positional: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      out.positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('--') && a !== '-h') {
+      out.positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const value = (): string => {
+      if (eq > 0) return a.slice(eq + 1);
+      if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
+      return argv[++i];
+    };
+    switch (flag) {
+      case '-h':
+      case '--help':
+        process.stdout.write(usage);
+        return undefined;
+      case '--profile': out.profile = value(); break;
+      case '--cap-add': out.capAdd.push(value()); break;
+      case '--cap-drop': out.capDrop.push(value()); break;
+      case '--arch': out.arch = value(); break;
+      case '--kernel': out.kernel = value(); break;
+      case '--strict': out.strict = true; break;
+      case '--all': out.all = true; break;
+      default: throw new UsageError(`unknown option ${a}`);
+    }
+  }
+  return out;
+}
+
+function usageFail(message: string): never {
+  process.stderr.write(`seccomp: ${message}\n`);
+  process.exit(EXIT_USAGE);
+}
+
+function compileOr(args: InspectArgs, profile: string): CompiledProfile {
+  let capabilities: string[];
+  try {
+    capabilities = effectiveCapabilities(args.capAdd, args.capDrop);
+  } catch (err) {
+    usageFail((err as Error).message);
+  }
+  try {
+    return compile(profile, { capabilities, arch: args.arch, kernel: args.kernel, strict: args.strict });
+  } catch (err) {
+    process.stderr.write(`seccomp: ${profileError(err)}\n`);
+    process.exit(EXIT_INVALID);
+  }
+}
+
+function parseOr(argv: string[], usage: string): InspectArgs | undefined {
+  try {
+    return parse(argv, usage);
+  } catch (err) {
+    usageFail(`${(err as Error).message} (see seccomp ${usage.split(' ')[2]} --help)`);
+  }
+}
+
+export function check(argv: string[]): void {
+  const args = parseOr(argv, CHECK_USAGE);
+  if (!args) return;
+  if (args.positional.length !== 1) usageFail('check takes one PROFILE (see seccomp check --help)');
+  const c = compileOr(args, args.positional[0]);
+  const lines = [`${args.positional[0]}: valid`];
+  if (c.unconfined) lines.push('  no filter (unconfined)');
+  else {
+    lines.push(`  default action: ${c.defaultAction}${c.defaultData !== undefined ? ` (${c.defaultData})` : ''}`);
+    lines.push(`  arches: ${c.arches.join(', ')}`);
+    lines.push(`  rules: ${c.rules.length}; BPF instructions: ${c.bpf.length / 8}`);
+    lines.push(`  context: ${c.context.arch}, kernel ${c.context.kernel.major}.${c.context.kernel.minor}, ${c.context.capabilities.length} capabilities`);
+    if (c.flags.length) lines.push(`  flags: ${c.flags.join(', ')}`);
+    if (c.unknownSyscalls.length) lines.push(`  unknown to libseccomp (skipped): ${c.unknownSyscalls.join(', ')}`);
+    lines.push(`  hash: ${c.hash}`);
+  }
+  for (const w of c.warnings) lines.push(`  warning: ${w.path}: ${w.message}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function describe(d: Decision): string {
+  if (d.action === 'ERRNO') return `ERRNO ${errnoName(d.errno ?? 0)} (${d.errno})`;
+  if (d.action === 'TRACE') return `TRACE ${d.data}`;
+  return d.action;
+}
+
+function parseArg(text: string): bigint {
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(text)) usageFail(`argument "${text}" is not a decimal or 0x hex number`);
+  const v = BigInt(text);
+  if (v > 0xffff_ffff_ffff_ffffn) usageFail(`argument "${text}" does not fit 64 bits`);
+  return v;
+}
+
+export function decideCommand(argv: string[]): void {
+  const args = parseOr(argv, DECIDE_USAGE);
+  if (!args) return;
+  if (args.all ? args.positional.length !== 0 : args.positional.length < 1 || args.positional.length > 7) {
+    usageFail('decide takes SYSCALL [ARG...] (at most six) or --all (see seccomp decide --help)');
+  }
+  const c = compileOr(args, args.profile ?? 'docker-default');
+  let arch: string;
+  try {
+    arch = libseccompArchName(args.arch ?? c.context.arch);
+  } catch (err) {
+    usageFail((err as Error).message);
+  }
+  if (args.all) {
+    // Numbers from the arch's base (x32: 0x40000000, MIPS: 4000/5000/6000) to the newest we know.
+    const table = new Map<number, string>();
+    for (const name of Object.keys(NEWER_SYSCALLS)) {
+      const nr = newerSyscallNumber(name, arch);
+      if (nr !== undefined) table.set(nr, name);
+    }
+    const base = (newerSyscallNumber('pidfd_send_signal', arch) ?? 424) - 424;
+    const newest = Math.max(base + 424, ...table.keys());
+    const lines: string[] = [];
+    for (let nr = base; nr <= newest; nr++) {
+      const name = syscallName(nr, arch) ?? table.get(nr);
+      if (!name) continue;
+      lines.push(`${nr}\t${name}\t${describe(decide(c, { syscall: nr, arch }))}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return;
+  }
+  const [syscall, ...rest] = args.positional;
+  const query = /^\d+$/.test(syscall) ? Number(syscall) : syscall;
+  let d: Decision;
+  try {
+    d = decide(c, { syscall: query, args: rest.map(parseArg), arch });
+  } catch (err) {
+    usageFail((err as Error).message);
+  }
+  process.stdout.write(`${syscall}(${rest.join(', ')}): ${describe(d)}\n`);
+}

@@ -1,0 +1,92 @@
+// `seccomp check` and `seccomp decide`: inspecting a profile from the shell, nothing is run.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { root } from './helpers/child.js';
+
+const cli = join(root, 'dist', 'cli.js');
+const tmp = mkdtempSync(join(tmpdir(), 'seccomp-43-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function seccomp(args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function profileFile(name: string, profile: unknown): string {
+  const file = join(tmp, name);
+  writeFileSync(file, JSON.stringify(profile));
+  return file;
+}
+
+describe('seccomp check / decide: bad input', () => {
+  it('an invalid profile exits 1 and names every problem by JSON path', () => {
+    const file = profileFile('bad.json', {
+      defaultAction: 'SCMP_ACT_ERRNO',
+      syscalls: [
+        { names: ['read'], action: 'SCMP_ACT_NOPE' },
+        { names: ['write'], action: 'SCMP_ACT_ALLOW', args: [{ index: 9, value: 1, op: 'SCMP_CMP_EQ' }] },
+      ],
+    });
+    for (const args of [['check', file], ['decide', '--profile', file, 'read']]) {
+      const r = seccomp(args);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('syscalls[0].action');
+      expect(r.stderr).toContain('syscalls[1].args[0].index');
+    }
+  });
+
+  it('usage errors exit 125', () => {
+    for (const args of [
+      ['check'],
+      ['check', 'a', 'b'],
+      ['check', '--bogus', 'docker-default'],
+      ['decide'],
+      ['decide', 'no_such_syscall'],
+      ['decide', 'personality', 'ten'],
+      ['decide', 'read', '0x1ffffffffffffffff'],
+      ['decide', '--all', 'read'],
+      ['decide', '--cap-add', 'CAP_NOPE', 'read'],
+    ]) {
+      expect(seccomp(args).status, args.join(' ')).toBe(125);
+    }
+  });
+});
+
+describe('seccomp check / decide: behaviour', () => {
+  it('check reports what docker-default compiles to', () => {
+    const r = seccomp(['check', 'docker-default']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('docker-default: valid');
+    expect(r.stdout).toMatch(/arches: x86_64, x86, x32/);
+    expect(r.stdout).toMatch(/BPF instructions: \d+/);
+  });
+
+  it('decide answers per capability set and argument, as Docker would', () => {
+    expect(seccomp(['decide', 'unshare']).stdout).toBe('unshare(): ERRNO EPERM (1)\n');
+    expect(seccomp(['decide', '--cap-add', 'SYS_ADMIN', 'unshare']).stdout).toBe('unshare(): ALLOW\n');
+    expect(seccomp(['decide', 'personality', '0xffffffff']).stdout).toBe('personality(0xffffffff): ALLOW\n');
+    expect(seccomp(['decide', 'personality', '16']).stdout).toBe('personality(16): ERRNO EPERM (1)\n');
+    expect(seccomp(['decide', 'clone3']).stdout).toBe('clone3(): ERRNO ENOSYS (38)\n');
+    const custom = profileFile('kill.json', {
+      defaultAction: 'SCMP_ACT_ALLOW',
+      syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_KILL_PROCESS' }],
+    });
+    expect(seccomp(['decide', '--profile', custom, 'mkdir']).stdout).toBe('mkdir(): KILL_PROCESS\n');
+    expect(seccomp(['decide', '--profile', custom, '83']).stdout).toBe('83(): KILL_PROCESS\n');
+  });
+
+  it('decide --all lists every syscall of the arch with its decision', () => {
+    const r = seccomp(['decide', '--all']);
+    expect(r.status).toBe(0);
+    const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
+    expect(rows.length).toBeGreaterThan(350);
+    const by = new Map(rows.map(([nr, name, d]) => [name, { nr: Number(nr), d }]));
+    expect(by.get('read')).toEqual({ nr: 0, d: 'ALLOW' });
+    expect(by.get('reboot')?.d).toBe('ERRNO EPERM (1)');
+    const x32 = seccomp(['decide', '--arch', 'x32', '--all']).stdout.split('\n')[0];
+    expect(x32).toBe(`${0x4000_0000}\tread\tALLOW`);
+  });
+});
