@@ -23,7 +23,7 @@ commands:
   decide [options] SYSCALL [ARG...]    what a profile does with one syscall (--all: every one)
 
 options:
-  -h, --help      this help (seccomp COMMAND --help for a command's options)
+  -h, --help      this help (seccomp run --help, seccomp check --help, ... for a command's options)
   -v, --version   the package version
 `;
 
