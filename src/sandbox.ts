@@ -1,5 +1,6 @@
 // Puts the running process behind a compiled profile: every thread at once (TSYNC), or nothing.
 import { readdirSync, readFileSync } from 'node:fs';
+import { checkApplicable } from './applicable.js';
 import { ErrorCode, SeccompError, unsupported } from './errors.js';
 import { features, FilterFlag } from './library.js';
 import { native } from './native.js';
@@ -106,15 +107,7 @@ function checkOptions(options: unknown): SandboxOptions {
 // Everything the kernel could refuse that we can see beforehand, so that a refusal happens
 // before no_new_privs is set.
 function preflight(compiled: CompiledProfile): void {
-  const usesNotify =
-    compiled.defaultAction === 'NOTIFY' || compiled.rules.some((r) => r.action === 'NOTIFY') ||
-    (compiled.filterFlags & FilterFlag.NEW_LISTENER) !== 0;
-  if (usesNotify) {
-    throw unsupported(
-      'the profile uses SCMP_ACT_NOTIFY, which needs a supervisor outside the filtered process; ' +
-        'apply it to a child process (spawn) instead of sandbox()',
-    );
-  }
+  checkApplicable(compiled, 'sandbox()');
   const f = features();
   if (!f.tsync) {
     throw unsupported('this kernel cannot apply a filter to every thread at once (SECCOMP_FILTER_FLAG_TSYNC); nothing was applied');

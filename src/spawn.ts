@@ -9,6 +9,7 @@ import type { ChildProcess, SpawnOptions as NodeSpawnOptions } from 'node:child_
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkApplicable } from './applicable.js';
 import { ErrorCode, errnoName, SeccompError } from './errors.js';
 import { addonDir, native } from './native.js';
 import { compile, isCompiledProfile } from './profile/compile.js';
@@ -23,7 +24,6 @@ export const DOCKER_DEFAULT_CAPABILITIES: readonly string[] = [
   'CAP_AUDIT_WRITE',
 ];
 
-const NOTIFY_FLAG = 8; // SECCOMP_FILTER_FLAG_NEW_LISTENER
 
 export interface SeccompSpawnOptions {
   /** A profile (JSON text, object, file path), a built-in name, or a compiled profile. Default `docker-default`. */
@@ -108,12 +108,7 @@ function launchFor(compiled: CompiledProfile): Launch {
   const hit = launches.get(compiled);
   if (hit) return hit;
   if (compiled.unconfined) return { bpfFd: undefined, flags: '0' };
-  const notify = compiled.defaultAction === 'NOTIFY' || compiled.rules.some((r) => r.action === 'NOTIFY');
-  if (notify || compiled.filterFlags & NOTIFY_FLAG) {
-    throw new SeccompError('spawn cannot serve SCMP_ACT_NOTIFY rules (no listener for the child)', {
-      code: ErrorCode.UNSUPPORTED,
-    });
-  }
+  checkApplicable(compiled, 'spawn()');
   const launch = { bpfFd: programFd(compiled), flags: String(compiled.filterFlags >>> 0) };
   if (isCompiledProfile(compiled)) launches.set(compiled, launch);
   return launch;

@@ -33,6 +33,7 @@ describe('sandbox(): bad input changes nothing', () => {
     expect(out.badOptions.name).toBe('TypeError');
     expect(out.badNoNewPrivs.name).toBe('TypeError');
     expect(out.notify.code).toBe('ERR_SECCOMP_UNSUPPORTED');
+    expect(out.foreignArch.code).toBe('ERR_SECCOMP_UNKNOWN_ARCH');
     expect(out.status).toEqual(unfiltered);
   });
 

@@ -77,6 +77,23 @@ describe('spawn: bad input', () => {
     expect(() => spawn('true', [], { seccomp: compiled, capabilities: ['CAP_SYS_ADMIN'] })).toThrow(RangeError);
   });
 
+  it('refuses a profile compiled for another arch, and NOTIFY profiles, without starting the command', () => {
+    const marker = join(tmp, 'foreign-arch-ran');
+    const foreign = compile('docker-default', { arch: process.arch === 'arm64' ? 'amd64' : 'arm64' });
+    expect(() => spawn('touch', [marker], { seccomp: foreign })).toThrow(
+      expect.objectContaining({ code: 'ERR_SECCOMP_UNKNOWN_ARCH' }),
+    );
+    const notify = {
+      defaultAction: 'SCMP_ACT_ALLOW',
+      listenerPath: '/tmp/nobody-listens.sock',
+      syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOTIFY' }],
+    };
+    expect(() => spawn('touch', [marker], { seccomp: notify })).toThrow(
+      expect.objectContaining({ code: 'ERR_SECCOMP_UNSUPPORTED' }),
+    );
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('reports a missing command as an ENOENT error event, like child_process', async () => {
     const o = await outcome(spawn('no-such-command-seccomp', ['a', 'b'], { seccomp: denyMkdir }));
     expect(o.events).toEqual(['error', 'close']);

@@ -1,0 +1,33 @@
+// What sandbox() and spawn() both refuse before anything is installed: profiles they cannot
+// apply exactly on this system.
+import { nativeArch } from './arch.js';
+import { ErrorCode, SeccompError, unsupported } from './errors.js';
+import { FilterFlag } from './library.js';
+import type { CompiledProfile } from './profile/types.js';
+
+/**
+ * Throws ERR_SECCOMP_UNSUPPORTED for a profile that uses SCMP_ACT_NOTIFY (there is no
+ * supervisor to hand the listener to), and ERR_SECCOMP_UNKNOWN_ARCH for one compiled for
+ * another arch (its bad-arch action would kill every native syscall).
+ */
+export function checkApplicable(compiled: CompiledProfile, where: string): void {
+  if (compiled.unconfined) return;
+  const usesNotify =
+    compiled.defaultAction === 'NOTIFY' ||
+    (Array.isArray(compiled.rules) && compiled.rules.some((r) => r.action === 'NOTIFY')) ||
+    (compiled.filterFlags & FilterFlag.NEW_LISTENER) !== 0;
+  if (usesNotify) {
+    throw unsupported(
+      `${where} cannot serve SCMP_ACT_NOTIFY rules: nothing would receive the listener fd ` +
+        '(supervising notifications is left to the low-level Filter and notify API)',
+    );
+  }
+  const here = nativeArch();
+  if (Array.isArray(compiled.arches) && compiled.arches.length > 0 && !compiled.arches.includes(here)) {
+    throw new SeccompError(
+      `${where}: the profile was compiled for ${compiled.arches.join(', ')}, but this system is ${here}; ` +
+        'its bad-arch action would kill every syscall',
+      { code: ErrorCode.UNKNOWN_ARCH },
+    );
+  }
+}
