@@ -1,7 +1,7 @@
 // `seccomp check` and `seccomp decide`: look at what a profile does without running anything.
 import { errnoName } from './errors.js';
 import { decide, type Decision } from './decide.js';
-import { effectiveCapabilities, profileError } from './cli-options.js';
+import { effectiveCapabilities, parseOptions, profileError } from './cli-options.js';
 import { syscallName } from './library.js';
 import { compile } from './profile/compile.js';
 import { libseccompArchName } from './profile/compile.js';
@@ -38,43 +38,29 @@ interface InspectArgs {
   positional: string[];
 }
 
-class UsageError extends Error {}
+const VALUED = ['--profile', '--cap-add', '--cap-drop', '--arch', '--kernel'];
 
-function parse(argv: string[], usage: string): InspectArgs | undefined {
-  const out: InspectArgs = { capAdd: [], capDrop: [], strict: false, all: false, positional: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') {
-      out.positional.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!a.startsWith('--') && a !== '-h') {
-      out.positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const flag = eq > 0 ? a.slice(0, eq) : a;
-    const value = (): string => {
-      if (eq > 0) return a.slice(eq + 1);
-      if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
-      return argv[++i];
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        process.stdout.write(usage);
-        return undefined;
-      case '--profile': out.profile = value(); break;
-      case '--cap-add': out.capAdd.push(value()); break;
-      case '--cap-drop': out.capDrop.push(value()); break;
-      case '--arch': out.arch = value(); break;
-      case '--kernel': out.kernel = value(); break;
-      case '--strict': out.strict = true; break;
-      case '--all': out.all = true; break;
-      default: throw new UsageError(`unknown option ${a}`);
-    }
+function parse(argv: string[], usage: string, command: string): InspectArgs | undefined {
+  const o = parseOptions(argv, {
+    valued: command === 'check' ? VALUED.filter((v) => v !== '--profile') : VALUED,
+    boolean: command === 'check' ? ['--strict'] : ['--strict', '--all'],
+    stopAtPositional: false,
+  });
+  if (o.help) {
+    process.stdout.write(usage);
+    return undefined;
   }
-  return out;
+  const last = (flag: string) => o.values.get(flag)?.at(-1);
+  return {
+    profile: last('--profile'),
+    capAdd: o.values.get('--cap-add') ?? [],
+    capDrop: o.values.get('--cap-drop') ?? [],
+    arch: last('--arch'),
+    kernel: last('--kernel'),
+    strict: o.flags.has('--strict'),
+    all: o.flags.has('--all'),
+    positional: o.positional,
+  };
 }
 
 function usageFail(message: string): never {
@@ -97,16 +83,16 @@ function compileOr(args: InspectArgs, profile: string): CompiledProfile {
   }
 }
 
-function parseOr(argv: string[], usage: string): InspectArgs | undefined {
+function parseOr(argv: string[], usage: string, command: string): InspectArgs | undefined {
   try {
-    return parse(argv, usage);
+    return parse(argv, usage, command);
   } catch (err) {
-    usageFail(`${(err as Error).message} (see seccomp ${usage.split(' ')[2]} --help)`);
+    usageFail(`${(err as Error).message} (see seccomp ${command} --help)`);
   }
 }
 
 export function check(argv: string[]): void {
-  const args = parseOr(argv, CHECK_USAGE);
+  const args = parseOr(argv, CHECK_USAGE, 'check');
   if (!args) return;
   if (args.positional.length !== 1) usageFail('check takes one PROFILE (see seccomp check --help)');
   const c = compileOr(args, args.positional[0]);
@@ -139,7 +125,7 @@ function parseArg(text: string): bigint {
 }
 
 export function decideCommand(argv: string[]): void {
-  const args = parseOr(argv, DECIDE_USAGE);
+  const args = parseOr(argv, DECIDE_USAGE, 'decide');
   if (!args) return;
   if (args.all ? args.positional.length !== 0 : args.positional.length < 1 || args.positional.length > 7) {
     usageFail('decide takes SYSCALL [ARG...] (at most six) or --all (see seccomp decide --help)');

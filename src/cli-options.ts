@@ -1,5 +1,5 @@
-// Option handling shared by the CLI's subcommands: capabilities derived the way docker run
-// derives them, and profile errors printed with their JSON paths.
+// Option handling shared by the CLI's subcommands: one option parser, capabilities derived the
+// way docker run derives them, and profile errors printed with their JSON paths.
 import { readFileSync } from 'node:fs';
 import { SeccompError } from './errors.js';
 import { CAPABILITIES } from './profile/context.js';
@@ -33,4 +33,58 @@ export function profileError(err: unknown): string {
     if (!err.message.includes(line)) lines.push(`  ${line}`);
   }
   return lines.join('\n');
+}
+
+export class UsageError extends Error {}
+
+/** Options as the subcommands take them: `--flag value`, `--flag=value`, boolean `--flag`. */
+export interface ParsedOptions {
+  /** Each option given a value, every value in order (`--cap-add` may repeat). */
+  values: Map<string, string[]>;
+  flags: Set<string>;
+  positional: string[];
+  help: boolean;
+}
+
+/**
+ * Parses `argv` against the options a subcommand knows. `stopAtPositional`: the first
+ * positional and everything after it are positional (a command and its own arguments);
+ * otherwise positionals and options may mix. `--` always ends the options.
+ */
+export function parseOptions(
+  argv: string[],
+  spec: { valued: readonly string[]; boolean: readonly string[]; stopAtPositional: boolean },
+): ParsedOptions {
+  const out: ParsedOptions = { values: new Map(), flags: new Set(), positional: [], help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      out.positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a === '-h' || a === '--help') {
+      out.help = true;
+      continue;
+    }
+    if (!a.startsWith('-') || a === '-') {
+      if (spec.stopAtPositional) {
+        out.positional.push(...argv.slice(i));
+        break;
+      }
+      out.positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    if (spec.valued.includes(flag)) {
+      if (eq < 0 && i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
+      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      out.values.set(flag, [...(out.values.get(flag) ?? []), v]);
+    } else if (spec.boolean.includes(flag) && eq < 0) {
+      out.flags.add(flag);
+    } else {
+      throw new UsageError(`unknown option ${a}`);
+    }
+  }
+  return out;
 }

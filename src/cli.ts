@@ -10,7 +10,7 @@ import { packageRoot } from './native.js';
 import { compile } from './profile/compile.js';
 import type { CompiledProfile } from './profile/types.js';
 import { check, decideCommand } from './cli-inspect.js';
-import { effectiveCapabilities, profileError } from './cli-options.js';
+import { effectiveCapabilities, parseOptions, profileError, UsageError } from './cli-options.js';
 import { spawn } from './spawn.js';
 
 const EXIT_RUNNER = 125;
@@ -42,8 +42,6 @@ exit status: COMMAND's own; 128+N when it died of signal N; 125 when the profile
 runner failed (COMMAND not started); 126 not executable; 127 not found.
 `;
 
-class UsageError extends Error {}
-
 function fail(message: string, code = EXIT_RUNNER): never {
   process.stderr.write(`seccomp: ${message}\n`);
   process.exit(code);
@@ -58,46 +56,21 @@ interface RunArgs {
 }
 
 function parseRun(argv: string[]): RunArgs | 'help' {
-  const out: RunArgs = { profile: 'docker-default', capAdd: [], capDrop: [], strict: false, command: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') {
-      out.command = argv.slice(i + 1);
-      break;
-    }
-    if (!a.startsWith('-')) {
-      out.command = argv.slice(i);
-      break;
-    }
-    const eq = a.indexOf('=');
-    const flag = eq > 0 ? a.slice(0, eq) : a;
-    const value = (): string => {
-      if (eq > 0) return a.slice(eq + 1);
-      if (i + 1 >= argv.length) throw new UsageError(`${flag} needs a value`);
-      return argv[++i];
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '--profile':
-        out.profile = value();
-        break;
-      case '--cap-add':
-        out.capAdd.push(value());
-        break;
-      case '--cap-drop':
-        out.capDrop.push(value());
-        break;
-      case '--strict':
-        out.strict = true;
-        break;
-      default:
-        throw new UsageError(`unknown option ${a} (see seccomp run --help)`);
-    }
+  let o;
+  try {
+    o = parseOptions(argv, { valued: ['--profile', '--cap-add', '--cap-drop'], boolean: ['--strict'], stopAtPositional: true });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message} (see seccomp run --help)`);
   }
-  if (out.command.length === 0) throw new UsageError('missing COMMAND (seccomp run [options] -- COMMAND [ARGS...])');
-  return out;
+  if (o.help) return 'help';
+  if (o.positional.length === 0) throw new UsageError('missing COMMAND (seccomp run [options] -- COMMAND [ARGS...])');
+  return {
+    profile: o.values.get('--profile')?.at(-1) ?? 'docker-default',
+    capAdd: o.values.get('--cap-add') ?? [],
+    capDrop: o.values.get('--cap-drop') ?? [],
+    strict: o.flags.has('--strict'),
+    command: o.positional,
+  };
 }
 
 function signalNumber(sig: NodeJS.Signals): number {
