@@ -15,6 +15,7 @@ import { specialize, specializeInsns } from '../src/bpf/specialize.js';
 import { resolveSyscall, syscallName } from '../src/library.js';
 import { compile } from '../src/profile/compile.js';
 import { fixtures, hasShared, runFixture, sharedDir } from './helpers/child.js';
+import { rng } from './helpers/random.js';
 
 const ctx = { capabilities: [] as string[], arch: 'amd64', kernel: '6.1', cache: false };
 const isX64 = process.arch === 'x64';
@@ -41,17 +42,6 @@ const UNKNOWN_ARCH = 0x1234_abcd;
 const X86_64 = 0xc000_003e;
 const I386 = 0x4000_0003;
 
-/** A small deterministic generator (xorshift32), so every run checks the same vectors. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>>= 0);
-  };
-}
 
 /** Reads of seccomp_data words beyond nr and arch (arguments, instruction pointer) on this input. */
 function readsArgs(insns: readonly Insn[], nr: number, arch: number): boolean {

@@ -4,10 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { SeccompError } from '../src/errors.js';
 import { compile } from '../src/profile/compile.js';
 import { builtinProfile } from '../src/profiles/index.js';
+import { rng } from './helpers/random.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+/** Uniform in [0, 1), from the shared seeded generator. */
+function uniform(seed: number): () => number {
+  const next = rng(seed);
+  return () => next() / 2 ** 32;
 }
 
 const WEIRD: unknown[] = [
@@ -51,7 +53,7 @@ function outcome(profile: unknown): string | Error {
 
 describe('compile: damaged profiles fail closed', () => {
   it('objects: every outcome is a compile or a SeccompError with a code', () => {
-    const rnd = rng(12345);
+    const rnd = uniform(12345);
     const base = builtinProfile('docker-default');
     const codes = new Map<string, number>();
     for (let i = 0; i < 300; i++) {
@@ -65,7 +67,7 @@ describe('compile: damaged profiles fail closed', () => {
   });
 
   it('JSON text: every outcome is a compile or a SeccompError with a code', () => {
-    const rnd = rng(777);
+    const rnd = uniform(777);
     const text = JSON.stringify(builtinProfile('docker-default'));
     const chars = ['{', '}', '[', ']', ',', ':', '"', '1', '-', 'e', '9', ' ', '\\', 'u'];
     let refused = 0;

@@ -1,20 +1,11 @@
 // sandbox() and status() on the running process. Every filter goes on in a child process
 // (test/fixtures/sandbox-*.mjs); this process only reads what the child reports.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { runFixture } from './helpers/child.js';
+import { scratchDirs } from './helpers/scratch.js';
 
-const dirs: string[] = [];
-function scratch(): string {
-  const d = mkdtempSync(join(tmpdir(), 'seccomp-sandbox-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const scratch = scratchDirs('seccomp-sandbox-');
 
 // Running a child as another user, and holding CAP_SYS_ADMIN, both need root.
 const isRoot = process.getuid?.() === 0;

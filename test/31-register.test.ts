@@ -1,22 +1,14 @@
 // seccomp/register (--import and --require) and forkSandboxed: the profile goes on before user
 // code runs, or the program does not run at all (exit status 125, nothing written by user code).
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { forkSandboxed } from '../src/fork.js';
 import { compile } from '../src/profile/compile.js';
 import { fixtures, root, runFixture, runNode, type ChildResult } from './helpers/child.js';
+import { scratchDirs } from './helpers/scratch.js';
 
-const dirs: string[] = [];
-function scratch(): string {
-  const d = mkdtempSync(join(tmpdir(), 'seccomp-register-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const scratch = scratchDirs('seccomp-register-');
 
 const denyMkdir = join(fixtures, 'deny-mkdir.json');
 const cleanEnv = (): NodeJS.ProcessEnv => {

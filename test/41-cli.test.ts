@@ -1,25 +1,15 @@
 // The `seccomp` CLI (dist/cli.js): `seccomp run` exit codes, messages and signals.
-import { spawn as nodeSpawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn as nodeSpawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { root } from './helpers/child.js';
+import { cli, profileFile as writeProfile, seccomp } from './helpers/cli.js';
 
-const cli = join(root, 'dist', 'cli.js');
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-41-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function seccomp(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', input, timeout: 60_000 });
-  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
-
-function profileFile(name: string, profile: unknown): string {
-  const file = join(tmp, name);
-  writeFileSync(file, JSON.stringify(profile));
-  return file;
-}
+const profileFile = (name: string, profile: unknown) => writeProfile(tmp, name, profile);
 
 describe('seccomp run: bad input', () => {
   it('exits 125 with the JSON path for a bad profile, without starting the command', () => {

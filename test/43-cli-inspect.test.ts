@@ -1,25 +1,14 @@
 // `seccomp check` and `seccomp decide`: inspecting a profile from the shell, nothing is run.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { root } from './helpers/child.js';
+import { profileFile as writeProfile, seccomp } from './helpers/cli.js';
 
-const cli = join(root, 'dist', 'cli.js');
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-43-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function seccomp(args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function profileFile(name: string, profile: unknown): string {
-  const file = join(tmp, name);
-  writeFileSync(file, JSON.stringify(profile));
-  return file;
-}
+const profileFile = (name: string, profile: unknown) => writeProfile(tmp, name, profile);
 
 describe('seccomp check / decide: bad input', () => {
   it('an invalid profile exits 1 and names every problem by JSON path', () => {
