@@ -12,6 +12,7 @@
             "native/common.cc",
             "native/errors.cc",
             "native/filter.cc",
+            "native/isolation.cc",
             "native/lib.cc",
             "native/notify.cc",
             "native/process.cc"

@@ -9,6 +9,7 @@ namespace seccomp_addon {
 
 void init_process(Napi::Env env, Napi::Object exports);
 void init_notify(Napi::Env env, Napi::Object exports);
+void init_isolation(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -85,6 +86,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Filter", Filter::Define(env));
   init_process(env, exports);
   init_notify(env, exports);
+  init_isolation(env, exports);
   return exports;
 }
 

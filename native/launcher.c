@@ -1,17 +1,24 @@
 /*
  * seccomp-launcher: runs one command behind a ready seccomp-BPF program.
  *
- *   seccomp-launcher BPF_FD ERR_FD FLAGS CAPS FILE ARGV0 [ARG...]
+ *   seccomp-launcher BPF_FD ERR_FD FLAGS CAPS ISOLATE FILE ARGV0 [ARG...]
  *
  *   BPF_FD  fd holding the program (struct sock_filter[]), read with pread from
  *           offset 0 (the open file is shared with other launchers); "-" = no filter
  *   ERR_FD  where a failure before exec is reported (closed on exec)
  *   FLAGS   SECCOMP_FILTER_FLAG_* bits for seccomp(2), decimal
  *   CAPS    capabilities the command keeps, as a hex bit mask; "-" = leave them
+ *   ISOLATE "-" = none, else "SCOPED:FS" (hex): a Landlock domain for the command and its
+ *           descendants. Any domain keeps them from ptrace-family access (ptrace,
+ *           process_vm_*, /proc/PID/mem, pidfd_getfd, kcmp) to processes outside it; SCOPED
+ *           are LANDLOCK_SCOPE_* bits (signals: ABI 6); FS, when the kernel has no scopes,
+ *           is a filesystem right the domain handles and grants again beneath "/", since a
+ *           domain before ABI 6 must handle something
  *   FILE    the command, resolved on the PATH of this environment
  *
- * Order: read the program, resolve FILE, drop capabilities, no_new_privs, install
- * the filter, execve. Everything that can fail for a reason the caller can fix
+ * Order: read the program, resolve FILE, drop capabilities, no_new_privs, Landlock
+ * domain (before the filter, which need not allow the landlock calls), install the
+ * filter, execve. Everything that can fail for a reason the caller can fix
  * happens before the filter exists, so errors are exact. A failure writes one
  * record "STAGE<TAB>ERRNO<TAB>MESSAGE\n" to ERR_FD and exits 127.
  *
@@ -79,6 +86,10 @@ static long sys_execve(const char *path, char *const argv[], char *const envp[])
 {
     return sc(__NR_execve, (long)path, (long)argv, (long)envp, 0, 0);
 }
+static long sys_open_path(const char *path) { return sc(__NR_openat, AT_FDCWD, (long)path, O_PATH | O_CLOEXEC | O_DIRECTORY, 0, 0); }
+static long sys_ll_create(const void *attr, size_t size, unsigned flags) { return sc(444, (long)attr, (long)size, flags, 0, 0); }
+static long sys_ll_add_rule(int fd, unsigned type, const void *attr) { return sc(445, fd, type, (long)attr, 0, 0); }
+static long sys_ll_restrict(int fd) { return sc(446, fd, 0, 0, 0, 0); }
 static long sys_file_mode(const char *path, unsigned *mode)
 {
     struct stat st;
@@ -151,6 +162,10 @@ static long sys_capget(void *hdr, void *data) { return rc(syscall(SYS_capget, hd
 static long sys_capset(void *hdr, void *data) { return rc(syscall(SYS_capset, hdr, data)); }
 static long sys_seccomp(unsigned op, unsigned flags, void *args) { return rc(syscall(SYS_seccomp, op, flags, args)); }
 static long sys_execve(const char *path, char *const argv[], char *const envp[]) { return rc(execve(path, argv, envp)); }
+static long sys_open_path(const char *path) { return rc(open(path, O_PATH | O_CLOEXEC | O_DIRECTORY)); }
+static long sys_ll_create(const void *attr, size_t size, unsigned flags) { return rc(syscall(444, attr, size, flags)); }
+static long sys_ll_add_rule(int fd, unsigned type, const void *attr) { return rc(syscall(445, fd, type, attr, 0)); }
+static long sys_ll_restrict(int fd) { return rc(syscall(446, fd, 0)); }
 static long sys_file_mode(const char *path, unsigned *mode)
 {
     struct stat st;
@@ -363,10 +378,43 @@ static void drop_caps(uint64_t keep)
     if (r < 0) fail("caps", r, "capset failed");
 }
 
+/* Landlock's uapi (landlock_create_ruleset and friends are 444-446 on every arch); declared
+ * here because the build machine's headers may predate the fields we use. */
+struct ll_ruleset_attr {
+    uint64_t handled_access_fs;
+    uint64_t handled_access_net;
+    uint64_t scoped;
+};
+struct ll_path_beneath_attr {
+    uint64_t allowed_access;
+    int32_t parent_fd;
+} __attribute__((packed));
+#define LL_RULE_PATH_BENEATH 1
+
+/* Puts this process (single-threaded here) in a new Landlock domain; its exec'd command
+ * and all their descendants stay in it. Needs no_new_privs (set before). */
+static void isolate(uint64_t scoped, uint64_t fs)
+{
+    struct ll_ruleset_attr attr = {fs, 0, scoped};
+    long ruleset = sys_ll_create(&attr, sizeof attr, 0);
+    if (ruleset < 0) fail("isolation", ruleset, "landlock_create_ruleset failed");
+    if (fs) {
+        long root = sys_open_path("/");
+        if (root < 0) fail("isolation", root, "opening / for the Landlock rule failed");
+        struct ll_path_beneath_attr rule = {fs, (int32_t)root};
+        long r = sys_ll_add_rule((int)ruleset, LL_RULE_PATH_BENEATH, &rule);
+        sys_close((int)root);
+        if (r < 0) fail("isolation", r, "landlock_add_rule failed");
+    }
+    long r = sys_ll_restrict((int)ruleset);
+    if (r < 0) fail("isolation", r, "landlock_restrict_self failed");
+    sys_close((int)ruleset);
+}
+
 static int launcher_main(int argc, char **argv, char **envp)
 {
-    if (argc < 7) {
-        static const char usage[] = "usage: seccomp-launcher BPF_FD ERR_FD FLAGS CAPS FILE ARGV0 [ARG...]\n";
+    if (argc < 8) {
+        static const char usage[] = "usage: seccomp-launcher BPF_FD ERR_FD FLAGS CAPS ISOLATE FILE ARGV0 [ARG...]\n";
         write_all(2, usage, sizeof usage - 1);
         return 127;
     }
@@ -381,6 +429,17 @@ static int launcher_main(int argc, char **argv, char **envp)
     int set_caps = !(argv[4][0] == '-' && argv[4][1] == 0);
     uint64_t keep = 0;
     if (set_caps && parse_uint(argv[4], 16, UINT64_MAX, &keep) != 0) fail("usage", EINVAL, "bad CAPS");
+    int set_isolation = !(argv[5][0] == '-' && argv[5][1] == 0);
+    uint64_t scoped = 0, fs = 0;
+    if (set_isolation) {
+        char *colon = argv[5];
+        while (*colon && *colon != ':') colon++;
+        if (*colon != ':') fail("usage", EINVAL, "bad ISOLATE");
+        *colon = 0;
+        if (parse_uint(argv[5], 16, UINT64_MAX, &scoped) != 0 || parse_uint(colon + 1, 16, UINT64_MAX, &fs) != 0 ||
+            (scoped == 0 && fs == 0))
+            fail("usage", EINVAL, "bad ISOLATE");
+    }
 
     struct sock_fprog prog = {0, NULL};
     if (bpf_fd >= 0) {
@@ -389,15 +448,16 @@ static int launcher_main(int argc, char **argv, char **envp)
         sys_close(bpf_fd);
     }
 
-    const char *path = resolve(argv[5], envp);
+    const char *path = resolve(argv[6], envp);
 
     if (set_caps) drop_caps(keep);
     long r = sys_prctl(PR_SET_NO_NEW_PRIVS, 1, 0);
     if (r < 0) fail("nnp", r, "prctl(PR_SET_NO_NEW_PRIVS) failed");
+    if (set_isolation) isolate(scoped, fs);
     if (prog.filter && (r = sys_seccomp(SECCOMP_SET_MODE_FILTER, (unsigned)flags, &prog)) < 0)
         fail("seccomp", r, "the kernel refused the filter");
 
-    r = sys_execve(path, argv + 6, envp);
+    r = sys_execve(path, argv + 7, envp);
     /* Only the filter itself (or a race on the file) gets here: report what execve said. */
     fail("exec", r, path);
 }

@@ -11,6 +11,7 @@ import { compile } from './profile/compile.js';
 import type { CompiledProfile } from './profile/types.js';
 import { check, decideCommand } from './cli-inspect.js';
 import { effectiveCapabilities, parseOptions, profileError, UsageError } from './cli-options.js';
+import { type Isolation, isolationMode, type IsolationMode } from './isolation.js';
 import { spawn } from './spawn.js';
 
 const EXIT_RUNNER = 125;
@@ -27,7 +28,8 @@ options:
   -v, --version   the package version
 `;
 
-const RUN_USAGE = `usage: seccomp run [--profile NAME|FILE] [--cap-add CAP]... [--cap-drop CAP|ALL]... [--strict] -- COMMAND [ARGS...]
+const RUN_USAGE = `usage: seccomp run [--profile NAME|FILE] [--cap-add CAP]... [--cap-drop CAP|ALL]... [--strict]
+                   [--isolation full|available|none] [--verbose] -- COMMAND [ARGS...]
 
 Runs COMMAND behind a Docker-format seccomp profile, with Docker's default capability set
 (change it with --cap-add/--cap-drop, as with docker run). no_new_privs is set.
@@ -37,6 +39,10 @@ Runs COMMAND behind a Docker-format seccomp profile, with Docker's default capab
   --cap-add CAP        keep CAP (CAP_ prefix optional; ALL = every capability)
   --cap-drop CAP|ALL   drop CAP, or every capability
   --strict             unknown syscall names in the profile are errors
+  --isolation MODE     what keeps COMMAND from tracing, reading or signalling processes outside
+                       its sandbox (Landlock): full (default; fails without Landlock ABI 6),
+                       available (what the kernel has), none
+  --verbose            print the profile, capabilities and guards on stderr before starting
 
 exit status: COMMAND's own; 128+N when it died of signal N; 125 when the profile or the
 runner failed (COMMAND not started); 126 not executable; 127 not found.
@@ -52,13 +58,19 @@ interface RunArgs {
   capAdd: string[];
   capDrop: string[];
   strict: boolean;
+  isolation: IsolationMode;
+  verbose: boolean;
   command: string[];
 }
 
 function parseRun(argv: string[]): RunArgs | 'help' {
   let o;
   try {
-    o = parseOptions(argv, { valued: ['--profile', '--cap-add', '--cap-drop'], boolean: ['--strict'], stopAtPositional: true });
+    o = parseOptions(argv, {
+      valued: ['--profile', '--cap-add', '--cap-drop', '--isolation'],
+      boolean: ['--strict', '--verbose'],
+      stopAtPositional: true,
+    });
   } catch (err) {
     throw new UsageError(`${(err as Error).message} (see seccomp run --help)`);
   }
@@ -69,6 +81,8 @@ function parseRun(argv: string[]): RunArgs | 'help' {
     capAdd: o.values.get('--cap-add') ?? [],
     capDrop: o.values.get('--cap-drop') ?? [],
     strict: o.flags.has('--strict'),
+    isolation: isolationMode(o.values.get('--isolation')?.at(-1), '--isolation'),
+    verbose: o.flags.has('--verbose'),
     command: o.positional,
   };
 }
@@ -107,10 +121,11 @@ function run(argv: string[]): void {
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   try {
-    child = spawn(command, rest, { seccomp: compiled, capabilities: caps, stdio: 'inherit' });
+    child = spawn(command, rest, { seccomp: compiled, capabilities: caps, isolation: args.isolation, stdio: 'inherit' });
   } catch (err) {
     fail((err as Error).message);
   }
+  if (args.verbose) process.stderr.write(describeRun(compiled, caps, child.seccompIsolation));
   let failed = false;
   child.on('error', (err: NodeJS.ErrnoException) => {
     failed = true;
@@ -129,6 +144,18 @@ function run(argv: string[]): void {
     }
     process.exit(code ?? EXIT_RUNNER);
   });
+}
+
+/** What --verbose prints: the profile, the capabilities and the guards the command got. */
+function describeRun(compiled: CompiledProfile, caps: string[], iso: Isolation | undefined): string {
+  const profile = compiled.unconfined ? 'unconfined (no filter)' : `${compiled.name ?? 'profile'} (${compiled.bpf.length / 8} BPF instructions, sha256 ${compiled.hash.slice(0, 12)})`;
+  let guard = 'none: the command can trace, read and signal processes of its user outside the sandbox';
+  if (iso && iso.method === 'landlock') {
+    const kept = [iso.ptrace ? 'ptrace/process memory/pidfd_getfd' : '', iso.signals ? 'signals' : ''].filter(Boolean).join(', ');
+    const open = iso.signals ? '' : '; signals to outside processes are NOT guarded (needs Landlock ABI 6)';
+    guard = `Landlock ABI ${iso.landlockAbi} domain: ${kept} limited to the command's own process tree${open}`;
+  }
+  return `seccomp: profile ${profile}\nseccomp: capabilities ${caps.length ? caps.join(',') : '(none)'}\nseccomp: isolation ${guard}\n`;
 }
 
 function version(): string {

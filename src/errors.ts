@@ -11,6 +11,7 @@ export const ErrorCode = {
   RELEASED: 'ERR_SECCOMP_RELEASED',
   LOAD: 'ERR_SECCOMP_LOAD',
   TSYNC: 'ERR_SECCOMP_TSYNC',
+  ISOLATION: 'ERR_SECCOMP_ISOLATION',
 } as const;
 
 /** One problem found in a profile, located by its JSON path (e.g. `syscalls[3].args[0].op`). */

@@ -59,6 +59,12 @@ export interface Binding {
   getNoNewPrivs(): boolean;
   memfdFromBuffer(buf: Buffer): number;
   pipeCloexec(): [number, number];
+  landlockAbi(): number;
+  isolateThreads(scoped: number, fs: number, setNoNewPrivs: boolean): {
+    threads: number;
+    covered: number;
+    uncovered: { tid: number; name: string; reason: string }[];
+  };
   notifyReceive(fd: number, timeoutMs: number): Promise<NativeNotification | null>;
   notifyRespond(fd: number, id: bigint, val: bigint, error: number, flags: number): void;
   notifyIdValid(fd: number, id: bigint): boolean;

@@ -15,6 +15,7 @@ import { addonDir, native } from './native.js';
 import { compile, isCompiledProfile } from './profile/compile.js';
 import { BUILTIN_NAMES } from './profiles/index.js';
 import { CAPABILITIES } from './profile/context.js';
+import { type Isolation, isolationMode, type IsolationMode, landlockAbi, launcherIsolateArg, planIsolation } from './isolation.js';
 import type { CompiledProfile, ProfileInput } from './profile/types.js';
 
 /** The capabilities `docker run` gives a container by default. */
@@ -33,7 +34,17 @@ export interface SeccompSpawnOptions {
    * profile's `caps` conditions are evaluated against it. Default: unchanged (this process's set).
    */
   capabilities?: readonly string[];
+  /**
+   * What keeps the child from reaching processes outside its sandbox (see the README's security
+   * model): `full` (default for a confined profile) needs Landlock ABI 6 and throws
+   * ERR_SECCOMP_ISOLATION without it; `available` takes what the kernel has; `none` adds nothing
+   * (the default for `unconfined`).
+   */
+  isolation?: IsolationMode;
 }
+
+/** A ChildProcess started by this package, with the guards it got. */
+export type SandboxedChild = ChildProcess & { seccompIsolation?: Isolation };
 
 export type SpawnOptions = NodeSpawnOptions & SeccompSpawnOptions;
 
@@ -158,7 +169,7 @@ function stdioArray(stdio: Stdio | undefined): unknown[] {
 }
 
 // Launcher stage -> error code; exec failures keep their errno name, like child_process.
-const STAGE_CODES: Record<string, string> = { seccomp: ErrorCode.LOAD, bpf: ErrorCode.LOAD };
+const STAGE_CODES: Record<string, string> = { seccomp: ErrorCode.LOAD, bpf: ErrorCode.LOAD, isolation: ErrorCode.ISOLATION };
 
 /** The 'error' for a launcher failure record "STAGE\tERRNO\tMESSAGE". */
 function launchError(record: string, file: string, spawnargs: string[]): Error {
@@ -185,9 +196,9 @@ function launchError(record: string, file: string, spawnargs: string[]): Error {
  * `docker-default`) and optionally a reduced capability set. Returns a real ChildProcess;
  * a failure before the command runs is an 'error' event (ENOENT, EACCES, ERR_SECCOMP_LOAD, ...).
  */
-export function spawn(command: string, options?: SpawnOptions): ChildProcess;
-export function spawn(command: string, args?: readonly string[], options?: SpawnOptions): ChildProcess;
-export function spawn(command: string, argsOrOptions?: readonly string[] | SpawnOptions, maybeOptions?: SpawnOptions): ChildProcess {
+export function spawn(command: string, options?: SpawnOptions): SandboxedChild;
+export function spawn(command: string, args?: readonly string[], options?: SpawnOptions): SandboxedChild;
+export function spawn(command: string, argsOrOptions?: readonly string[] | SpawnOptions, maybeOptions?: SpawnOptions): SandboxedChild {
   let args: readonly string[] = [];
   let options: SpawnOptions = {};
   if (Array.isArray(argsOrOptions)) {
@@ -199,10 +210,17 @@ export function spawn(command: string, argsOrOptions?: readonly string[] | Spawn
   } else options = maybeOptions ?? {};
   checkArgs(command, args, options);
 
-  const { seccomp: profile = 'docker-default', capabilities, ...nodeOptions } = options;
+  const { seccomp: profile = 'docker-default', capabilities, isolation: isolationOption, ...nodeOptions } = options;
   const caps = capabilities === undefined ? undefined : normalizeCapabilities(capabilities);
+  const mode = isolationMode(isolationOption);
   const compiled = profileFor(profile, caps);
-  if (compiled.unconfined && !caps) return cp.spawn(command, [...args], nodeOptions);
+  const plan = planIsolation(isolationOption === undefined && compiled.unconfined ? 'none' : mode, mode === 'none' ? 0 : landlockAbi(), 'spawn()');
+  const isolate = launcherIsolateArg(plan);
+  if (compiled.unconfined && !caps && isolate === '-') {
+    const plain = cp.spawn(command, [...args], nodeOptions) as SandboxedChild;
+    plain.seccompIsolation = plan.isolation;
+    return plain;
+  }
   const { bpfFd, flags } = launchFor(compiled);
   const launcher = launcherPath();
 
@@ -223,8 +241,8 @@ export function spawn(command: string, argsOrOptions?: readonly string[] | Spawn
   const [errRead, errWrite] = native().pipeCloexec();
   fds.push(bpfFd ?? 'ignore', errWrite);
   const bpfArg = bpfFd === undefined ? '-' : String(bpfIndex);
-  const launchArgs = [bpfArg, String(bpfIndex + 1), flags, caps ? capMask(caps) : '-', file, ...spawnargs];
-  let child: ChildProcess;
+  const launchArgs = [bpfArg, String(bpfIndex + 1), flags, caps ? capMask(caps) : '-', isolate, file, ...spawnargs];
+  let child: SandboxedChild;
   let record = '';
   try {
     try {
@@ -241,6 +259,7 @@ export function spawn(command: string, argsOrOptions?: readonly string[] | Spawn
   if (child.pid === undefined) return child;
   (child as { spawnfile: string }).spawnfile = file;
   (child as { spawnargs: string[] }).spawnargs = spawnargs;
+  child.seccompIsolation = plan.isolation;
   if (record) failLaunch(child, launchError(record, file, spawnargs));
   return child;
 }
@@ -348,7 +367,7 @@ export function execFile(file: string, args: readonly string[] = [], options: Ex
 export type ForkOptions = cp.ForkOptions & SeccompSpawnOptions;
 
 /** Like `child_process.fork`: a Node module in a child behind the profile, with an IPC channel. */
-export function fork(modulePath: string, args: readonly string[] = [], options: ForkOptions = {}): ChildProcess {
+export function fork(modulePath: string, args: readonly string[] = [], options: ForkOptions = {}): SandboxedChild {
   if (typeof modulePath !== 'string' || modulePath === '') throw new TypeError('modulePath must be a non-empty string');
   checkArgs(modulePath, args, options);
   const { execPath = process.execPath, execArgv = process.execArgv, silent, stdio, ...rest } = options;
