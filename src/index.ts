@@ -30,6 +30,7 @@ export {
   type SandboxStatus,
   type SeccompMode,
 } from './sandbox.js';
+export { landlockAbi, ISOLATION_MODES, type Isolation, type IsolationMode } from './isolation.js';
 export { forkSandboxed, type ForkSandboxedOptions } from './fork.js';
 export { BUILTIN_NAMES, builtinProfile } from './profiles/index.js';
 export { resolveContext, CAPABILITIES } from './profile/context.js';
@@ -53,6 +54,7 @@ export {
   type ForkOptions,
   type ExecFileOptions,
   type ExecFileResult,
+  type SandboxedChild,
 } from './spawn.js';
 export { compile, clearCompileCache } from './profile/compile.js';
 export { decide, type DecideQuery, type Decision } from './decide.js';

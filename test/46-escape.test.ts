@@ -1,0 +1,121 @@
+// Escape battery: a sandboxed child must not reach processes outside its own tree (ptrace,
+// process memory, pidfd_getfd, signals), as root and as an unprivileged user, through every
+// way in (spawn, execFile, fork, seccomp run), while tracing its own children keeps working.
+// Each attack is also run with isolation 'none' to show that it works where nothing stops it.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planIsolation } from '../dist/isolation.js';
+import { landlockAbi, spawn } from '../dist/index.js';
+import { fixtures, root, runFixture } from './helpers/child.js';
+import { thrown } from './helpers/thrown.js';
+
+const abi = landlockAbi();
+let dir = '';
+let probe = '';
+let ccError = '';
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'escape-'));
+  chmodSync(dir, 0o755);
+  probe = join(dir, 'escape-probe');
+  const cc = spawnSync('cc', ['-O2', '-o', probe, join(fixtures, 'escape-probe.c')], { encoding: 'utf8' });
+  ccError = cc.status === 0 ? '' : `cc failed: ${cc.stderr}`;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const OUTSIDE = ['ptrace', 'vm_readv', 'vm_writev', 'proc_mem', 'pidfd_getfd', 'pidfd_signal', 'kill'];
+const DENIED: Record<string, string> = { proc_mem: 'EACCES' };
+
+// As nobody: only when that user can read this checkout (a clone under a private home cannot be).
+const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+const nobodyCanRead = spawnSync(asNobody[0], [...asNobody.slice(1), 'test', '-r', join(root, 'dist', 'index.js')]).status === 0;
+
+function attack(api: string, isolation: string, user: 'root' | 'nobody') {
+  const args = [join(fixtures, 'escape-parent.mjs'), probe, api, isolation];
+  if (user === 'root') return runFixture('escape-parent.mjs', args.slice(1), { cwd: dir });
+  const r = spawnSync(asNobody[0], [...asNobody.slice(1), process.execPath, ...args], { encoding: 'utf8', cwd: dir, timeout: 60_000 });
+  const last = String(r.stdout).trim().split('\n').pop() ?? '';
+  return { status: r.status, stderr: String(r.stderr), json: last.startsWith('{') ? JSON.parse(last) : undefined };
+}
+
+describe('isolation planning (pure)', () => {
+  it('rejects a kernel without the signal guard in full mode, and names the opt-out', () => {
+    const e = thrown(() => planIsolation('full', 5, 'spawn()'));
+    expect(e.code).toBe('ERR_SECCOMP_ISOLATION');
+    expect(e.message).toMatch(/Landlock ABI 6.*isolation: 'available'/s);
+    expect(thrown(() => planIsolation('full', 0, 'spawn()')).code).toBe('ERR_SECCOMP_ISOLATION');
+  });
+  it('takes scopes from ABI 6, a granted filesystem right before, and nothing for none', () => {
+    expect(planIsolation('full', 7, 'x')).toMatchObject({ scoped: 2, fs: 0, isolation: { ptrace: true, signals: true } });
+    expect(planIsolation('available', 3, 'x')).toMatchObject({ scoped: 0, fs: 0x800, isolation: { ptrace: true, signals: false } });
+    expect(planIsolation('available', 1, 'x')).toMatchObject({ scoped: 0, fs: 0, isolation: { method: 'none' } });
+    expect(planIsolation('none', 7, 'x')).toMatchObject({ scoped: 0, fs: 0, isolation: { method: 'none' } });
+  });
+  it('refuses an unknown isolation mode before starting anything', () => {
+    const e = thrown(() => spawn('true', [], { isolation: 'partial' as never }));
+    expect(e).toBeInstanceOf(TypeError);
+    expect(e.code).toBe('ERR_INVALID_ARG_VALUE');
+  });
+});
+
+describe.each(['root', 'nobody'] as const)('escapes as %s', (user) => {
+  const skip = abi < 6 ? `needs Landlock ABI 6 (Linux 6.12), this kernel has ${abi}` : user === 'nobody' && !nobodyCanRead ? 'user nobody cannot read this checkout' : '';
+  it.skipIf(skip !== '').each(['spawn', 'execFile', 'fork', 'cli'])(`%s: nothing outside the child's tree is reachable${skip ? ` (skipped: ${skip})` : ''}`, (api) => {
+    expect(ccError).toBe('');
+    const r = attack(api, 'full', user);
+    expect(r.json, r.stderr).toBeDefined();
+    const res = r.json.results;
+    for (const target of ['target1', 'target2']) {
+      for (const what of OUTSIDE) expect(res[`${target}.${what}`], `${api} ${target}.${what}`).toBe(DENIED[what] ?? 'EPERM');
+    }
+    expect(res['all.kill.parent']).toBe('not-reached');
+    expect(res['all.kill.bystander']).toBe('not-reached');
+    // Its own child stays reachable (strace -f).
+    expect(res['own.ptrace']).toBe('ok');
+    expect(res['own.proc_mem']).toBe('ok');
+    expect(res['own.kill']).toBe('ok');
+    if (api === 'fork') {
+      expect(res['node.proc_mem']).toBe('EACCES');
+      expect(res['node.kill']).toBe('EPERM');
+    }
+    if (api === 'spawn') expect(r.json.isolation).toMatchObject({ mode: 'full', method: 'landlock', ptrace: true, signals: true });
+  });
+
+  it.skipIf(user === 'nobody' && !nobodyCanRead)(`without isolation the same attacks succeed (the battery can fail)${user === 'nobody' && !nobodyCanRead ? ' (skipped: user nobody cannot read this checkout)' : ''}`, () => {
+    expect(ccError).toBe('');
+    const r = attack('spawn', 'none', user);
+    const res = r.json.results;
+    for (const target of ['target1', 'target2']) {
+      for (const what of OUTSIDE) expect(res[`${target}.${what}`], `${target}.${what}`).toBe('ok');
+    }
+    expect(res['all.kill.bystander']).toBe('reached');
+  });
+});
+
+describe('tracing inside the sandbox', () => {
+  const strace = spawnSync('strace', ['-V']).status === 0;
+  it.skipIf(!strace || abi < 1)(`strace -f of the sandboxed command's own children works${strace ? '' : ' (skipped: strace is not installed)'}`, () => {
+    const cli = join(root, 'dist', 'cli.js');
+    const r = spawnSync(process.execPath, [cli, 'run', '--isolation=available', '--', 'strace', '-f', '-o', '/dev/null', 'sh', '-c', 'ls / >/dev/null && echo traced'], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('traced');
+    expect(r.status).toBe(0);
+  });
+
+  it.skipIf(abi < 2)('the pre-ABI-6 domain (a granted filesystem right) guards ptrace and leaves files alone', () => {
+    expect(ccError).toBe('');
+    // The launcher run directly with the fallback domain: ISOLATE "0:800" (LANDLOCK_ACCESS_FS_MAKE_BLOCK).
+    const launcher = join(root, 'build', 'Release', 'seccomp-launcher');
+    const sh = `mkdir a b && echo x > a/f && mv a/f b/f && cat b/f && ${probe} ${process.pid}`;
+    const r = spawnSync(launcher, ['-', '9', '0', '-', '0:800', 'sh', 'sh', '-c', sh], { cwd: mkdtempSync(join(dir, 'fs-')), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'pipe'] });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('x');
+    expect(lines).toContain('target1.ptrace EPERM');
+    expect(lines).toContain('target1.proc_mem EACCES');
+    expect(lines).toContain('own.ptrace ok');
+  });
+});
