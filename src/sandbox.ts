@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { checkApplicable } from './applicable.js';
 import { ErrorCode, SeccompError, unsupported } from './errors.js';
+import { type Isolation, isolationMode, type IsolationMode, landlockAbi, planIsolation } from './isolation.js';
 import { features, FilterFlag } from './library.js';
 import { native } from './native.js';
 import { compile } from './profile/compile.js';
@@ -13,6 +14,22 @@ export interface SandboxOptions extends CompileOptions {
    * this process's effective set (the kernel's other condition for installing a filter).
    */
   noNewPrivs?: boolean;
+  /**
+   * Keep this process from tracing, reading or signalling processes outside it (a Landlock
+   * domain on every thread that can be reached): `full` (default) needs Landlock ABI 6,
+   * `available` takes what the kernel has, `none` adds nothing. See the README's security model.
+   */
+  isolation?: IsolationMode;
+}
+
+/** The guards sandbox() put on this process, and how many of its threads they reached. */
+export interface ProcessIsolation extends Isolation {
+  /** Threads seen while applying the domain. */
+  readonly threads: number;
+  /** Threads now in the domain (threads they start later inherit it). */
+  readonly covered: number;
+  /** Threads that could not be reached, e.g. Node's SIGUSR1 watchdog, which blocks every signal. */
+  readonly uncovered: readonly { tid: number; name: string; reason: string }[];
 }
 
 /** One profile this package put on the process. */
@@ -27,6 +44,8 @@ export interface AppliedProfile {
   /** `unconfined`: nothing was installed. */
   readonly unconfined: boolean;
   readonly warnings: readonly { path: string; message: string }[];
+  /** The guards applied with this profile (absent for `unconfined`). */
+  readonly isolation?: ProcessIsolation;
 }
 
 export type SeccompMode = 'disabled' | 'strict' | 'filter';
@@ -101,6 +120,7 @@ function checkOptions(options: unknown): SandboxOptions {
   if (o.noNewPrivs !== undefined && typeof o.noNewPrivs !== 'boolean') {
     throw new TypeError(`options.noNewPrivs must be a boolean, got ${typeof o.noNewPrivs}`);
   }
+  isolationMode(o.isolation);
   return o;
 }
 
@@ -143,11 +163,13 @@ function preflight(compiled: CompiledProfile): void {
  * A bad profile throws before anything about the process changes.
  */
 export function sandbox(profile: ProfileInput | CompiledProfile, options?: SandboxOptions): AppliedProfile {
-  const { noNewPrivs, ...compileOptions } = checkOptions(options);
+  const { noNewPrivs, isolation, ...compileOptions } = checkOptions(options);
   const b = native();
   const compiled = compile(profile, compileOptions);
+  let guards: ProcessIsolation | undefined;
   const record = (flags: number): AppliedProfile =>
     Object.freeze({
+      ...(guards ? { isolation: guards } : {}),
       ...(compiled.name !== undefined ? { name: compiled.name } : {}),
       hash: compiled.hash,
       instructions: compiled.unconfined ? 0 : compiled.bpf.length / 8,
@@ -158,6 +180,8 @@ export function sandbox(profile: ProfileInput | CompiledProfile, options?: Sandb
   if (compiled.unconfined) return record(0);
 
   preflight(compiled);
+  const mode = isolationMode(isolation);
+  const plan = planIsolation(mode, mode === 'none' ? 0 : landlockAbi(), 'sandbox()');
   if (noNewPrivs === false) {
     if (!hasEffectiveCap(CAP_SYS_ADMIN)) {
       throw new SeccompError(
@@ -167,6 +191,19 @@ export function sandbox(profile: ProfileInput | CompiledProfile, options?: Sandb
     }
   } else if (!b.getNoNewPrivs()) {
     b.setNoNewPrivs();
+  }
+
+  // The domain before the filter, which then need not allow the landlock calls. One domain
+  // is enough: an earlier sandbox() call's already keeps this process in (and domains nest
+  // only 16 deep), and threads started since inherit it.
+  const earlier = appliedList().find((a) => a.isolation?.method === 'landlock' && a.isolation.signals >= plan.isolation.signals);
+  if (earlier?.isolation && plan.isolation.method === 'landlock') {
+    guards = earlier.isolation;
+  } else if (plan.scoped !== 0 || plan.fs !== 0) {
+    const reach = b.isolateThreads(plan.scoped, plan.fs, noNewPrivs !== false);
+    guards = Object.freeze({ ...plan.isolation, ...reach, uncovered: Object.freeze(reach.uncovered.map((t) => Object.freeze(t))) });
+  } else {
+    guards = Object.freeze({ ...plan.isolation, threads: 0, covered: 0, uncovered: Object.freeze([]) });
   }
 
   const flags = FilterFlag.TSYNC | compiled.filterFlags;

@@ -1,0 +1,30 @@
+// sandbox() isolation: every reachable thread of the sandboxed process (main, libuv pool, an
+// existing worker) is kept from the parent's memory and signals; isolation 'none' shows that
+// the same attempts succeed without it. Filters go on in child processes only.
+import { describe, expect, it } from 'vitest';
+import { landlockAbi } from '../dist/index.js';
+import { runFixture } from './helpers/child.js';
+
+const abi = landlockAbi();
+const skip = abi < 6 ? ` (skipped: needs Landlock ABI 6, Linux 6.12; this kernel has ${abi})` : '';
+
+describe('sandbox() isolation', () => {
+  it.skipIf(abi < 6)(`keeps the main thread, the libuv pool and an existing worker away from the parent${skip}`, () => {
+    const r = runFixture('sandbox-isolation.mjs', ['full']);
+    expect(r.status, r.stderr).toBe(0);
+    const out = r.json;
+    expect(out).toMatchObject({ mainMem: 'EACCES', poolMem: 'EACCES', workerMem: 'EACCES', kill: 'EPERM' });
+    expect(out.isolation).toMatchObject({ mode: 'full', method: 'landlock', ptrace: true, signals: true });
+    expect(out.isolation.covered).toBeGreaterThanOrEqual(7); // main + 4 pool threads + worker + its threads
+    // Only threads that block every signal (Node's SIGUSR1 watchdog) stay out, and are named.
+    for (const t of out.isolation.uncovered) expect(t.reason).toBe('it blocks every signal');
+    expect(out.isolation.threads).toBe(out.isolation.covered + out.isolation.uncovered.length);
+  });
+
+  it('without isolation the same attempts succeed (the check can fail)', () => {
+    const r = runFixture('sandbox-isolation.mjs', ['none']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ mainMem: 'ok', poolMem: 'ok', workerMem: 'ok', kill: 'ok' });
+    expect(r.json.isolation).toMatchObject({ mode: 'none', method: 'none', covered: 0 });
+  });
+});
