@@ -26,8 +26,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const OUTSIDE = ['ptrace', 'vm_readv', 'vm_writev', 'proc_mem', 'pidfd_getfd', 'pidfd_signal', 'kill'];
-const DENIED: Record<string, string> = { proc_mem: 'EACCES' };
+const OUTSIDE = ['ptrace', 'vm_readv', 'vm_writev', 'proc_mem', 'pidfd_getfd', 'pidfd_signal', 'kcmp', 'proc_fd', 'kill'];
+const DENIED: Record<string, string> = { proc_mem: 'EACCES', proc_fd: 'EACCES' };
 
 // As nobody: only when that user can read this checkout (a clone under a private home cannot be).
 const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
@@ -73,6 +73,8 @@ describe.each(['root', 'nobody'] as const)('escapes as %s', (user) => {
     }
     expect(res['all.kill.parent']).toBe('not-reached');
     expect(res['all.kill.bystander']).toBe('not-reached');
+    if (api !== 'cli') expect(res['sigio.parent']).toBe('not-reached'); // the CLI's parent is not the fixture
+    expect(res['sigio.setup']).toBe('ok');
     // Its own child stays reachable (strace -f).
     expect(res['own.ptrace']).toBe('ok');
     expect(res['own.proc_mem']).toBe('ok');
@@ -92,6 +94,7 @@ describe.each(['root', 'nobody'] as const)('escapes as %s', (user) => {
       for (const what of OUTSIDE) expect(res[`${target}.${what}`], `${target}.${what}`).toBe('ok');
     }
     expect(res['all.kill.bystander']).toBe('reached');
+    expect(res['sigio.parent']).toBe('reached');
   });
 });
 
