@@ -8,12 +8,14 @@
  *   ERR_FD  where a failure before exec is reported (closed on exec)
  *   FLAGS   SECCOMP_FILTER_FLAG_* bits for seccomp(2), decimal
  *   CAPS    capabilities the command keeps, as a hex bit mask; "-" = leave them
- *   ISOLATE "-" = none, else "SCOPED:FS" (hex): a Landlock domain for the command and its
+ *   ISOLATE "-" = none, else "SCOPED:FS:GUARD" (hex): a Landlock domain for the command and its
  *           descendants. Any domain keeps them from ptrace-family access (ptrace,
  *           process_vm_*, /proc/PID/mem, pidfd_getfd, kcmp) to processes outside it; SCOPED
  *           are LANDLOCK_SCOPE_* bits (signals: ABI 6); FS, when the kernel has no scopes,
  *           is a filesystem right the domain handles and grants again beneath "/", since a
- *           domain before ABI 6 must handle something
+ *           domain before ABI 6 must handle something. GUARD 1 stacks the resource-limit
+ *           guard (rlimit_guard.h) for this pid before the profile's filter; 0: no domain
+ *           is made when SCOPED and FS are both 0
  *   FILE    the command, resolved on the PATH of this environment
  *
  * Order: read the program, resolve FILE, drop capabilities, no_new_privs, Landlock
@@ -39,6 +41,8 @@
 #include <linux/limits.h>
 #include <linux/prctl.h>
 #include <linux/seccomp.h>
+
+#include "rlimit_guard.h"
 
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47
@@ -90,6 +94,7 @@ static long sys_open_path(const char *path) { return sc(__NR_openat, AT_FDCWD, (
 static long sys_ll_create(const void *attr, size_t size, unsigned flags) { return sc(444, (long)attr, (long)size, flags, 0, 0); }
 static long sys_ll_add_rule(int fd, unsigned type, const void *attr) { return sc(445, fd, type, (long)attr, 0, 0); }
 static long sys_ll_restrict(int fd) { return sc(446, fd, 0, 0, 0, 0); }
+static long sys_getpid(void) { return sc(__NR_getpid, 0, 0, 0, 0, 0); }
 static long sys_file_mode(const char *path, unsigned *mode)
 {
     struct stat st;
@@ -166,6 +171,7 @@ static long sys_open_path(const char *path) { return rc(open(path, O_PATH | O_CL
 static long sys_ll_create(const void *attr, size_t size, unsigned flags) { return rc(syscall(444, attr, size, flags)); }
 static long sys_ll_add_rule(int fd, unsigned type, const void *attr) { return rc(syscall(445, fd, type, attr, 0)); }
 static long sys_ll_restrict(int fd) { return rc(syscall(446, fd, 0)); }
+static long sys_getpid(void) { return getpid(); }
 static long sys_file_mode(const char *path, unsigned *mode)
 {
     struct stat st;
@@ -429,16 +435,18 @@ static int launcher_main(int argc, char **argv, char **envp)
     int set_caps = !(argv[4][0] == '-' && argv[4][1] == 0);
     uint64_t keep = 0;
     if (set_caps && parse_uint(argv[4], 16, UINT64_MAX, &keep) != 0) fail("usage", EINVAL, "bad CAPS");
-    int set_isolation = !(argv[5][0] == '-' && argv[5][1] == 0);
-    uint64_t scoped = 0, fs = 0;
-    if (set_isolation) {
-        char *colon = argv[5];
-        while (*colon && *colon != ':') colon++;
-        if (*colon != ':') fail("usage", EINVAL, "bad ISOLATE");
-        *colon = 0;
-        if (parse_uint(argv[5], 16, UINT64_MAX, &scoped) != 0 || parse_uint(colon + 1, 16, UINT64_MAX, &fs) != 0 ||
-            (scoped == 0 && fs == 0))
-            fail("usage", EINVAL, "bad ISOLATE");
+    uint64_t iso[3] = {0, 0, 0}; /* SCOPED, FS, GUARD */
+    if (!(argv[5][0] == '-' && argv[5][1] == 0)) {
+        char *field = argv[5];
+        for (int i = 0; i < 3; i++) {
+            char *end = field;
+            while (*end && *end != ':') end++;
+            if ((i < 2) != (*end == ':')) fail("usage", EINVAL, "bad ISOLATE");
+            *end = 0;
+            if (parse_uint(field, 16, UINT64_MAX, &iso[i]) != 0) fail("usage", EINVAL, "bad ISOLATE");
+            field = end + 1;
+        }
+        if (iso[2] > 1) fail("usage", EINVAL, "bad ISOLATE");
     }
 
     struct sock_fprog prog = {0, NULL};
@@ -453,7 +461,19 @@ static int launcher_main(int argc, char **argv, char **envp)
     if (set_caps) drop_caps(keep);
     long r = sys_prctl(PR_SET_NO_NEW_PRIVS, 1, 0);
     if (r < 0) fail("nnp", r, "prctl(PR_SET_NO_NEW_PRIVS) failed");
-    if (set_isolation) isolate(scoped, fs);
+    if (iso[0] || iso[1]) isolate(iso[0], iso[1]);
+    if (iso[2]) {
+        /* The guard goes in front of the profile's program, in one filter; alone when there
+         * is no profile. */
+        struct sock_filter guard[RG_MAX_INSNS];
+        unsigned glen = rlimit_guard(guard, (uint32_t)sys_getpid(), prog.filter != NULL);
+        if (glen == 0) fail("isolation", EINVAL, "no resource-limit guard for this architecture");
+        if (prog.len + glen > BPF_MAXINSNS) fail("isolation", E2BIG, "the program is too long to add the resource-limit guard");
+        for (unsigned i = prog.len; i-- > 0;) program[i + glen] = program[i];
+        for (unsigned i = 0; i < glen; i++) program[i] = guard[i];
+        prog.len = (unsigned short)(prog.len + glen);
+        prog.filter = program;
+    }
     if (prog.filter && (r = sys_seccomp(SECCOMP_SET_MODE_FILTER, (unsigned)flags, &prog)) < 0)
         fail("seccomp", r, "the kernel refused the filter");
 

@@ -22,6 +22,8 @@ export interface Isolation {
   readonly ptrace: boolean;
   /** kill, tgkill, pidfd_send_signal, SIGIO/SIGURG to outside processes are denied. */
   readonly signals: boolean;
+  /** prlimit64 cannot set another process's limits (RLIMIT_CPU on the parent would kill it). */
+  readonly rlimits: boolean;
 }
 
 const SCOPE_SIGNAL = 1 << 1;
@@ -34,7 +36,12 @@ export interface IsolationPlan {
   /** Landlock scope bits and the filesystem right to handle; both 0 for no domain. */
   scoped: number;
   fs: number;
+  /** Stack the resource-limit guard (native/rlimit_guard.h). */
+  guard: boolean;
 }
+
+/** Arches for which native/rlimit_guard.h has a program. */
+export const RLIMIT_GUARD_ARCHES: readonly string[] = ['x64', 'arm64'];
 
 let abi: number | undefined;
 /** The running kernel's Landlock ABI version, asked once. */
@@ -52,17 +59,23 @@ export function isolationMode(value: unknown, what = 'options.isolation'): Isola
 }
 
 /** What to apply for `mode` on a kernel with Landlock ABI `abiVersion` (pure). */
-export function planIsolation(mode: IsolationMode, abiVersion: number, where: string): IsolationPlan {
+export function planIsolation(mode: IsolationMode, abiVersion: number, where: string, arch: string = process.arch): IsolationPlan {
+  const guard = mode !== 'none' && RLIMIT_GUARD_ARCHES.includes(arch);
   const make = (method: 'landlock' | 'none', ptrace: boolean, signals: boolean, scoped: number, fs: number): IsolationPlan => ({
-    isolation: Object.freeze({ mode, method, landlockAbi: abiVersion, ptrace, signals }),
+    isolation: Object.freeze({ mode, method, landlockAbi: abiVersion, ptrace, signals, rlimits: guard }),
     scoped,
     fs,
+    guard,
   });
   if (mode === 'none') return make('none', false, false, 0, 0);
-  if (abiVersion >= 6) return make('landlock', true, true, SCOPE_SIGNAL, 0);
-  const partial = abiVersion >= 2 ? make('landlock', true, false, 0, FS_MAKE_BLOCK) : make('none', false, false, 0, 0);
+  if (abiVersion >= 6 && guard) return make('landlock', true, true, SCOPE_SIGNAL, 0);
+  const partial = abiVersion >= 6
+    ? make('landlock', true, true, SCOPE_SIGNAL, 0)
+    : abiVersion >= 2 ? make('landlock', true, false, 0, FS_MAKE_BLOCK) : make('none', false, false, 0, 0);
   if (mode === 'available') return partial;
-  const missing = abiVersion >= 2
+  const missing = abiVersion >= 6
+    ? `from setting the resource limits of processes outside it on ${arch} (no guard program for this arch)`
+    : abiVersion >= 2
     ? 'from signalling processes outside it (that needs Landlock ABI 6, Linux 6.12)'
     : 'from tracing or signalling processes outside it (that needs Landlock ABI 2, Linux 5.19, and ABI 6, Linux 6.12, for signals)';
   throw new SeccompError(
@@ -75,5 +88,6 @@ export function planIsolation(mode: IsolationMode, abiVersion: number, where: st
 
 /** The launcher's ISOLATE argument for a plan. */
 export function launcherIsolateArg(plan: IsolationPlan): string {
-  return plan.scoped === 0 && plan.fs === 0 ? '-' : `${plan.scoped.toString(16)}:${plan.fs.toString(16)}`;
+  if (plan.scoped === 0 && plan.fs === 0 && !plan.guard) return '-';
+  return `${plan.scoped.toString(16)}:${plan.fs.toString(16)}:${plan.guard ? 1 : 0}`;
 }

@@ -207,8 +207,13 @@ export function sandbox(profile: ProfileInput | CompiledProfile, options?: Sandb
   }
 
   const flags = FilterFlag.TSYNC | compiled.filterFlags;
+  // The resource-limit guard once per process, in front of the profile's program (one filter).
+  let program = compiled.bpf;
+  if (plan.guard && !appliedList().some((a) => a.isolation?.rlimits)) {
+    program = Buffer.concat([b.rlimitGuard(process.pid, true), compiled.bpf]);
+  }
   try {
-    b.installFilter(compiled.bpf, flags);
+    b.installFilter(program, flags);
   } catch (err) {
     const e = err as SeccompError;
     if (e.code === ErrorCode.LOAD && e.errno === 12) {

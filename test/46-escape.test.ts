@@ -26,7 +26,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const OUTSIDE = ['ptrace', 'vm_readv', 'vm_writev', 'proc_mem', 'pidfd_getfd', 'pidfd_signal', 'kcmp', 'proc_fd', 'kill'];
+const OUTSIDE = ['ptrace', 'vm_readv', 'vm_writev', 'proc_mem', 'pidfd_getfd', 'pidfd_signal', 'kcmp', 'proc_fd', 'prlimit', 'kill'];
 const DENIED: Record<string, string> = { proc_mem: 'EACCES', proc_fd: 'EACCES' };
 
 // As nobody: only when that user can read this checkout (a clone under a private home cannot be).
@@ -79,11 +79,16 @@ describe.each(['root', 'nobody'] as const)('escapes as %s', (user) => {
     expect(res['own.ptrace']).toBe('ok');
     expect(res['own.proc_mem']).toBe('ok');
     expect(res['own.kill']).toBe('ok');
+    // Limits: its own stay settable, anyone's readable; a child's are not settable (by pid).
+    // (by pid only in the process the launcher started: see the README's limits)
+    if (api !== 'fork') expect(res['self.prlimit']).toBe('ok');
+    expect(res['target1.prlimit_get']).toBe('ok');
+    expect(res['own.prlimit']).toBe('EPERM');
     if (api === 'fork') {
       expect(res['node.proc_mem']).toBe('EACCES');
       expect(res['node.kill']).toBe('EPERM');
     }
-    if (api === 'spawn') expect(r.json.isolation).toMatchObject({ mode: 'full', method: 'landlock', ptrace: true, signals: true });
+    if (api === 'spawn') expect(r.json.isolation).toMatchObject({ mode: 'full', method: 'landlock', ptrace: true, signals: true, rlimits: true });
   });
 
   it.skipIf(user === 'nobody' && !nobodyCanRead)(`without isolation the same attacks succeed (the battery can fail)${user === 'nobody' && !nobodyCanRead ? ' (skipped: user nobody cannot read this checkout)' : ''}`, () => {
@@ -110,10 +115,10 @@ describe('tracing inside the sandbox', () => {
 
   it.skipIf(abi < 2)('the pre-ABI-6 domain (a granted filesystem right) guards ptrace and leaves files alone', () => {
     expect(ccError).toBe('');
-    // The launcher run directly with the fallback domain: ISOLATE "0:800" (LANDLOCK_ACCESS_FS_MAKE_BLOCK).
+    // The launcher run directly with the fallback domain: ISOLATE "0:800:0" (LANDLOCK_ACCESS_FS_MAKE_BLOCK).
     const launcher = join(root, 'build', 'Release', 'seccomp-launcher');
     const sh = `mkdir a b && echo x > a/f && mv a/f b/f && cat b/f && ${probe} ${process.pid}`;
-    const r = spawnSync(launcher, ['-', '9', '0', '-', '0:800', 'sh', 'sh', '-c', sh], { cwd: mkdtempSync(join(dir, 'fs-')), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'pipe'] });
+    const r = spawnSync(launcher, ['-', '9', '0', '-', '0:800:0', 'sh', 'sh', '-c', sh], { cwd: mkdtempSync(join(dir, 'fs-')), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'pipe'] });
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe('x');
