@@ -7,7 +7,9 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFilter } from '../dist/bpf/interpret.js';
 import { planIsolation } from '../dist/isolation.js';
+import { native } from '../dist/native.js';
 import { landlockAbi, spawn } from '../dist/index.js';
 import { fixtures, root, runFixture } from './helpers/child.js';
 import { thrown } from './helpers/thrown.js';
@@ -125,5 +127,33 @@ describe('tracing inside the sandbox', () => {
     expect(lines).toContain('target1.ptrace EPERM');
     expect(lines).toContain('target1.proc_mem EACCES');
     expect(lines).toContain('own.ptrace ok');
+  });
+});
+
+describe('the resource-limit guard program', () => {
+  const X86_64 = 0xc000003e;
+  const I386 = 0x40000003;
+  const run = (bpf: Buffer, arch: number, nr: number, args: bigint[]) => runFilter(bpf, { nr, arch, instructionPointer: 0n, args });
+  const EPERM = 0x00050001;
+  const ALLOW = 0x7fff0000;
+  it.skipIf(process.arch !== 'x64')('lets a process set only its own limits, on every x86 ABI, comparing the pid as an int', () => {
+    const bpf = native().rlimitGuard(4242, false);
+    for (const [arch, nr] of [[X86_64, 302], [X86_64, 0x40000000 + 302], [I386, 340]]) {
+      expect(run(bpf, arch, nr, [0n, 0n, 0x7000n, 0n])).toBe(ALLOW); // pid 0
+      expect(run(bpf, arch, nr, [4242n, 0n, 0x7000n, 0n])).toBe(ALLOW); // itself
+      expect(run(bpf, arch, nr, [4243n, 0n, 0x7000n, 0n])).toBe(EPERM); // another
+      expect(run(bpf, arch, nr, [4243n, 0n, 0n, 0x7000n])).toBe(ALLOW); // reading another's
+      expect(run(bpf, arch, nr, [0x100000000n + 4243n, 0n, 0x7000n, 0n])).toBe(EPERM);
+      expect(run(bpf, arch, nr, [0x100000000n, 0n, 0x7000n, 0n])).toBe(ALLOW); // the kernel reads pid 0
+    }
+    expect(run(bpf, X86_64, 0x40000000 + 302, [1n, 0n, 0x100000000n, 0n])).toBe(EPERM); // high pointer bits count
+    expect(run(bpf, X86_64, 39, [1n, 0n, 1n, 0n])).toBe(ALLOW); // getpid: not its business
+    expect(run(bpf, 0xc00000b7, 261, [1n, 0n, 1n, 0n])).toBe(ALLOW); // another arch: the profile decides
+    // As a prefix it falls through to what follows instead of allowing.
+    const prefix = native().rlimitGuard(4242, true);
+    expect(prefix.length).toBe(bpf.length - 8);
+    const denyAll = Buffer.from([0x06, 0, 0, 0, 0, 0, 0, 0]); // RET KILL_THREAD
+    expect(run(Buffer.concat([prefix, denyAll]), X86_64, 302, [0n, 0n, 1n, 0n])).toBe(0);
+    expect(run(Buffer.concat([prefix, denyAll]), X86_64, 302, [7n, 0n, 1n, 0n])).toBe(EPERM);
   });
 });
