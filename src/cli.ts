@@ -151,11 +151,10 @@ function describeRun(compiled: CompiledProfile, caps: string[], iso: Isolation |
   const profile = compiled.unconfined ? 'unconfined (no filter)' : `${compiled.name ?? 'profile'} (${compiled.bpf.length / 8} BPF instructions, sha256 ${compiled.hash.slice(0, 12)})`;
   let guard = 'none: the command can trace, read and signal processes of its user outside the sandbox';
   if (iso && iso.method === 'landlock') {
-    const kept = [iso.ptrace ? 'ptrace/process memory/pidfd_getfd' : '', iso.signals ? 'signals' : '', iso.rlimits ? 'prlimit64' : '']
-      .filter(Boolean)
-      .join(', ');
+    const kept = [iso.ptrace ? 'ptrace, process memory, pidfd_getfd' : '', iso.signals ? 'signals' : ''].filter(Boolean).join(' and ');
     const open = iso.signals ? '' : '; signals to outside processes are NOT guarded (needs Landlock ABI 6)';
-    guard = `Landlock ABI ${iso.landlockAbi} domain: ${kept} limited to the command's own process tree${open}`;
+    const limits = iso.rlimits ? "; prlimit64 sets only the command's own limits" : '';
+    guard = `Landlock ABI ${iso.landlockAbi} domain: ${kept} limited to the command's own process tree${open}${limits}`;
   }
   return `seccomp: profile ${profile}\nseccomp: capabilities ${caps.length ? caps.join(',') : '(none)'}\nseccomp: isolation ${guard}\n`;
 }
