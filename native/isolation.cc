@@ -20,7 +20,7 @@
 #include <string>
 
 #include "common.h"
-#include "rlimit_guard.h"
+#include "tree_guard.h"
 
 namespace seccomp_addon {
 
@@ -242,11 +242,11 @@ Napi::Value IsolateThreads(const Napi::CallbackInfo &info) {
   return out;
 }
 
-// rlimitGuard(pid, prefix): the resource-limit guard for that pid, whole or as a prefix for
-// another program (see rlimit_guard.h); empty on an arch without one.
+// treeGuard(pid, prefix): the tree guard for that pid, whole or as a prefix for
+// another program (see tree_guard.h); empty on an arch without one.
 Napi::Value RlimitGuard(const Napi::CallbackInfo &info) {
-  struct sock_filter prog[RG_MAX_INSNS];
-  unsigned n = rlimit_guard(prog, info[0].As<Napi::Number>().Uint32Value(), info[1].As<Napi::Boolean>().Value());
+  struct sock_filter prog[TG_MAX_INSNS];
+  unsigned n = tree_guard(prog, info[0].As<Napi::Number>().Uint32Value(), info[1].As<Napi::Boolean>().Value());
   return Napi::Buffer<uint8_t>::Copy(info.Env(), reinterpret_cast<uint8_t *>(prog), n * sizeof(struct sock_filter));
 }
 
@@ -255,7 +255,7 @@ Napi::Value RlimitGuard(const Napi::CallbackInfo &info) {
 void init_isolation(Napi::Env env, Napi::Object exports) {
   exports.Set("landlockAbi", Napi::Function::New(env, LandlockAbi));
   exports.Set("isolateThreads", Napi::Function::New(env, IsolateThreads));
-  exports.Set("rlimitGuard", Napi::Function::New(env, RlimitGuard));
+  exports.Set("treeGuard", Napi::Function::New(env, RlimitGuard));
 }
 
 }  // namespace seccomp_addon

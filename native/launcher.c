@@ -13,8 +13,8 @@
  *           process_vm_*, /proc/PID/mem, pidfd_getfd, kcmp) to processes outside it; SCOPED
  *           are LANDLOCK_SCOPE_* bits (signals: ABI 6); FS, when the kernel has no scopes,
  *           is a filesystem right the domain handles and grants again beneath "/", since a
- *           domain before ABI 6 must handle something. GUARD 1 stacks the resource-limit
- *           guard (rlimit_guard.h) for this pid before the profile's filter; 0: no domain
+ *           domain before ABI 6 must handle something. GUARD 1 puts the tree
+ *           guard (tree_guard.h) for this pid in front of the profile's program; no domain
  *           is made when SCOPED and FS are both 0
  *   FILE    the command, resolved on the PATH of this environment
  *
@@ -42,7 +42,7 @@
 #include <linux/prctl.h>
 #include <linux/seccomp.h>
 
-#include "rlimit_guard.h"
+#include "tree_guard.h"
 
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47
@@ -465,10 +465,10 @@ static int launcher_main(int argc, char **argv, char **envp)
     if (iso[2]) {
         /* The guard goes in front of the profile's program, in one filter; alone when there
          * is no profile. */
-        struct sock_filter guard[RG_MAX_INSNS];
-        unsigned glen = rlimit_guard(guard, (uint32_t)sys_getpid(), prog.filter != NULL);
-        if (glen == 0) fail("isolation", EINVAL, "no resource-limit guard for this architecture");
-        if (prog.len + glen > BPF_MAXINSNS) fail("isolation", E2BIG, "the program is too long to add the resource-limit guard");
+        struct sock_filter guard[TG_MAX_INSNS];
+        unsigned glen = tree_guard(guard, (uint32_t)sys_getpid(), prog.filter != NULL);
+        if (glen == 0) fail("isolation", EINVAL, "no tree guard for this architecture");
+        if (prog.len + glen > BPF_MAXINSNS) fail("isolation", E2BIG, "the program is too long to add the tree guard");
         for (unsigned i = prog.len; i-- > 0;) program[i + glen] = program[i];
         for (unsigned i = 0; i < glen; i++) program[i] = guard[i];
         prog.len = (unsigned short)(prog.len + glen);

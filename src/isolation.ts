@@ -24,6 +24,8 @@ export interface Isolation {
   readonly signals: boolean;
   /** prlimit64 cannot set another process's limits (RLIMIT_CPU on the parent would kill it). */
   readonly rlimits: boolean;
+  /** ioctl TIOCSTI/TIOCLINUX cannot type into, or paste from, a terminal shared with the user. */
+  readonly terminal: boolean;
 }
 
 const SCOPE_SIGNAL = 1 << 1;
@@ -36,12 +38,12 @@ export interface IsolationPlan {
   /** Landlock scope bits and the filesystem right to handle; both 0 for no domain. */
   scoped: number;
   fs: number;
-  /** Stack the resource-limit guard (native/rlimit_guard.h). */
+  /** Put the tree guard (native/tree_guard.h) in front of the profile's program. */
   guard: boolean;
 }
 
-/** Arches for which native/rlimit_guard.h has a program. */
-export const RLIMIT_GUARD_ARCHES: readonly string[] = ['x64', 'arm64'];
+/** Arches for which native/tree_guard.h has a program. */
+export const TREE_GUARD_ARCHES: readonly string[] = ['x64', 'arm64'];
 
 let abi: number | undefined;
 /** The running kernel's Landlock ABI version, asked once. */
@@ -60,9 +62,9 @@ export function isolationMode(value: unknown, what = 'options.isolation'): Isola
 
 /** What to apply for `mode` on a kernel with Landlock ABI `abiVersion` (pure). */
 export function planIsolation(mode: IsolationMode, abiVersion: number, where: string, arch: string = process.arch): IsolationPlan {
-  const guard = mode !== 'none' && RLIMIT_GUARD_ARCHES.includes(arch);
+  const guard = mode !== 'none' && TREE_GUARD_ARCHES.includes(arch);
   const make = (method: 'landlock' | 'none', ptrace: boolean, signals: boolean, scoped: number, fs: number): IsolationPlan => ({
-    isolation: Object.freeze({ mode, method, landlockAbi: abiVersion, ptrace, signals, rlimits: guard }),
+    isolation: Object.freeze({ mode, method, landlockAbi: abiVersion, ptrace, signals, rlimits: guard, terminal: guard }),
     scoped,
     fs,
     guard,
@@ -74,7 +76,7 @@ export function planIsolation(mode: IsolationMode, abiVersion: number, where: st
     : abiVersion >= 2 ? make('landlock', true, false, 0, FS_MAKE_BLOCK) : make('none', false, false, 0, 0);
   if (mode === 'available') return partial;
   const missing = abiVersion >= 6
-    ? `from setting the resource limits of processes outside it on ${arch} (no guard program for this arch)`
+    ? `from setting the resource limits of, or typing into the terminal of, processes outside it on ${arch} (no guard program for this arch)`
     : abiVersion >= 2
     ? 'from signalling processes outside it (that needs Landlock ABI 6, Linux 6.12)'
     : 'from tracing or signalling processes outside it (that needs Landlock ABI 2, Linux 5.19, and ABI 6, Linux 6.12, for signals)';

@@ -60,7 +60,7 @@ export interface Binding {
   memfdFromBuffer(buf: Buffer): number;
   pipeCloexec(): [number, number];
   landlockAbi(): number;
-  rlimitGuard(pid: number, prefix: boolean): Buffer;
+  treeGuard(pid: number, prefix: boolean): Buffer;
   isolateThreads(scoped: number, fs: number, setNoNewPrivs: boolean): {
     threads: number;
     covered: number;

@@ -207,10 +207,10 @@ export function sandbox(profile: ProfileInput | CompiledProfile, options?: Sandb
   }
 
   const flags = FilterFlag.TSYNC | compiled.filterFlags;
-  // The resource-limit guard once per process, in front of the profile's program (one filter).
+  // The tree guard once per process, in front of the profile's program (one filter).
   let program = compiled.bpf;
   if (plan.guard && !appliedList().some((a) => a.isolation?.rlimits)) {
-    program = Buffer.concat([b.rlimitGuard(process.pid, true), compiled.bpf]);
+    program = Buffer.concat([b.treeGuard(process.pid, true), compiled.bpf]);
   }
   try {
     b.installFilter(program, flags);

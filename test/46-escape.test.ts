@@ -3,7 +3,7 @@
 // way in (spawn, execFile, fork, seccomp run), while tracing its own children keeps working.
 // Each attack is also run with isolation 'none' to show that it works where nothing stops it.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,13 @@ import { fixtures, root, runFixture } from './helpers/child.js';
 import { thrown } from './helpers/thrown.js';
 
 const abi = landlockAbi();
+// Without the legacy TIOCSTI (Linux 6.2+, dev.tty.legacy_tiocsti=0) only CAP_SYS_ADMIN may type.
+let legacyTiocsti = true;
+try {
+  legacyTiocsti = readFileSync('/proc/sys/dev/tty/legacy_tiocsti', 'utf8').trim() !== '0';
+} catch {
+  // older kernels always allow it
+}
 let dir = '';
 let probe = '';
 let ccError = '';
@@ -86,6 +93,7 @@ describe.each(['root', 'nobody'] as const)('escapes as %s', (user) => {
     if (api !== 'fork') expect(res['self.prlimit']).toBe('ok');
     expect(res['target1.prlimit_get']).toBe('ok');
     expect(res['own.prlimit']).toBe('EPERM');
+    expect(res['tty.sti']).toBe('EPERM'); // no typing into a terminal, its own included
     if (api === 'fork') {
       expect(res['node.proc_mem']).toBe('EACCES');
       expect(res['node.kill']).toBe('EPERM');
@@ -102,6 +110,7 @@ describe.each(['root', 'nobody'] as const)('escapes as %s', (user) => {
     }
     expect(res['all.kill.bystander']).toBe('reached');
     expect(res['sigio.parent']).toBe('reached');
+    if (legacyTiocsti || user === 'root') expect(res['tty.sti']).toBe('ok');
   });
 });
 
@@ -130,14 +139,14 @@ describe('tracing inside the sandbox', () => {
   });
 });
 
-describe('the resource-limit guard program', () => {
+describe('the tree guard program', () => {
   const X86_64 = 0xc000003e;
   const I386 = 0x40000003;
   const run = (bpf: Buffer, arch: number, nr: number, args: bigint[]) => runFilter(bpf, { nr, arch, instructionPointer: 0n, args });
   const EPERM = 0x00050001;
   const ALLOW = 0x7fff0000;
-  it.skipIf(process.arch !== 'x64')('lets a process set only its own limits, on every x86 ABI, comparing the pid as an int', () => {
-    const bpf = native().rlimitGuard(4242, false);
+  it.skipIf(process.arch !== 'x64')(`lets a process set only its own limits and never type into a terminal, on every x86 ABI, comparing ints on 32 bits${process.arch !== 'x64' ? ' (skipped: x86_64 numbers)' : ''}`, () => {
+    const bpf = native().treeGuard(4242, false);
     for (const [arch, nr] of [[X86_64, 302], [X86_64, 0x40000000 + 302], [I386, 340]]) {
       expect(run(bpf, arch, nr, [0n, 0n, 0x7000n, 0n])).toBe(ALLOW); // pid 0
       expect(run(bpf, arch, nr, [4242n, 0n, 0x7000n, 0n])).toBe(ALLOW); // itself
@@ -149,8 +158,15 @@ describe('the resource-limit guard program', () => {
     expect(run(bpf, X86_64, 0x40000000 + 302, [1n, 0n, 0x100000000n, 0n])).toBe(EPERM); // high pointer bits count
     expect(run(bpf, X86_64, 39, [1n, 0n, 1n, 0n])).toBe(ALLOW); // getpid: not its business
     expect(run(bpf, 0xc00000b7, 261, [1n, 0n, 1n, 0n])).toBe(ALLOW); // another arch: the profile decides
+    // Terminal injection, on every x86 ABI's ioctl, the command compared as an int.
+    for (const [arch, nr] of [[X86_64, 16], [X86_64, 0x40000000 + 514], [I386, 54]]) {
+      expect(run(bpf, arch, nr, [0n, 0x5412n])).toBe(EPERM); // TIOCSTI
+      expect(run(bpf, arch, nr, [0n, 0x541cn])).toBe(EPERM); // TIOCLINUX
+      expect(run(bpf, arch, nr, [0n, 0xffffffff00005412n])).toBe(EPERM);
+      expect(run(bpf, arch, nr, [0n, 0x5401n])).toBe(ALLOW); // TCGETS
+    }
     // As a prefix it falls through to what follows instead of allowing.
-    const prefix = native().rlimitGuard(4242, true);
+    const prefix = native().treeGuard(4242, true);
     expect(prefix.length).toBe(bpf.length - 8);
     const denyAll = Buffer.from([0x06, 0, 0, 0, 0, 0, 0, 0]); // RET KILL_THREAD
     expect(run(Buffer.concat([prefix, denyAll]), X86_64, 302, [0n, 0n, 1n, 0n])).toBe(0);
