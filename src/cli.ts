@@ -41,7 +41,7 @@ Runs COMMAND behind a Docker-format seccomp profile, with Docker's default capab
   --strict             unknown syscall names in the profile are errors
   --isolation MODE     what keeps COMMAND from tracing, reading or signalling processes outside
                        its sandbox (Landlock): full (default; fails without Landlock ABI 6),
-                       available (what the kernel has), none
+                       available (what the kernel has), none (the default for unconfined)
   --verbose            print the profile, capabilities and guards on stderr before starting
 
 exit status: COMMAND's own; 128+N when it died of signal N; 125 when the profile or the
@@ -58,7 +58,8 @@ interface RunArgs {
   capAdd: string[];
   capDrop: string[];
   strict: boolean;
-  isolation: IsolationMode;
+  /** undefined: spawn()'s default (full, or none for unconfined). */
+  isolation: IsolationMode | undefined;
   verbose: boolean;
   command: string[];
 }
@@ -81,7 +82,7 @@ function parseRun(argv: string[]): RunArgs | 'help' {
     capAdd: o.values.get('--cap-add') ?? [],
     capDrop: o.values.get('--cap-drop') ?? [],
     strict: o.flags.has('--strict'),
-    isolation: isolationMode(o.values.get('--isolation')?.at(-1), '--isolation'),
+    isolation: o.values.has('--isolation') ? isolationMode(o.values.get('--isolation')?.at(-1), '--isolation') : undefined,
     verbose: o.flags.has('--verbose'),
     command: o.positional,
   };
@@ -121,7 +122,8 @@ function run(argv: string[]): void {
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   try {
-    child = spawn(command, rest, { seccomp: compiled, capabilities: caps, isolation: args.isolation, stdio: 'inherit' });
+    const isolation = args.isolation === undefined ? {} : { isolation: args.isolation };
+    child = spawn(command, rest, { seccomp: compiled, capabilities: caps, ...isolation, stdio: 'inherit' });
   } catch (err) {
     fail((err as Error).message);
   }
