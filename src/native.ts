@@ -53,11 +53,20 @@ export interface Binding {
   syscallName(nr: number, arch: number): string | null;
   Filter: new (def: number) => NativeFilter;
   installFilter(bpf: Buffer, flags: number): number;
+  /** The same install in a throw-away clone(CLONE_VM|CLONE_VFORK) child; throws what the kernel would. */
+  trialInstall(bpf: Buffer, flags: number): void;
+  /** Process-wide (all threads and workers), one per successful installFilter. */
+  recordApplied(text: string): void;
+  appliedRecords(): string[];
   probeFilterFlags(flags: number): boolean;
   probeAction(action: number): boolean;
   setNoNewPrivs(): void;
   getNoNewPrivs(): boolean;
   memfdFromBuffer(buf: Buffer): number;
+  /** "dev:ino" of an open descriptor. */
+  memfdIdentity(fd: number): string;
+  /** fd is still that sealed memfd, of that length. */
+  memfdIsOurs(fd: number, identity: string, length: number): boolean;
   pipeCloexec(): [number, number];
   notifyReceive(fd: number, timeoutMs: number): Promise<NativeNotification | null>;
   notifyRespond(fd: number, id: bigint, val: bigint, error: number, flags: number): void;

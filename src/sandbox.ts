@@ -51,12 +51,20 @@ export const MAX_INSNS_PER_PATH = 32768;
 
 const CAP_SYS_ADMIN = 21n;
 
-// Shared through globalThis so that the ESM and CommonJS entry points (which may each load a copy
-// of this module) report the same list.
-const APPLIED_KEY = Symbol.for('seccomp.sandbox.applied');
+// Read from the addon's process-wide record (static memory, one per process): the ESM and
+// CommonJS copies of this module and every worker thread see the same list, and nothing outside
+// the process (its environment, say) can add to it.
 function appliedList(): AppliedProfile[] {
-  const g = globalThis as unknown as Record<symbol, AppliedProfile[] | undefined>;
-  return (g[APPLIED_KEY] ??= []);
+  let texts: string[];
+  try {
+    texts = native().appliedRecords();
+  } catch {
+    return []; // no addon: nothing can have been applied
+  }
+  return texts.map((t) => {
+    const a = JSON.parse(t) as AppliedProfile;
+    return Object.freeze({ ...a, warnings: Object.freeze(a.warnings.map((w) => Object.freeze({ ...w }))) });
+  });
 }
 
 function procStatus(path = '/proc/self/status'): Map<string, string> {
@@ -83,7 +91,7 @@ export function status(): SandboxStatus {
     mode: modeName(s.get('Seccomp')),
     filters: filters === undefined ? undefined : Number(filters),
     noNewPrivs: s.get('NoNewPrivs') === '1',
-    applied: appliedList().slice(),
+    applied: appliedList(),
   };
 }
 
@@ -134,6 +142,24 @@ function preflight(compiled: CompiledProfile): void {
       );
     }
   }
+  // The exact install, in a throw-away child that starts with this thread's filters: what the
+  // kernel refuses (the size cap, a flag) it refuses there, while no_new_privs here is untouched.
+  try {
+    native().trialInstall(compiled.bpf, FilterFlag.TSYNC | compiled.filterFlags);
+  } catch (err) {
+    throw refusal(compiled, err);
+  }
+}
+
+/** The kernel's refusal of `compiled`, explained where we know why. */
+function refusal(compiled: CompiledProfile, err: unknown): unknown {
+  const e = err as SeccompError;
+  if (e.code !== ErrorCode.LOAD || e.errno !== 12) return err;
+  return new SeccompError(
+    `the kernel refused the filter (ENOMEM): the stacked filters would exceed its limit of ${MAX_INSNS_PER_PATH} ` +
+      `instructions (this one has ${compiled.bpf.length / 8}; ${status().filters ?? 'some'} already applied)`,
+    { code: ErrorCode.LOAD, errno: 12, syscall: 'seccomp', cause: err },
+  );
 }
 
 /**
@@ -173,17 +199,9 @@ export function sandbox(profile: ProfileInput | CompiledProfile, options?: Sandb
   try {
     b.installFilter(compiled.bpf, flags);
   } catch (err) {
-    const e = err as SeccompError;
-    if (e.code === ErrorCode.LOAD && e.errno === 12) {
-      throw new SeccompError(
-        `the kernel refused the filter (ENOMEM): the stacked filters would exceed its limit of ${MAX_INSNS_PER_PATH} ` +
-          `instructions (this one has ${compiled.bpf.length / 8}; ${status().filters ?? 'some'} already applied)`,
-        { code: ErrorCode.LOAD, errno: 12, syscall: 'seccomp', cause: err },
-      );
-    }
-    throw err;
+    throw refusal(compiled, err);
   }
   const applied = record(flags);
-  appliedList().push(applied);
+  b.recordApplied(JSON.stringify(applied));
   return applied;
 }
