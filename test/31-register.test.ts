@@ -2,10 +2,12 @@
 // code runs, or the program does not run at all (exit status 125, nothing written by user code).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { forkSandboxed } from '../src/fork.js';
+import { native } from '../src/native.js';
+import { preloadsBefore, runOrder, splitNodeOptions } from '../src/preloads.js';
 import { compile } from '../src/profile/compile.js';
 import { fixtures, root, runFixture, runNode, type ChildResult } from './helpers/child.js';
 import { scratchDirs } from './helpers/scratch.js';
@@ -184,6 +186,33 @@ function probeLines(file: string): string[] {
   return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
 }
 
+describe('register: reading the preloads', () => {
+  it('splits NODE_OPTIONS as Node does, and rejects what Node rejects', () => {
+    expect(splitNodeOptions('  -r a.cjs   --import=b.mjs ')).toEqual(['-r', 'a.cjs', '--import=b.mjs']);
+    expect(splitNodeOptions('--require "/a b/c.cjs" --x="q\\"r"')).toEqual(['--require', '/a b/c.cjs', '--x=q"r']);
+    expect(splitNodeOptions('"" --a')).toEqual(['--a']);
+    expect(splitNodeOptions('--require "unterminated')).toBeUndefined();
+    expect(splitNodeOptions('"a\\')).toBeUndefined();
+  });
+
+  it('orders them as Node 20 runs them and finds those before the first of ours', () => {
+    const order = runOrder(['--import', 'n.mjs', '-r', 'n.cjs', '--loader=n-loader.mjs'], ['--import=ours', '--experimental-loader', 'c-loader.mjs', '--require', 'c.cjs', '--title', 'x']);
+    expect(order.map((p) => p.spec)).toEqual(['n.cjs', 'c.cjs', 'n-loader.mjs', 'c-loader.mjs', 'n.mjs', 'ours']);
+    expect(order[0]).toEqual({ kind: 'require', option: '-r', spec: 'n.cjs', from: 'NODE_OPTIONS' });
+    const isOurs = (p: { spec: string }) => p.spec === 'ours';
+    expect(preloadsBefore(order, isOurs).map((p) => p.spec)).toEqual(['n.cjs', 'c.cjs', 'n-loader.mjs', 'c-loader.mjs', 'n.mjs']);
+    expect(preloadsBefore(runOrder([], ['--require', 'ours', '--import', 'x.mjs', '--loader', 'l.mjs']), isOurs)).toEqual([]);
+    // Not loaded as a preload at all: every preload may have run first.
+    expect(preloadsBefore(runOrder([], ['--import', 'x.mjs']), isOurs).map((p) => p.spec)).toEqual(['x.mjs']);
+  });
+
+  it('keeps its record where only an installed filter can add to it', () => {
+    // This process has installed nothing, so there is nothing a record could stand for.
+    expect(() => native().recordApplied(JSON.stringify({ hash: 'forged' }))).toThrow(/no installed filter/);
+    expect(native().appliedRecords()).toEqual([]);
+  });
+});
+
 describe.each(users)('register: nothing from outside forges or precedes the filter (as $name)', (user) => {
   const scratchFor = () => openToAll(scratch());
 
@@ -257,6 +286,28 @@ describe.each(users)('register: nothing from outside forges or precedes the filt
       for (const l of lines) expect(l).toMatch(/ 2$/);
     },
   );
+
+  it.skipIf(user.skip !== undefined)(`refuses a preload from NODE_OPTIONS in an --env-file, or quoted with a space${user.skip ? ` (skipped: ${user.skip})` : ''}`, () => {
+    const dir = scratchFor();
+    const spaced = join(dir, 'a dir');
+    mkdirSync(spaced, { mode: 0o755 });
+    copyFileSync(preCjs, join(spaced, 'pre.cjs'));
+    const envFile = join(dir, 'env');
+    writeFileSync(envFile, `NODE_OPTIONS="--require ${preCjs}"\n`, { mode: 0o644 });
+    for (const [nodeOptions, argv, culprit] of [
+      ['', [`--env-file=${envFile}`, '--import', 'seccomp/register'], preCjs],
+      [`--require "${join(spaced, 'pre.cjs')}"`, ['--import', 'seccomp/register'], join(spaced, 'pre.cjs')],
+    ] as const) {
+      const marker = join(dir, 'marker');
+      const r = runNode([...argv, join(fixtures, 'register-app.mjs'), marker, join(dir, 'made')], {
+        // An --env-file does not override a NODE_OPTIONS that is set, even to ''.
+        cwd: root, env: { ...cleanEnv(), SECCOMP_PROFILE: denyMkdir, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }, ...user.options,
+      });
+      expect(r.status, r.stderr).toBe(125);
+      expect(r.stderr).toContain(culprit);
+      expect(existsSync(marker)).toBe(false);
+    }
+  });
 
   it.skipIf(user.skip !== undefined)(`forkSandboxed: NODE_OPTIONS preloads of the child run behind the filter${user.skip ? ` (skipped: ${user.skip})` : ''}`, () => {
     const dir = scratchFor();
