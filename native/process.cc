@@ -16,6 +16,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -86,6 +87,27 @@ Napi::Value AppliedRecords(const Napi::CallbackInfo &info) {
   Napi::Array out = Napi::Array::New(info.Env(), records.size());
   for (size_t i = 0; i < records.size(); i++) out.Set(static_cast<uint32_t>(i), records[i]);
   return out;
+}
+
+// seccomp/register's compile cache, shared by every thread: SECCOMP_PROFILE's text -> the hash
+// it compiled to, so that a worker need not compile the profile again to look it up above.
+std::map<std::string, std::string> profile_hashes;
+
+// rememberHash(key, hash) and rememberedHash(key): string | undefined.
+Napi::Value RememberHash(const Napi::CallbackInfo &info) {
+  std::string key = info[0].As<Napi::String>().Utf8Value();
+  std::string hash = info[1].As<Napi::String>().Utf8Value();
+  std::lock_guard<std::mutex> lock(record_mutex);
+  profile_hashes[key] = hash;
+  return info.Env().Undefined();
+}
+
+Napi::Value RememberedHash(const Napi::CallbackInfo &info) {
+  std::string key = info[0].As<Napi::String>().Utf8Value();
+  std::lock_guard<std::mutex> lock(record_mutex);
+  auto it = profile_hashes.find(key);
+  if (it == profile_hashes.end()) return info.Env().Undefined();
+  return Napi::String::New(info.Env(), it->second);
 }
 
 struct Trial {
@@ -241,6 +263,8 @@ void init_process(Napi::Env env, Napi::Object exports) {
   exports.Set("trialInstall", Napi::Function::New(env, TrialInstall));
   exports.Set("recordApplied", Napi::Function::New(env, RecordApplied));
   exports.Set("appliedRecords", Napi::Function::New(env, AppliedRecords));
+  exports.Set("rememberHash", Napi::Function::New(env, RememberHash));
+  exports.Set("rememberedHash", Napi::Function::New(env, RememberedHash));
   exports.Set("memfdIdentity", Napi::Function::New(env, MemfdIdentity));
   exports.Set("memfdIsOurs", Napi::Function::New(env, MemfdIsOurs));
   exports.Set("probeFilterFlags", Napi::Function::New(env, ProbeFilterFlags));

@@ -58,6 +58,9 @@ export interface Binding {
   /** Process-wide (all threads and workers), one per successful installFilter. */
   recordApplied(text: string): void;
   appliedRecords(): string[];
+  /** seccomp/register's process-wide cache: profile spec -> compiled hash. */
+  rememberHash(key: string, hash: string): void;
+  rememberedHash(key: string): string | undefined;
   probeFilterFlags(flags: number): boolean;
   probeAction(action: number): boolean;
   setNoNewPrivs(): void;

@@ -10,7 +10,6 @@ import { SeccompError } from './errors.js';
 import { native } from './native.js';
 import { preloadsBefore, runOrder, splitNodeOptions, type Preload } from './preloads.js';
 import { compile } from './profile/compile.js';
-import type { CompiledProfile } from './profile/types.js';
 import { sandbox } from './sandbox.js';
 
 // Exit status when the sandbox cannot be applied (as env(1) and timeout(1) use for their own failures).
@@ -49,9 +48,10 @@ function threadSeccomp(): { mode: string | undefined; filters: number | undefine
 // Covered: sandbox() in this process applied this very program (the addon's process-wide record,
 // which nothing outside the process can write), and the kernel agrees this thread is filtered
 // with at least as many filters as were recorded.
-function covered(compiled: CompiledProfile): boolean {
+function covered(hash: string | undefined): boolean {
+  if (hash === undefined) return false;
   const records = native().appliedRecords().map((t) => JSON.parse(t) as { hash: string });
-  if (!records.some((r) => r.hash === compiled.hash)) return false;
+  if (!records.some((r) => r.hash === hash)) return false;
   const { mode, filters } = threadSeccomp();
   return mode === '2' && (filters === undefined || filters >= records.length);
 }
@@ -114,11 +114,15 @@ function registerFromEnv(): void {
   const strict = strictFromEnv(process.env.SECCOMP_PROFILE_STRICT);
   const label = spec.trimStart().startsWith('{') ? 'the JSON profile in SECCOMP_PROFILE' : JSON.stringify(spec);
   try {
-    const compiled = compile(spec, { strict });
     // Threads share the process's filters. A worker preloads --require modules again (not
     // --import): it has nothing to do when this process already applied this profile, and
     // applies it otherwise. The same check makes a second preload of this module a no-op.
-    if (covered(compiled)) return;
+    // The spec's hash is remembered process-wide, so a worker does not compile it again.
+    const key = `${strict ? 1 : 0}\0${spec}`;
+    if (covered(native().rememberedHash(key))) return;
+    const compiled = compile(spec, { strict });
+    native().rememberHash(key, compiled.hash);
+    if (covered(compiled.hash)) return;
     sandbox(compiled);
   } catch (err) {
     const code = (err as SeccompError).code;
