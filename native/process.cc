@@ -113,7 +113,7 @@ Napi::Value RememberedHash(const Napi::CallbackInfo &info) {
 struct Trial {
   struct sock_fprog prog;
   uint32_t flags;
-  int result;  // errno of the trial install, 0 when the kernel took it, -1 when it never ran
+  int result;  // errno of seccomp(2) in the child, 0 when the kernel took it, -1 when it never ran
 };
 
 // Runs in a child that shares our memory (CLONE_VM) while we wait (CLONE_VFORK), with every
@@ -123,9 +123,7 @@ int trial_child(void *arg) {
   Trial *t = static_cast<Trial *>(arg);
   struct rlimit none = {0, 0};
   setrlimit(RLIMIT_CORE, &none);  // this child's own limit: no core of our memory if it is killed
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
-    t->result = errno;
-  } else {
+  if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0) {
     long rc = sys_seccomp(SECCOMP_SET_MODE_FILTER, t->flags, &t->prog);
     t->result = rc < 0 ? errno : 0;
   }
@@ -139,7 +137,9 @@ int trial_child(void *arg) {
 // trialInstall(bpf, flags): installs the program with these flags in a short-lived child made
 // with clone(CLONE_VM | CLONE_VFORK). The child starts with this thread's filters, so what the
 // kernel would refuse here (the stacked-size ENOMEM, a flag it rejects) it refuses there, before
-// anything about this process has changed. Throws installFilter's error for a refusal.
+// anything about this process has changed. Throws installFilter's error for a refusal; returns
+// false when the trial could not be made (clone or prctl denied by a filter already on), true
+// when the kernel took the program.
 Napi::Value TrialInstall(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   Napi::Buffer<uint8_t> buf = info[0].As<Napi::Buffer<uint8_t>>();
@@ -149,13 +149,12 @@ Napi::Value TrialInstall(const Napi::CallbackInfo &info) {
   t.result = -1;
   const size_t stack_size = 64 * 1024;
   void *stack = mmap(nullptr, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (stack == MAP_FAILED) throw make_error(env, "", "mmap for the trial child failed", errno, "mmap");
+  if (stack == MAP_FAILED) return Napi::Boolean::New(env, false);
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
   // No exit signal: libuv's SIGCHLD handling never sees this child; we reap it with __WALL.
   pid_t pid = clone(trial_child, static_cast<char *>(stack) + stack_size, CLONE_VM | CLONE_VFORK, &t);
-  int clone_errno = errno;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
   if (pid > 0) {
     int status;
@@ -163,10 +162,9 @@ Napi::Value TrialInstall(const Napi::CallbackInfo &info) {
     }
   }
   munmap(stack, stack_size);
-  if (pid < 0) throw make_error(env, "", "clone for the trial install failed", clone_errno, "clone");
-  if (t.result < 0) throw make_error(env, "", "the trial install did not run", ECHILD, "clone");
+  if (pid < 0 || t.result < 0) return Napi::Boolean::New(env, false);
   if (t.result > 0) throw refused(env, t.result);
-  return env.Undefined();
+  return Napi::Boolean::New(env, true);
 }
 
 // probeFilterFlags(flags): true when the kernel accepts these SECCOMP_FILTER_FLAG_* bits.

@@ -53,8 +53,11 @@ export interface Binding {
   syscallName(nr: number, arch: number): string | null;
   Filter: new (def: number) => NativeFilter;
   installFilter(bpf: Buffer, flags: number): number;
-  /** The same install in a throw-away clone(CLONE_VM|CLONE_VFORK) child; throws what the kernel would. */
-  trialInstall(bpf: Buffer, flags: number): void;
+  /**
+   * The same install in a throw-away clone(CLONE_VM|CLONE_VFORK) child; throws what the kernel
+   * would. false: no trial was possible (a filter already on denies clone or prctl).
+   */
+  trialInstall(bpf: Buffer, flags: number): boolean;
   /** Process-wide (all threads and workers), one per successful installFilter. */
   recordApplied(text: string): void;
   appliedRecords(): string[];

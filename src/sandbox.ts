@@ -144,6 +144,7 @@ function preflight(compiled: CompiledProfile): void {
   }
   // The exact install, in a throw-away child that starts with this thread's filters: what the
   // kernel refuses (the size cap, a flag) it refuses there, while no_new_privs here is untouched.
+  // Where a filter already on denies clone or prctl there is no trial, and the install decides.
   try {
     native().trialInstall(compiled.bpf, FilterFlag.TSYNC | compiled.filterFlags);
   } catch (err) {

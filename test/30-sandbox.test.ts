@@ -119,6 +119,16 @@ describe('sandbox(): stacking', () => {
     expect(out.stillWorks).toBe(64);
   });
 
+  it('still stacks a filter when one already on denies clone (no trial child can be made)', () => {
+    const dir = scratch();
+    const r = runFixture('sandbox-no-clone.mjs', [dir]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json.error).toBeUndefined();
+    expect(r.json.mkdir).toBe('EACCES');
+    expect(r.json.status).toMatchObject({ mode: 'filter', filters: 2 });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   // no_new_privs starts off only where filters can go on without it: with CAP_SYS_ADMIN (root).
   const nobody = users[1];
   it.skipIf(!isRoot)('a refused filter leaves no_new_privs off, as root and (inheriting the filters) as nobody', () => {
