@@ -53,11 +53,26 @@ export interface Binding {
   syscallName(nr: number, arch: number): string | null;
   Filter: new (def: number) => NativeFilter;
   installFilter(bpf: Buffer, flags: number): number;
+  /**
+   * The same install in a throw-away clone(CLONE_VM|CLONE_VFORK) child; throws what the kernel
+   * would. false: no trial was possible (a filter already on denies clone or prctl).
+   */
+  trialInstall(bpf: Buffer, flags: number): boolean;
+  /** Process-wide (all threads and workers), one per successful installFilter. */
+  recordApplied(text: string): void;
+  appliedRecords(): string[];
+  /** seccomp/register's process-wide cache: profile spec -> compiled hash. */
+  rememberHash(key: string, hash: string): void;
+  rememberedHash(key: string): string | undefined;
   probeFilterFlags(flags: number): boolean;
   probeAction(action: number): boolean;
   setNoNewPrivs(): void;
   getNoNewPrivs(): boolean;
   memfdFromBuffer(buf: Buffer): number;
+  /** "dev:ino" of an open descriptor. */
+  memfdIdentity(fd: number): string;
+  /** fd is still that sealed memfd, of that length. */
+  memfdIsOurs(fd: number, identity: string, length: number): boolean;
   pipeCloexec(): [number, number];
   landlockAbi(): number;
   treeGuard(pid: number, prefix: boolean): Buffer;

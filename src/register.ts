@@ -1,10 +1,17 @@
 // `node --import seccomp/register app.js`: applies the profile named by SECCOMP_PROFILE before any
-// user code runs, or prints why it cannot and exits. It never lets the app run unfiltered.
-import { createHash } from 'node:crypto';
-import { writeSync } from 'node:fs';
+// user code runs, or prints why it cannot and exits. It never lets the app run unfiltered, and it
+// refuses to start the app when another preload ran before it (that code ran unfiltered).
+import { readFileSync, realpathSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import { SeccompError } from './errors.js';
-import { sandbox, status } from './sandbox.js';
+import { ISOLATION_MODES, type IsolationMode } from './isolation.js';
+import { native } from './native.js';
+import { preloadsBefore, runOrder, splitNodeOptions, type Preload } from './preloads.js';
+import { compile } from './profile/compile.js';
+import { sandbox } from './sandbox.js';
 
 // Exit status when the sandbox cannot be applied (as env(1) and timeout(1) use for their own failures).
 const REGISTER_FAILED_EXIT = 125;
@@ -32,34 +39,104 @@ function strictFromEnv(value: string | undefined): boolean {
   return fail(`SECCOMP_PROFILE_STRICT must be 1 or 0, got ${JSON.stringify(value)}`);
 }
 
-// Marks "this process's main thread applied this profile" for its workers. The pid makes the mark
-// meaningless in child processes, which inherit the environment but must apply their own.
-const MARK = 'SECCOMP_REGISTERED';
-function mark(spec: string, strict: boolean): string {
-  const digest = createHash('sha256').update(`${strict ? 1 : 0}\0${spec}`).digest('hex').slice(0, 16);
-  return `${process.pid}:${digest}`;
+/** This thread's `Seccomp:` and `Seccomp_filters:` as the kernel reports them. */
+function threadSeccomp(): { mode: string | undefined; filters: number | undefined } {
+  const text = readFileSync('/proc/thread-self/status', 'utf8');
+  const filters = /^Seccomp_filters:\s*(\d+)/m.exec(text)?.[1];
+  return { mode: /^Seccomp:\s*(\d)/m.exec(text)?.[1], filters: filters === undefined ? undefined : Number(filters) };
+}
+
+// Covered: sandbox() in this process applied this very program (the addon's process-wide record,
+// which nothing outside the process can write), and the kernel agrees this thread is filtered
+// with at least as many filters as were recorded.
+function covered(hash: string | undefined): boolean {
+  if (hash === undefined) return false;
+  const records = native().appliedRecords().map((t) => JSON.parse(t) as { hash: string });
+  if (!records.some((r) => r.hash === hash)) return false;
+  const { mode, filters } = threadSeccomp();
+  return mode === '2' && (filters === undefined || filters >= records.length);
+}
+
+// Both entry files of this package: a preload naming either is this module.
+const ours = new Set(
+  ['./register.js', './register.cjs'].map((f) => realpathSync(fileURLToPath(new URL(f, import.meta.url)))),
+);
+
+// Resolved as Node resolves a preload: from the working directory (bare names through the
+// package's "require" condition, which names register.cjs, next to register.js).
+function isOurs(p: Preload): boolean {
+  try {
+    let file: string;
+    if (p.spec.startsWith('file:')) file = fileURLToPath(p.spec);
+    else if (p.kind !== 'require' && /^[a-z][a-z0-9+.-]*:/i.test(p.spec)) return false; // data:, node:, ...
+    else file = createRequire(join(process.cwd(), 'noop.js')).resolve(p.spec);
+    return ours.has(realpathSync(file));
+  } catch {
+    return false;
+  }
+}
+
+// NODE_OPTIONS as Node read it: from the environment it was started with (/proc/self/environ,
+// which JavaScript cannot rewrite) and from process.env (which also carries one set by --env-file).
+function nodeOptionsSeen(): string[][] {
+  const texts = new Set<string>();
+  if (process.env.NODE_OPTIONS) texts.add(process.env.NODE_OPTIONS);
+  try {
+    for (const entry of readFileSync('/proc/self/environ', 'latin1').split('\0')) {
+      if (entry.startsWith('NODE_OPTIONS=')) texts.add(Buffer.from(entry.slice(13), 'latin1').toString('utf8'));
+    }
+  } catch {
+    // not readable (a process that is not dumpable): process.env is all there is
+  }
+  return texts.size === 0 ? [[]] : [...texts].map((t) => splitNodeOptions(t) ?? []);
+}
+
+// User code that Node ran, or will run, before this module: refuse rather than filter after it.
+function refuseEarlierPreloads(): void {
+  for (const nodeOptions of nodeOptionsSeen()) {
+    const [first] = preloadsBefore(runOrder(nodeOptions, process.execArgv), isOurs);
+    if (first === undefined) continue;
+    fail(
+      `${first.option} ${first.spec} (from ${first.from}) runs before seccomp/register, so it would run unfiltered`,
+      'Put seccomp/register first (every --require runs before loaders and --import; NODE_OPTIONS before the command line), ' +
+        'or start the program with `seccomp run` or spawn()/forkSandboxed(), which attach the filter before Node starts.',
+    );
+  }
+}
+
+// SECCOMP_ISOLATION: sandbox()'s isolation option (full when unset).
+function isolationFromEnv(value: string | undefined): IsolationMode | undefined {
+  if (value === undefined || value === '') return undefined;
+  if ((ISOLATION_MODES as readonly string[]).includes(value)) return value as IsolationMode;
+  return fail(`SECCOMP_ISOLATION must be one of ${ISOLATION_MODES.join(', ')}, got ${JSON.stringify(value)}`);
 }
 
 function registerFromEnv(): void {
+  if (isMainThread) refuseEarlierPreloads();
   const spec = process.env.SECCOMP_PROFILE;
   if (spec === undefined || spec.trim() === '') {
     // A worker given its own env: the process's filters already cover its thread.
-    if (!isMainThread && status().mode === 'filter') return;
+    if (!isMainThread && threadSeccomp().mode === '2') return;
     fail('SECCOMP_PROFILE is not set (a built-in name such as docker-default, a profile file path, or profile JSON)');
   }
   const strict = strictFromEnv(process.env.SECCOMP_PROFILE_STRICT);
-  // Threads share the process's filters. A worker preloads --require modules again (not --import):
-  // it has nothing to do when the main thread already applied this profile, and applies it otherwise.
-  // The same check makes a second preload of this module in one process a no-op.
-  if (process.env[MARK] === mark(spec, strict)) return;
+  const isolation = isolationFromEnv(process.env.SECCOMP_ISOLATION);
   const label = spec.trimStart().startsWith('{') ? 'the JSON profile in SECCOMP_PROFILE' : JSON.stringify(spec);
   try {
-    sandbox(spec, { strict });
+    // Threads share the process's filters. A worker preloads --require modules again (not
+    // --import): it has nothing to do when this process already applied this profile, and
+    // applies it otherwise. The same check makes a second preload of this module a no-op.
+    // The spec's hash is remembered process-wide, so a worker does not compile it again.
+    const key = `${strict ? 1 : 0}\0${spec}`;
+    if (covered(native().rememberedHash(key))) return;
+    const compiled = compile(spec, { strict });
+    native().rememberHash(key, compiled.hash);
+    if (covered(compiled.hash)) return;
+    sandbox(compiled, isolation === undefined ? {} : { isolation });
   } catch (err) {
     const code = (err as SeccompError).code;
     fail(`cannot apply ${label}${typeof code === 'string' ? ` [${code}]` : ''}`, describe(err));
   }
-  if (isMainThread) process.env[MARK] = mark(spec, strict);
 }
 
 // A forked Node child is a new process: it applies its own filter, stacked on those it inherited.

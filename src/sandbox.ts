@@ -70,12 +70,20 @@ export const MAX_INSNS_PER_PATH = 32768;
 
 const CAP_SYS_ADMIN = 21n;
 
-// Shared through globalThis so that the ESM and CommonJS entry points (which may each load a copy
-// of this module) report the same list.
-const APPLIED_KEY = Symbol.for('seccomp.sandbox.applied');
+// Read from the addon's process-wide record (static memory, one per process): the ESM and
+// CommonJS copies of this module and every worker thread see the same list, and nothing outside
+// the process (its environment, say) can add to it.
 function appliedList(): AppliedProfile[] {
-  const g = globalThis as unknown as Record<symbol, AppliedProfile[] | undefined>;
-  return (g[APPLIED_KEY] ??= []);
+  let texts: string[];
+  try {
+    texts = native().appliedRecords();
+  } catch {
+    return []; // no addon: nothing can have been applied
+  }
+  return texts.map((t) => {
+    const a = JSON.parse(t) as AppliedProfile;
+    return Object.freeze({ ...a, warnings: Object.freeze(a.warnings.map((w) => Object.freeze({ ...w }))) });
+  });
 }
 
 function procStatus(path = '/proc/self/status'): Map<string, string> {
@@ -102,7 +110,7 @@ export function status(): SandboxStatus {
     mode: modeName(s.get('Seccomp')),
     filters: filters === undefined ? undefined : Number(filters),
     noNewPrivs: s.get('NoNewPrivs') === '1',
-    applied: appliedList().slice(),
+    applied: appliedList(),
   };
 }
 
@@ -126,7 +134,7 @@ function checkOptions(options: unknown): SandboxOptions {
 
 // Everything the kernel could refuse that we can see beforehand, so that a refusal happens
 // before no_new_privs is set.
-function preflight(compiled: CompiledProfile): void {
+function preflight(compiled: CompiledProfile, program: Buffer): void {
   checkApplicable(compiled, 'sandbox()');
   const f = features();
   if (!f.tsync) {
@@ -154,6 +162,25 @@ function preflight(compiled: CompiledProfile): void {
       );
     }
   }
+  // The exact install, in a throw-away child that starts with this thread's filters: what the
+  // kernel refuses (the size cap, a flag) it refuses there, while no_new_privs here is untouched.
+  // Where a filter already on denies clone or prctl there is no trial, and the install decides.
+  try {
+    native().trialInstall(program, FilterFlag.TSYNC | compiled.filterFlags);
+  } catch (err) {
+    throw refusal(compiled, err);
+  }
+}
+
+/** The kernel's refusal of `compiled`, explained where we know why. */
+function refusal(compiled: CompiledProfile, err: unknown): unknown {
+  const e = err as SeccompError;
+  if (e.code !== ErrorCode.LOAD || e.errno !== 12) return err;
+  return new SeccompError(
+    `the kernel refused the filter (ENOMEM): the stacked filters would exceed its limit of ${MAX_INSNS_PER_PATH} ` +
+      `instructions (this one has ${compiled.bpf.length / 8}; ${status().filters ?? 'some'} already applied)`,
+    { code: ErrorCode.LOAD, errno: 12, syscall: 'seccomp', cause: err },
+  );
 }
 
 /**
@@ -179,9 +206,14 @@ export function sandbox(profile: ProfileInput | CompiledProfile, options?: Sandb
     });
   if (compiled.unconfined) return record(0);
 
-  preflight(compiled);
   const mode = isolationMode(isolation);
   const plan = planIsolation(mode, mode === 'none' ? 0 : landlockAbi(), 'sandbox()');
+  // The tree guard once per process, in front of the profile's program (one filter).
+  let program = compiled.bpf;
+  if (plan.guard && !appliedList().some((a) => a.isolation?.rlimits)) {
+    program = Buffer.concat([b.treeGuard(process.pid, true), compiled.bpf]);
+  }
+  preflight(compiled, program);
   if (noNewPrivs === false) {
     if (!hasEffectiveCap(CAP_SYS_ADMIN)) {
       throw new SeccompError(
@@ -207,25 +239,12 @@ export function sandbox(profile: ProfileInput | CompiledProfile, options?: Sandb
   }
 
   const flags = FilterFlag.TSYNC | compiled.filterFlags;
-  // The tree guard once per process, in front of the profile's program (one filter).
-  let program = compiled.bpf;
-  if (plan.guard && !appliedList().some((a) => a.isolation?.rlimits)) {
-    program = Buffer.concat([b.treeGuard(process.pid, true), compiled.bpf]);
-  }
   try {
     b.installFilter(program, flags);
   } catch (err) {
-    const e = err as SeccompError;
-    if (e.code === ErrorCode.LOAD && e.errno === 12) {
-      throw new SeccompError(
-        `the kernel refused the filter (ENOMEM): the stacked filters would exceed its limit of ${MAX_INSNS_PER_PATH} ` +
-          `instructions (this one has ${compiled.bpf.length / 8}; ${status().filters ?? 'some'} already applied)`,
-        { code: ErrorCode.LOAD, errno: 12, syscall: 'seccomp', cause: err },
-      );
-    }
-    throw err;
+    throw refusal(compiled, err);
   }
   const applied = record(flags);
-  appliedList().push(applied);
+  b.recordApplied(JSON.stringify(applied));
   return applied;
 }

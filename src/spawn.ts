@@ -77,8 +77,9 @@ function isCompiled(p: unknown): p is CompiledProfile {
 // Built-in profiles compiled per capability set; everything else goes through compile()'s own
 // cache, which sees the content (a file or an object may change between spawns).
 const byName = new Map<string, CompiledProfile>();
-// One sealed memfd per program, kept open for the life of the process.
-const memfds = new Map<string, number>();
+// One sealed memfd per program, kept open for the life of the process, with the identity it
+// had when made: the program may close the number, and another file may then get it.
+const memfds = new Map<string, { fd: number; identity: string }>();
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join() === [...b].sort().join();
@@ -117,7 +118,7 @@ const launches = new WeakMap<CompiledProfile, Launch>();
 
 function launchFor(compiled: CompiledProfile): Launch {
   const hit = launches.get(compiled);
-  if (hit) return hit;
+  if (hit) return hit.bpfFd === undefined ? hit : { ...hit, bpfFd: programFd(compiled) };
   if (compiled.unconfined) return { bpfFd: undefined, flags: '0' };
   checkApplicable(compiled, 'spawn()');
   const launch = { bpfFd: programFd(compiled), flags: String(compiled.filterFlags >>> 0) };
@@ -130,11 +131,12 @@ function programFd(compiled: CompiledProfile): number {
   const key = isCompiledProfile(compiled)
     ? compiled.hash
     : `bpf:${createHash('sha256').update((compiled as CompiledProfile).bpf).digest('hex')}`;
-  let fd = memfds.get(key);
-  if (fd === undefined) {
-    fd = native().memfdFromBuffer(compiled.bpf);
-    memfds.set(key, fd);
-  }
+  const b = native();
+  const kept = memfds.get(key);
+  // Checked before each use; a number that is no longer ours is forgotten, never closed.
+  if (kept && b.memfdIsOurs(kept.fd, kept.identity, compiled.bpf.length)) return kept.fd;
+  const fd = b.memfdFromBuffer(compiled.bpf);
+  memfds.set(key, { fd, identity: b.memfdIdentity(fd) });
   return fd;
 }
 

@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runFixture } from './helpers/child.js';
 import { scratchDirs } from './helpers/scratch.js';
+import { users } from './helpers/users.js';
 
 const scratch = scratchDirs('seccomp-sandbox-');
 
@@ -117,4 +118,29 @@ describe('sandbox(): stacking', () => {
     expect(out.status.applied).toHaveLength(out.applied);
     expect(out.stillWorks).toBe(64);
   });
+
+  it('still stacks a filter when one already on denies clone (no trial child can be made)', () => {
+    const dir = scratch();
+    const r = runFixture('sandbox-no-clone.mjs', [dir]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json.error).toBeUndefined();
+    expect(r.json.mkdir).toBe('EACCES');
+    expect(r.json.status).toMatchObject({ mode: 'filter', filters: 2 });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  // no_new_privs starts off only where filters can go on without it: with CAP_SYS_ADMIN (root).
+  const nobody = users[1];
+  it.skipIf(!isRoot)('a refused filter leaves no_new_privs off, as root and (inheriting the filters) as nobody', () => {
+    const r = runFixture('sandbox-nnp-refused.mjs', nobody.skip ? [] : ['nobody']);
+    expect(r.status, r.stderr).toBe(0);
+    const out = r.json;
+    expect(out.stacked).toBeGreaterThan(1);
+    for (const who of nobody.skip ? [out.self] : [out.self, out.child]) {
+      expect(who.error).toMatchObject({ code: 'ERR_SECCOMP_LOAD', errno: 12 });
+      expect(who.error.message).toContain('32768');
+      expect(who).toMatchObject({ nnpBefore: false, nnpAfter: false, filtersBefore: out.stacked, filtersAfter: out.stacked });
+    }
+  });
+  if (isRoot && nobody.skip) it.skip(`a refused filter as nobody (skipped: ${nobody.skip})`, () => {});
 });

@@ -1,12 +1,17 @@
 // seccomp/register (--import and --require) and forkSandboxed: the profile goes on before user
 // code runs, or the program does not run at all (exit status 125, nothing written by user code).
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { forkSandboxed } from '../src/fork.js';
+import { native } from '../src/native.js';
+import { preloadsBefore, runOrder, splitNodeOptions } from '../src/preloads.js';
 import { compile } from '../src/profile/compile.js';
 import { fixtures, root, runFixture, runNode, type ChildResult } from './helpers/child.js';
 import { scratchDirs } from './helpers/scratch.js';
+import { openToAll, users } from './helpers/users.js';
 
 const scratch = scratchDirs('seccomp-register-');
 
@@ -95,6 +100,9 @@ describe('register: applies the profile before user code', () => {
     expect(r.json.mkdir).toBe('EPERM');
     expect(r.json.workerMkdir).toBe('EPERM');
     expect(r.json.status).toMatchObject({ mode: 'filter', filters: 1 });
+    // The Worker's own copy of the module reports what the main thread applied.
+    expect(r.json.workerStatus.applied.map((a: { hash: string }) => a.hash)).toEqual(r.json.status.applied.map((a: { hash: string }) => a.hash));
+    expect(r.json.status.applied).toHaveLength(1);
     expect(readdirSync(r.dir)).toEqual(['marker']);
   });
 
@@ -118,9 +126,7 @@ describe('forkSandboxed: bad arguments throw before anything is forked', () => {
     expect(() => forkSandboxed(child, {} as never)).toThrow(/seccomp is required/);
     expect(() => forkSandboxed(child, { seccomp: 42 as never })).toThrow(TypeError);
     expect(() => forkSandboxed(child, { seccomp: 'docker-default', seccompStrict: 'yes' as never })).toThrow(TypeError);
-    expect(() => forkSandboxed(child, { seccomp: compile('docker-default') as never })).toThrow(/not a compiled profile/);
-    const huge = { defaultAction: 'SCMP_ACT_ALLOW', comment: 'x'.repeat(200_000) };
-    expect(() => forkSandboxed(child, { seccomp: huge })).toThrow(RangeError);
+    expect(() => forkSandboxed(child, { seccomp: compile('docker-default'), seccompStrict: true })).toThrow(/applies when compiling/);
   });
 
   it('checks the profile here first', () => {
@@ -166,6 +172,152 @@ describe('forkSandboxed', () => {
     const r = runFixture('fork-parent.mjs', ['deny-mkdir.json', join(dir, 'made')], { env: cleanEnv(), cwd: fixtures });
     expect(r.status, r.stderr).toBe(0);
     expect(r.json.child.mkdir).toBe('EPERM');
-    expect(r.json.child.status.applied[0].name).toBe(denyMkdir);
+    // The launcher attached the filter before Node started: the kernel counts it, and
+    // status().applied (what sandbox() did in this process) has nothing to list.
+    expect(r.json.child.status).toMatchObject({ mode: 'filter', filters: 1, noNewPrivs: true, applied: [] });
+  });
+});
+
+const preCjs = join(fixtures, 'preload-seccomp-file.cjs');
+const preMjs = join(fixtures, 'preload-seccomp-file.mjs');
+
+/** The lines the preload probe wrote ("preload <Seccomp: field>"), or [] if it never ran. */
+function probeLines(file: string): string[] {
+  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
+}
+
+describe('register: reading the preloads', () => {
+  it('splits NODE_OPTIONS as Node does, and rejects what Node rejects', () => {
+    expect(splitNodeOptions('  -r a.cjs   --import=b.mjs ')).toEqual(['-r', 'a.cjs', '--import=b.mjs']);
+    expect(splitNodeOptions('--require "/a b/c.cjs" --x="q\\"r"')).toEqual(['--require', '/a b/c.cjs', '--x=q"r']);
+    expect(splitNodeOptions('"" --a')).toEqual(['--a']);
+    expect(splitNodeOptions('--require "unterminated')).toBeUndefined();
+    expect(splitNodeOptions('"a\\')).toBeUndefined();
+  });
+
+  it('orders them as Node 20 runs them and finds those before the first of ours', () => {
+    const order = runOrder(['--import', 'n.mjs', '-r', 'n.cjs', '--loader=n-loader.mjs'], ['--import=ours', '--experimental-loader', 'c-loader.mjs', '--require', 'c.cjs', '--title', 'x']);
+    expect(order.map((p) => p.spec)).toEqual(['n.cjs', 'c.cjs', 'n-loader.mjs', 'c-loader.mjs', 'n.mjs', 'ours']);
+    expect(order[0]).toEqual({ kind: 'require', option: '-r', spec: 'n.cjs', from: 'NODE_OPTIONS' });
+    const isOurs = (p: { spec: string }) => p.spec === 'ours';
+    expect(preloadsBefore(order, isOurs).map((p) => p.spec)).toEqual(['n.cjs', 'c.cjs', 'n-loader.mjs', 'c-loader.mjs', 'n.mjs']);
+    expect(preloadsBefore(runOrder([], ['--require', 'ours', '--import', 'x.mjs', '--loader', 'l.mjs']), isOurs)).toEqual([]);
+    // Not loaded as a preload at all: every preload may have run first.
+    expect(preloadsBefore(runOrder([], ['--import', 'x.mjs']), isOurs).map((p) => p.spec)).toEqual(['x.mjs']);
+  });
+
+  it('keeps its record where only an installed filter can add to it', () => {
+    // This process has installed nothing, so there is nothing a record could stand for.
+    expect(() => native().recordApplied(JSON.stringify({ hash: 'forged' }))).toThrow(/no installed filter/);
+    expect(native().appliedRecords()).toEqual([]);
+  });
+});
+
+describe.each(users)('register: nothing from outside forges or precedes the filter (as $name)', (user) => {
+  const scratchFor = () => openToAll(scratch());
+
+  it.skipIf(user.skip !== undefined)(`ignores SECCOMP_REGISTERED, even set to what an old mark would be${user.skip ? ` (skipped: ${user.skip})` : ''}`, () => {
+    for (const [flag, app] of [['--import', 'register-app.mjs'], ['--require', 'register-app.cjs']] as const) {
+      const dir = scratchFor();
+      const marker = join(dir, 'marker');
+      const digest = createHash('sha256').update(`0\0${denyMkdir}`).digest('hex').slice(0, 16);
+      // exec keeps the shell's pid, so the mark names the very process that runs the app.
+      const r = spawnSync('/bin/sh', ['-c', `SECCOMP_REGISTERED=$$:${digest} exec "$0" "$@"`, process.execPath, flag, 'seccomp/register', join(fixtures, app), marker, join(dir, 'made')], {
+        cwd: root, env: { ...cleanEnv(), SECCOMP_PROFILE: denyMkdir }, encoding: 'utf8', timeout: 60_000, ...user.options,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout.trim().split('\n').pop() as string);
+      expect(out.mkdir).toBe('EPERM');
+      expect(out.status).toMatchObject({ mode: 'filter', filters: 1, noNewPrivs: true });
+      expect(readdirSync(dir)).toEqual(['marker']);
+    }
+  });
+
+  // [NODE_OPTIONS, command-line options before the app, the preload that runs before the filter]
+  const refusedCases: [string, string[], string][] = [
+    [`--require ${preCjs}`, ['--import', 'seccomp/register'], preCjs],
+    [`--require=${preCjs}`, ['--require', 'seccomp/register'], preCjs],
+    [`-r ${preCjs}`, ['--require', 'seccomp/register'], preCjs],
+    ['', ['--require', preCjs, '--require', 'seccomp/register'], preCjs],
+    ['', ['--import', 'seccomp/register', `--require=${preCjs}`], preCjs], // --require runs before --import
+    [`--import ${preMjs}`, ['--import', 'seccomp/register'], preMjs], // NODE_OPTIONS runs before the command line
+    ['', [`--experimental-loader=${preMjs}`, '--import', 'seccomp/register'], preMjs],
+    ['', ['--loader', preMjs, '--import=seccomp/register'], preMjs],
+  ];
+  it.skipIf(user.skip !== undefined).each(refusedCases)(
+    `refuses when a preload runs first: NODE_OPTIONS=%j, %j${user.skip ? ` (skipped: ${user.skip})` : ''}`,
+    (nodeOptions, argv, culprit) => {
+      const dir = scratchFor();
+      const marker = join(dir, 'marker');
+      const probe = join(dir, 'probe');
+      const r = runNode([...argv, join(fixtures, 'register-app.mjs'), marker, join(dir, 'made')], {
+        cwd: root, env: { ...cleanEnv(), SECCOMP_PROFILE: denyMkdir, NODE_OPTIONS: nodeOptions, PRELOAD_PROBE_OUT: probe }, ...user.options,
+      });
+      expect(r.status, r.stderr).toBe(125);
+      expect(existsSync(marker)).toBe(false);
+      expect(r.stderr).toMatch(/^seccomp\/register: /m);
+      expect(r.stderr).toContain(culprit);
+      expect(r.stderr).toContain('seccomp run');
+      // It did run unfiltered (a loader in the hooks thread): that is why the app may not start.
+      expect(probeLines(probe).some((l) => l.endsWith(' 0'))).toBe(true);
+    },
+  );
+
+  const allowedCases: [string, string[]][] = [
+    ['', ['--require', 'seccomp/register', '--import', preMjs]],
+    ['', ['--import', 'seccomp/register', '--import', preMjs]],
+    [`--require seccomp/register`, ['--require', preCjs]],
+    [`--import ${preMjs}`, ['--require', 'seccomp/register']],
+    ['', ['--require', 'seccomp/register', '--experimental-loader', preMjs]],
+  ];
+  it.skipIf(user.skip !== undefined).each(allowedCases)(
+    `allows preloads that run after it: NODE_OPTIONS=%j, %j${user.skip ? ` (skipped: ${user.skip})` : ''}`,
+    (nodeOptions, argv) => {
+      const dir = scratchFor();
+      const probe = join(dir, 'probe');
+      const r = runNode([...argv, join(fixtures, 'register-app.mjs'), join(dir, 'marker'), join(dir, 'made')], {
+        cwd: root, env: { ...cleanEnv(), SECCOMP_PROFILE: denyMkdir, NODE_OPTIONS: nodeOptions, PRELOAD_PROBE_OUT: probe }, ...user.options,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.json.mkdir).toBe('EPERM');
+      expect(r.json.status.filters).toBe(1);
+      const lines = probeLines(probe);
+      expect(lines.length).toBeGreaterThan(0);
+      for (const l of lines) expect(l).toMatch(/ 2$/);
+    },
+  );
+
+  it.skipIf(user.skip !== undefined)(`refuses a preload from NODE_OPTIONS in an --env-file, or quoted with a space${user.skip ? ` (skipped: ${user.skip})` : ''}`, () => {
+    const dir = scratchFor();
+    const spaced = join(dir, 'a dir');
+    mkdirSync(spaced, { mode: 0o755 });
+    copyFileSync(preCjs, join(spaced, 'pre.cjs'));
+    const envFile = join(dir, 'env');
+    writeFileSync(envFile, `NODE_OPTIONS="--require ${preCjs}"\n`, { mode: 0o644 });
+    for (const [nodeOptions, argv, culprit] of [
+      ['', [`--env-file=${envFile}`, '--import', 'seccomp/register'], preCjs],
+      [`--require "${join(spaced, 'pre.cjs')}"`, ['--import', 'seccomp/register'], join(spaced, 'pre.cjs')],
+    ] as const) {
+      const marker = join(dir, 'marker');
+      const r = runNode([...argv, join(fixtures, 'register-app.mjs'), marker, join(dir, 'made')], {
+        // An --env-file does not override a NODE_OPTIONS that is set, even to ''.
+        cwd: root, env: { ...cleanEnv(), SECCOMP_PROFILE: denyMkdir, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }, ...user.options,
+      });
+      expect(r.status, r.stderr).toBe(125);
+      expect(r.stderr).toContain(culprit);
+      expect(existsSync(marker)).toBe(false);
+    }
+  });
+
+  it.skipIf(user.skip !== undefined)(`forkSandboxed: NODE_OPTIONS preloads of the child run behind the filter${user.skip ? ` (skipped: ${user.skip})` : ''}`, () => {
+    const dir = scratchFor();
+    const probe = join(dir, 'probe');
+    const r = runFixture('fork-parent.mjs', [denyMkdir, join(dir, 'made')], {
+      env: { ...cleanEnv(), CHILD_NODE_OPTIONS: `--require ${preCjs} --import ${preMjs}`, PRELOAD_PROBE_OUT: probe }, ...user.options,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json.child.mkdir).toBe('EPERM');
+    expect(r.json.parent).toMatchObject({ mode: 'disabled', filters: 0 });
+    expect(probeLines(probe)).toEqual(['preload 2', 'preload 2']);
   });
 });

@@ -1,9 +1,11 @@
 // sandbox() isolation: every reachable thread of the sandboxed process (main, libuv pool, an
 // existing worker) is kept from the parent's memory and signals; isolation 'none' shows that
 // the same attempts succeed without it. Filters go on in child processes only.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { landlockAbi } from '../dist/index.js';
-import { runFixture } from './helpers/child.js';
+import { fixtures, root, runFixture, runNode } from './helpers/child.js';
 
 const abi = landlockAbi();
 const skip = abi < 6 ? ` (skipped: needs Landlock ABI 6, Linux 6.12; this kernel has ${abi})` : '';
@@ -26,5 +28,29 @@ describe('sandbox() isolation', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.json).toMatchObject({ mainMem: 'ok', poolMem: 'ok', workerMem: 'ok', kill: 'ok' });
     expect(r.json.isolation).toMatchObject({ mode: 'none', method: 'none', covered: 0 });
+  });
+});
+
+describe('seccomp/register isolation', () => {
+  const register = join(root, 'dist', 'register.js');
+  const runWith = (env: Record<string, string>) =>
+    runNode(['--import', pathToFileURL(register).href, join(fixtures, 'register-isolation.mjs')], {
+      env: { ...process.env, SECCOMP_PROFILE: 'docker-default', ...env },
+    });
+
+  it.skipIf(abi < 6)(`keeps the registered program away from its parent; SECCOMP_ISOLATION=none does not${skip}`, () => {
+    const guarded = runWith({});
+    expect(guarded.status, guarded.stderr).toBe(0);
+    expect(guarded.json).toMatchObject({ mem: 'EACCES', kill: 'EPERM', isolation: { mode: 'full', ptrace: true, signals: true } });
+    const open = runWith({ SECCOMP_ISOLATION: 'none' });
+    expect(open.status, open.stderr).toBe(0);
+    expect(open.json).toMatchObject({ mem: 'ok', kill: 'ok', isolation: { mode: 'none' } });
+  });
+
+  it('refuses an unknown SECCOMP_ISOLATION before the program runs (exit 125)', () => {
+    const r = runWith({ SECCOMP_ISOLATION: 'some' });
+    expect(r.status).toBe(125);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/SECCOMP_ISOLATION must be one of full, available, none/);
   });
 });

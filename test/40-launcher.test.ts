@@ -8,6 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SeccompError } from '../src/errors.js';
 import { compile } from '../src/profile/compile.js';
 import { execFile, fork, spawn } from '../src/spawn.js';
+import { runFixture } from './helpers/child.js';
+import { openToAll, users } from './helpers/users.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-40-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -314,5 +316,25 @@ describe('spawn: behaviour', () => {
     child.send({ ping: 1 });
     expect(await reply).toEqual({ echo: { ping: 1 }, pid: child.pid, seccomp: '2' });
     expect((await done).code).toBe(0);
+  });
+});
+
+describe.each(users)('spawn: the kept program cannot be swapped (as $name)', (user) => {
+  it.skipIf(user.skip !== undefined)(`a reused descriptor number is not read as the filter${user.skip ? ` (skipped: ${user.skip})` : ''}`, () => {
+    const dir = openToAll(mkdtempSync(join(tmpdir(), 'seccomp-40-memfd-')));
+    let r;
+    try {
+      r = runFixture('spawn-memfd-reuse.mjs', [dir], user.options);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(r.status, r.stderr).toBe(0);
+    const out = r.json;
+    expect(out.first).toEqual({ code: 1, made: false });
+    expect(out.memfdsBefore).toHaveLength(1);
+    expect(out.reused).toBe(true); // the fixture got the memfd's number for its own file
+    expect(out.second).toEqual({ code: 1, made: false }); // still behind the deny-mkdir program
+    expect(out.memfdsAfter).toHaveLength(1); // a fresh memfd
+    expect(out.targetStill).toBe(join(dir, 'allow-all.bpf')); // and the fixture's file was left alone
   });
 });
