@@ -62,15 +62,11 @@ export function outcomes(fragment: readonly Insn[]): number[] {
 
 /**
  * The kernel's precedence (kernel/seccomp.c): the action with the lowest signed value wins;
- * among equal actions, the lowest data, so that the choice does not depend on order.
+ * between equal actions the first one given stays (callers list the multiplexer's own first).
  */
 export function strictest(rets: readonly number[]): number {
   let best = rets[0];
-  for (const r of rets) {
-    const a = (r & ACTION_FULL) | 0;
-    const b = (best & ACTION_FULL) | 0;
-    if (a < b || (a === b && (r | 0) < (best | 0))) best = r;
-  }
+  for (const r of rets) if (((r & ACTION_FULL) | 0) < ((best & ACTION_FULL) | 0)) best = r;
   return best >>> 0;
 }
 
@@ -138,25 +134,27 @@ export interface Multiplexer {
 
 /**
  * The multiplexer block for `program` (the whole filter it will precede): a sub-call whose
- * direct syscall has more than one possible answer returns the strictest of them and of the
- * multiplexer's own answers; everything else runs as `program` would. Empty when nothing
- * depends on arguments.
+ * direct syscall has more than one possible answer in `rules` returns the strictest of them and
+ * of the multiplexer's own answers; everything else runs as `program` would. `rules` is the
+ * program without runc's ENOSYS stub: the stub answers a direct syscall numbered above every
+ * name the profile gives on that arch (socket is 359 on x86) with ENOSYS whatever its
+ * arguments, which would hide the rule the profile wrote. Empty when nothing depends on arguments.
  */
-export function multiplexerBlock(program: readonly Insn[], muxes: readonly Multiplexer[]): Insn[] {
+export function multiplexerBlock(program: readonly Insn[], rules: readonly Insn[], muxes: readonly Multiplexer[]): Insn[] {
   const entries: { arch: string; nr: number; code: Insn[] }[] = [];
   for (const m of muxes) {
     const own = residual(program, m.arch, m.nr, new Map());
     const { lo } = argWords(m.arch, 0);
     const checked: [number, number][] = [];
     for (const [call, direct] of m.calls) {
-      const rets = outcomes(residual(program, m.arch, direct, new Map()));
+      const rets = outcomes(residual(rules, m.arch, direct, new Map()));
       if (rets.length < 2) continue; // the direct syscall's answer does not depend on arguments
       // The multiplexer's own answers for this call (args[0]'s low word known; the high word,
       // where there is one, is left open, which can only add answers).
       const self = m.callMask === 0xffff_ffff
         ? outcomes(residual(program, m.arch, m.nr, new Map([[lo, call]])))
         : outcomes(own);
-      checked.push([call, strictest([...rets, ...self])]);
+      checked.push([call, strictest([...self, ...rets])]);
     }
     if (checked.length === 0) continue;
     const a = new Assembler().stmt(LD_W_ABS, lo);

@@ -432,22 +432,28 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, o: BuildO
     // Our block goes right before libseccomp's program, the ENOSYS stub before both.
     if (block.length) parts.unshift(encode(block));
     let last: LastSyscall[] = [];
+    let stub: Buffer | undefined;
     if (o.enosys && enosysApplies(rp.defaultAction)) {
       const names = new Set<string>();
       for (const r of rp.rules) names.add(r.syscall);
       for (const n of rp.redundantSyscalls ?? []) names.add(n);
       last = lastSyscalls(names, rp.arches, (name, arch) => numberOn(name, arch, o.newSyscalls));
-      const stub = enosysStub(last);
-      if (stub.length) parts.unshift(stub);
+      const s = enosysStub(last);
+      if (s.length) stub = s;
     }
-    let built = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    let rulesOnly = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    let built = stub ? Buffer.concat([stub, rulesOnly]) : rulesOnly;
     const direct = (name: string, arch: string): number | undefined => directNumberOn(name, arch, o.newSyscalls);
     if (narrowed) {
-      const front = narrowingBlock(decode(built), narrowTargets(narrowed.spec, arches, direct));
+      const targets = narrowTargets(narrowed.spec, arches, direct);
+      const front = narrowingBlock(decode(built), targets);
       if (front.length) built = Buffer.concat([encode(front), built]);
+      if (stub && front.length && o.multiplexers) {
+        rulesOnly = Buffer.concat([encode(narrowingBlock(decode(rulesOnly), targets)), rulesOnly]);
+      }
     }
     if (o.multiplexers) {
-      const front = multiplexerBlock(decode(built), multiplexers(rules, arches, direct));
+      const front = multiplexerBlock(decode(built), stub ? decode(rulesOnly) : decode(built), multiplexers(rules, arches, direct));
       if (front.length) built = Buffer.concat([encode(front), built]);
     }
     // The same decisions in fewer instructions and short paths (the kernel's attach cost grows
