@@ -80,12 +80,26 @@ export function narrowTargets(
   const out: NarrowTarget[] = [];
   for (const arch of arches) {
     const compared = comparedBits(arch);
-    for (const [name, args] of spec) {
-      const bits = new Map<number, 16 | 32>();
-      for (const [i, b] of args) if (b < compared) bits.set(i, b);
-      if (bits.size === 0) continue;
+    // Names by number: two names for one number (aliases) make one target, each argument at
+    // the widest width any of them has.
+    const names = new Map<number, string[]>();
+    for (const name of spec.keys()) {
       const nr = numberOf(name, arch);
-      if (nr !== undefined) out.push({ arch, nr, bits });
+      if (nr === undefined) continue;
+      const list = names.get(nr);
+      if (list) list.push(name);
+      else names.set(nr, [name]);
+    }
+    for (const [nr, list] of names) {
+      const bits = new Map<number, 16 | 32>();
+      for (const name of list) {
+        for (const i of (spec.get(name) as Map<number, 16 | 32>).keys()) {
+          let w = 16;
+          for (const n of list) w = Math.max(w, widthOf(n, i, arches) ?? 64);
+          if (w < compared) bits.set(i, w as 16 | 32);
+        }
+      }
+      if (bits.size > 0) out.push({ arch, nr, bits });
     }
   }
   return out;
