@@ -1,6 +1,7 @@
 // compile(): profile -> BPF, the way moby + runc build it. Load the document, evaluate it in a
 // context, hand the rules to libseccomp, export its program and put runc's ENOSYS stub in front,
-// and (newSyscalls) a block of our own for the syscalls libseccomp is too old to name.
+// and (newSyscalls) a block of our own for the syscalls libseccomp is too old to name, and
+// (narrowArgs, multiplexers) blocks that hold argument rules as the kernel reads the arguments.
 import { createHash } from 'node:crypto';
 import { Action, type ActionName } from '../action.js';
 import { archToken, nativeArch } from '../arch.js';
@@ -488,7 +489,10 @@ function fmtVersion(): string {
  * the BPF program moby + runc would install, with runc's ENOSYS stub in front and, for the
  * newest syscalls the installed libseccomp cannot name, compile's own block (`newSyscalls`,
  * on by default; `newSyscalls: false` builds exactly what runc builds), the whole then rewritten
- * by specialize() into an equivalent, shorter program (`specialize: false` keeps it). A compiled
+ * by specialize() into an equivalent, shorter program (`specialize: false` keeps it). Arguments
+ * the kernel reads as `int` are compared on 32 bits (`narrowArgs`), and socketcall/ipc sub-calls
+ * get their direct syscall's strictest answer where it depends on arguments (`multiplexers`);
+ * both default on, both deliberate differences from Docker (README). A compiled
  * profile is returned as it is. Repeat compiles of the same document in the same context are
  * served from an in-process cache (frozen results) unless `cache: false`.
  */
