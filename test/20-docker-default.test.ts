@@ -1,7 +1,7 @@
 // The built-in `docker-default` against Docker's own default.json (moby/profiles seccomp v0.2.3):
 // (a) rule by rule, after evaluating includes/excludes in every context that can differ;
 // (b) decision by decision, through compile() and decide(), for every syscall number.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_NAMES, builtinProfile } from '../src/profiles/index.js';
@@ -229,9 +229,14 @@ describe.skipIf(!hasReference || !enginePresent)('docker-default vs moby default
   const X32 = 0x4000_0000;
   const X86_NUMBERS: Record<string, number> = { clone: 120, personality: 136, socket: 359 };
 
-  for (const [label, options] of Object.entries(contexts)) {
-    it(`decides every syscall as the reference: ${label}`, () => {
-      const opts = { ...options, arch: 'x86_64', cache: false };
+  // Docker's comparisons (narrowArgs and multiplexers off) and the default.
+  const MODES: Record<string, object> = {
+    'as Docker compares': { narrowArgs: false, multiplexers: false },
+    default: {},
+  };
+  for (const [label, options] of Object.entries(contexts)) for (const [mode, modeOptions] of Object.entries(MODES)) {
+    it(`decides every syscall as the reference: ${label}, ${mode}`, () => {
+      const opts = { ...options, ...modeOptions, arch: 'x86_64', cache: false };
       const ours = compile(builtinProfile('docker-default'), opts);
       const ref = compile(readFileSync(referencePath, 'utf8'), opts);
       expect([...ours.arches].sort()).toEqual([...ref.arches].sort());
@@ -265,8 +270,8 @@ describe.skipIf(!hasReference || !enginePresent)('docker-default vs moby default
   }
 
   it('compiles by name to the same program, identical to the reference program', () => {
-    for (const capabilities of [[], DOCKER_CAPS, ALL_CAPS]) {
-      const opts = { capabilities, kernel: '6.18', arch: 'x86_64', cache: false };
+    for (const capabilities of [[], DOCKER_CAPS, ALL_CAPS]) for (const modeOptions of Object.values(MODES)) {
+      const opts = { capabilities, kernel: '6.18', arch: 'x86_64', cache: false, ...modeOptions };
       const byName = compile('docker-default', opts);
       const byObject = compile(builtinProfile('docker-default'), opts);
       const ref = compile(readFileSync(referencePath, 'utf8'), opts);
@@ -274,6 +279,38 @@ describe.skipIf(!hasReference || !enginePresent)('docker-default vs moby default
       // libseccomp orders its output by syscall, not by rule order, so even the bytes agree.
       expect(byObject.bpf.equals(ref.bpf)).toBe(true);
     }
+  });
+
+  const oracleDir = join(sharedDir, 'reference', 'oracle');
+  it.skipIf(!existsSync(oracleDir))('decides every oracle row as the reference, int arguments narrowed (default), x86_64 and x86', () => {
+    const dir = oracleDir;
+    const files = readdirSync(dir).filter((f) => f.startsWith('moby-default.') && f.endsWith('.tsv'));
+    expect(files.length).toBeGreaterThan(0);
+    const differences: string[] = [];
+    let rows = 0;
+    for (const file of files) {
+      const lines = readFileSync(join(dir, file), 'utf8').split('\n');
+      const caps = [...lines[0].matchAll(/--cap-add (\S+)/g)].map((m) => `CAP_${m[1]}`);
+      const opts = { capabilities: caps, kernel: '6.18', arch: 'x86_64', cache: false };
+      const ours = compile(builtinProfile('docker-default'), opts);
+      const ref = compile(readFileSync(referencePath, 'utf8'), opts);
+      for (const line of lines.slice(1)) {
+        if (!line.trim() || line.startsWith('#')) continue;
+        const [name, nr, list] = line.split('\t');
+        const args = list.split(',').map((v) => BigInt(v));
+        rows++;
+        const queries = [{ syscall: Number(nr), args, arch: 'x86_64' }];
+        // socketcall(SYS_SOCKET) on x86 stands for the socket rows there.
+        if (name === 'socket') queries.push({ syscall: 102, args: [1n], arch: 'x86' });
+        for (const q of queries) {
+          const a = decide(ours, q);
+          const b = decide(ref, q);
+          if (JSON.stringify(a) !== JSON.stringify(b)) differences.push(`${file} ${line}: ours ${JSON.stringify(a)}, reference ${JSON.stringify(b)}`);
+        }
+      }
+    }
+    expect(rows).toBeGreaterThan(1000);
+    expect(differences).toEqual([]);
   });
 
   it('a one-rule change shows up in decide() (the comparison is not blind)', () => {

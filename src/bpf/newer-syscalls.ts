@@ -70,7 +70,7 @@ export const NEWER_SYSCALLS: Readonly<Record<string, number>> = Object.freeze({
  * arches keep the high half first in struct seccomp_data. test/15 checks bases and comparisons
  * against the installed libseccomp on every arch it knows (2.5.4: all but loongarch64, m68k, sh).
  */
-interface ArchFacts {
+export interface ArchFacts {
   base: number;
   bits: 32 | 64;
   bigEndian: boolean;
@@ -103,7 +103,7 @@ const ARCH_FACTS: Readonly<Record<string, ArchFacts>> = Object.freeze({
   sh: fact(0, 32, false),
 });
 
-function factsOf(arch: string): ArchFacts {
+export function factsOf(arch: string): ArchFacts {
   const f = Object.hasOwn(ARCH_FACTS, arch) ? ARCH_FACTS[arch] : undefined;
   if (!f) throw new Error(`internal: no syscall facts for arch ${arch}`);
   return f;

@@ -122,7 +122,7 @@ export type Target = string | null;
  * long jumps through `ja`, whose offset is 32 bits.
  */
 export class Assembler {
-  #code: { code: number; k: number; jt?: Target; jf?: Target }[] = [];
+  #code: { code: number; k: number; jt?: Target; jf?: Target; raw?: Insn }[] = [];
   #at = new Map<string, number>();
 
   /** Places `name` on the next instruction emitted. */
@@ -141,6 +141,15 @@ export class Assembler {
   /** A conditional jump. */
   jump(code: number, k: number, jt: Target, jf: Target): this {
     this.#code.push({ code, k, jt, jf });
+    return this;
+  }
+
+  /**
+   * Instructions already resolved, their offsets relative to themselves: a self-contained
+   * fragment (every jump lands inside it) placed as it is.
+   */
+  raw(insns: readonly Insn[]): this {
+    for (const i of insns) this.#code.push({ code: i.code, k: i.k, raw: i });
     return this;
   }
 
@@ -164,6 +173,7 @@ export class Assembler {
       return to - pc - 1;
     };
     return this.#code.map((c, pc) => {
+      if (c.raw) return { code: c.raw.code, jt: c.raw.jt, jf: c.raw.jf, k: c.raw.k };
       if (c.code === (BPF.JMP | BPF.JA)) return stmt(c.code, off(pc, c.jt));
       if ((c.code & 0x07) === BPF.JMP) return jump(c.code, c.k, off(pc, c.jt), off(pc, c.jf));
       return stmt(c.code, c.k);

@@ -278,10 +278,17 @@ class Graph {
 // output's own register holds the right value: the code computing it was emitted) or UNINIT.
 const REAL = -1;
 
+/**
+ * How the partial evaluation reads an argument word (offset into seccomp_data): a known value,
+ * or `{ and }`: the word loaded and masked (the kernel reads only those bits).
+ */
+export type WordView = number | { readonly and: number };
+
 class Evaluator {
   #memo = new Map<string, number>();
   #arch = 0;
   #nr = 0;
+  #words: ReadonlyMap<number, WordView> | undefined;
 
   constructor(
     private readonly insns: readonly Insn[],
@@ -290,9 +297,10 @@ class Evaluator {
   ) {}
 
   /** The output code from `pc` on, in state `s` (owned), with arch and nr fixed. */
-  runFrom(pc: number, s: number[], arch: number, nr: number): number {
+  runFrom(pc: number, s: number[], arch: number, nr: number, words?: ReadonlyMap<number, WordView>): number {
     this.#arch = arch;
     this.#nr = nr;
+    this.#words = words;
     this.#memo.clear();
     return this.#gen(pc, s);
   }
@@ -381,8 +389,14 @@ class Evaluator {
           if (k === NR_OFFSET) s[0] = this.#nr;
           else if (k === ARCH_OFFSET) s[0] = this.#arch;
           else {
+            const view = this.#words?.get(k);
+            if (typeof view === 'number') {
+              s[0] = view >>> 0;
+              break;
+            }
             s[0] = REAL;
-            return done(g.add(LD_ABS, k, this.#gen(pc + 1, s)));
+            const rest = this.#gen(pc + 1, s);
+            return done(g.add(LD_ABS, k, view === undefined ? rest : g.add(ALU | BPF.AND | K, view.and, rest)));
           }
           break;
         case LD_LEN: s[0] = DATA_LEN; break;
@@ -772,6 +786,47 @@ function layout(g: Graph, root: number): Insn[] {
     }
     return { code: it.code, jt: 0, jf: 0, k: it.k };
   });
+}
+
+/**
+ * The code a checked program runs for one syscall: `nr` on the arch `arch` (AUDIT_ARCH_*), with
+ * the argument words in `words` known or masked. Every path of the result ends in a return.
+ * undefined when the program is outside what the pass handles.
+ */
+export function residualInsns(
+  insns: readonly Insn[],
+  arch: number,
+  nr: number,
+  words: ReadonlyMap<number, WordView>,
+): Insn[] | undefined {
+  try {
+    const n = insns.length;
+    const preds = new Uint8Array(n);
+    let size = 2;
+    insns.forEach((i, pc) => {
+      if (i.code === ST || i.code === STX) size = Math.max(size, 3 + i.k);
+      const cls = i.code & 0x07;
+      const to = (t: number): void => {
+        if (t < n && preds[t] < 2) preds[t]++;
+      };
+      if (i.code === JA) to(pc + 1 + i.k);
+      else if (cls === JMP) {
+        to(pc + 1 + i.jt);
+        to(pc + 1 + i.jf);
+      } else if (cls !== RET) to(pc + 1);
+    });
+    const joins = preds.map((p) => (p > 1 ? 1 : 0));
+    const g = new Graph();
+    const init = new Array<number>(size).fill(UNINIT);
+    init[0] = 0;
+    init[1] = 0;
+    const root = new Evaluator(insns, joins, g).runFrom(0, init, arch >>> 0, nr >>> 0, words);
+    const clean = new Graph();
+    return layout(clean, withoutDeadCode(g, root, clean));
+  } catch (err) {
+    if (err instanceof Unsupported) return undefined;
+    throw err;
+  }
 }
 
 /**

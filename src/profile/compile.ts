@@ -1,12 +1,14 @@
 // compile(): profile -> BPF, the way moby + runc build it. Load the document, evaluate it in a
 // context, hand the rules to libseccomp, export its program and put runc's ENOSYS stub in front,
-// and (newSyscalls) a block of our own for the syscalls libseccomp is too old to name.
+// and (newSyscalls) a block of our own for the syscalls libseccomp is too old to name, and
+// (narrowArgs, multiplexers) blocks that hold argument rules as the kernel reads the arguments.
 import { createHash } from 'node:crypto';
 import { Action, type ActionName } from '../action.js';
 import { archToken, nativeArch } from '../arch.js';
 import { enosysApplies, enosysStub, lastSyscalls, type LastSyscall } from '../bpf/enosys.js';
+import { multiplexerBlock, narrowingBlock } from '../bpf/narrow.js';
 import { newerSyscallInsns, newerSyscallNumber, type NumberedRule } from '../bpf/newer-syscalls.js';
-import { encode, INSN_SIZE, MAX_INSNS } from '../bpf/program.js';
+import { decode, encode, INSN_SIZE, MAX_INSNS } from '../bpf/program.js';
 import { specialize } from '../bpf/specialize.js';
 import { ErrorCode, SeccompError, unsupported, type ProfileProblem } from '../errors.js';
 import { flattenConditions } from '../filter.js';
@@ -14,6 +16,7 @@ import { apiLevel, features, FilterFlag, version } from '../library.js';
 import { native, type NativeFilter } from '../native.js';
 import { BUILTIN_NAMES } from '../profiles/index.js';
 import { ARCHES_BY_DOCKER, dockerArchName, resolveContext } from './context.js';
+import { multiplexers, narrowRules, narrowTargets, tableBase } from './kernel-args.js';
 import { loadProfileDocument } from './load.js';
 import { resolveProfile } from './resolve.js';
 import type {
@@ -27,7 +30,7 @@ import type {
 } from './types.js';
 
 /** Bumped when the compiler's output for the same input changes; part of the hash. */
-const COMPILER = 'seccomp-compile/3';
+const COMPILER = 'seccomp-compile/4';
 const CACHE_MAX = 64;
 
 // libseccomp filter attributes (enum scmp_filter_attr).
@@ -81,10 +84,12 @@ interface BuildOptions {
   newSyscalls: boolean;
   optimize?: 1 | 2;
   specialize: boolean;
+  narrowArgs: boolean;
+  multiplexers: boolean;
 }
 
 const optionsKey = (o: BuildOptions): string =>
-  `strict=${o.strict}\0enosys=${o.enosys}\0newSyscalls=${o.newSyscalls}\0optimize=${o.optimize ?? 'runc'}\0specialize=${o.specialize}`;
+  `strict=${o.strict}\0enosys=${o.enosys}\0newSyscalls=${o.newSyscalls}\0optimize=${o.optimize ?? 'runc'}\0specialize=${o.specialize}\0narrowArgs=${o.narrowArgs}\0multiplexers=${o.multiplexers}`;
 
 function contextKey(ctx: ProfileContext, o: BuildOptions): string {
   const caps = [...new Set(ctx.capabilities)].sort().join(',');
@@ -194,7 +199,7 @@ function checkOptions(options: unknown): CompileOptions {
     throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
   const o = options as CompileOptions;
-  for (const k of ['strict', 'enosys', 'cache', 'newSyscalls', 'specialize'] as const) {
+  for (const k of ['strict', 'enosys', 'cache', 'newSyscalls', 'specialize', 'narrowArgs', 'multiplexers'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'boolean') {
       throw new TypeError(`options.${k} must be a boolean, got ${typeof o[k]}`);
     }
@@ -288,6 +293,28 @@ function numberOn(name: string, arch: string, newSyscalls: boolean): number | un
   return nr !== undefined || !newSyscalls ? nr : newerSyscallNumber(name, arch);
 }
 
+// Per arch, name -> number from libseccomp's table read backwards: the direct number of
+// a syscall that libseccomp names by a multiplexer's pseudo number (socket on x86: -101).
+const directNumbers = new Map<string, Map<string, number>>();
+const TABLE_SPAN = 1024;
+
+/** The number the kernel sees for `name` on `arch`, never a pseudo number; undefined if it has none. */
+function directNumberOn(name: string, arch: string, newSyscalls: boolean): number | undefined {
+  const nr = numberOn(name, arch, newSyscalls);
+  if (nr === undefined || nr >= 0) return nr;
+  const token = archToken(arch);
+  let m = directNumbers.get(arch);
+  if (!m) {
+    directNumbers.set(arch, (m = new Map()));
+    const base = tableBase(arch);
+    for (let n = base; n < base + TABLE_SPAN; n++) {
+      const s = native().syscallName(n, token);
+      if (s !== null && !m.has(s)) m.set(s, n);
+    }
+  }
+  return m.get(name);
+}
+
 /**
  * Rules numbered from our table, per arch of the filter. All rules on one such syscall must
  * share an action: libseccomp's ordering of overlapping rules with different actions is not
@@ -330,13 +357,17 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, o: BuildO
   // Names are resolved on the host's arch, as runc does: libseccomp takes the native number
   // (or a pseudo number) and translates it for each arch in the filter.
   const hostToken = archToken(host);
+  // narrowArgs: values on arguments the kernel reads narrower than libseccomp compares are cut
+  // to that width before anything sees them; the blocks in front of the program do the rest.
+  const narrowed = o.narrowArgs ? narrowRules(rp.rules, arches, warnings) : undefined;
+  const inputRules = narrowed ? narrowed.rules : rp.rules;
   const unknown: string[] = [];
   const problems: ProfileProblem[] = [];
   const rules: ResolvedRule[] = [];
   const nrs: number[] = [];
   const table: ResolvedRule[] = [];
   const tableNames: string[] = [];
-  for (const rule of rp.rules) {
+  for (const rule of inputRules) {
     const nr = syscallNumberOn(rule.syscall, hostToken);
     if (nr === undefined) {
       if (o.newSyscalls && newerSyscallNumber(rule.syscall, target) !== undefined) {
@@ -402,15 +433,30 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, o: BuildO
     // Our block goes right before libseccomp's program, the ENOSYS stub before both.
     if (block.length) parts.unshift(encode(block));
     let last: LastSyscall[] = [];
+    let stub: Buffer | undefined;
     if (o.enosys && enosysApplies(rp.defaultAction)) {
       const names = new Set<string>();
       for (const r of rp.rules) names.add(r.syscall);
       for (const n of rp.redundantSyscalls ?? []) names.add(n);
       last = lastSyscalls(names, rp.arches, (name, arch) => numberOn(name, arch, o.newSyscalls));
-      const stub = enosysStub(last);
-      if (stub.length) parts.unshift(stub);
+      const s = enosysStub(last);
+      if (s.length) stub = s;
     }
-    const built = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    let rulesOnly = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    let built = stub ? Buffer.concat([stub, rulesOnly]) : rulesOnly;
+    const direct = (name: string, arch: string): number | undefined => directNumberOn(name, arch, o.newSyscalls);
+    if (narrowed) {
+      const targets = narrowTargets(narrowed.spec, arches, direct);
+      const front = narrowingBlock(decode(built), targets);
+      if (front.length) built = Buffer.concat([encode(front), built]);
+      if (stub && front.length && o.multiplexers) {
+        rulesOnly = Buffer.concat([encode(narrowingBlock(decode(rulesOnly), targets)), rulesOnly]);
+      }
+    }
+    if (o.multiplexers) {
+      const front = multiplexerBlock(decode(built), stub ? decode(rulesOnly) : decode(built), multiplexers(rules, arches, direct));
+      if (front.length) built = Buffer.concat([encode(front), built]);
+    }
     // The same decisions in fewer instructions and short paths (the kernel's attach cost grows
     // with the length); the input comes back unchanged when the pass cannot prove it exact.
     const bpf = o.specialize ? specialize(built) : built;
@@ -443,7 +489,10 @@ function fmtVersion(): string {
  * the BPF program moby + runc would install, with runc's ENOSYS stub in front and, for the
  * newest syscalls the installed libseccomp cannot name, compile's own block (`newSyscalls`,
  * on by default; `newSyscalls: false` builds exactly what runc builds), the whole then rewritten
- * by specialize() into an equivalent, shorter program (`specialize: false` keeps it). A compiled
+ * by specialize() into an equivalent, shorter program (`specialize: false` keeps it). Arguments
+ * the kernel reads as `int` are compared on 32 bits (`narrowArgs`), and socketcall/ipc sub-calls
+ * get their direct syscall's strictest answer where it depends on arguments (`multiplexers`);
+ * both default on, both deliberate differences from Docker (README). A compiled
  * profile is returned as it is. Repeat compiles of the same document in the same context are
  * served from an in-process cache (frozen results) unless `cache: false`.
  */
@@ -456,6 +505,8 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
     enosys: opts.enosys !== false,
     newSyscalls: opts.newSyscalls !== false,
     specialize: opts.specialize !== false,
+    narrowArgs: opts.narrowArgs !== false,
+    multiplexers: opts.multiplexers !== false,
     ...(opts.optimize !== undefined ? { optimize: opts.optimize } : {}),
   };
   const useCache = opts.cache !== false;

@@ -52,6 +52,20 @@ export interface CompileOptions {
    * prove the rewrite exact. Default true; false returns the program as runc would build it.
    */
   specialize?: boolean;
+  /**
+   * Compare each argument on the bits the kernel reads (src/profile/arg-widths.ts): 32 for
+   * int-typed ones (socket's family, personality, ioctl's cmd, ...), 16 for umode_t. libseccomp
+   * compares all 64 bits on 64-bit ABIs, so high bits the kernel ignores step around a rule
+   * (socket(0x100000028) is AF_VSOCK). Values in the profile are cut to the same width. Default
+   * true; false compares as Docker does.
+   */
+  narrowArgs?: boolean;
+  /**
+   * socketcall(2)/ipc(2) sub-calls whose direct syscall's answer depends on its arguments (which
+   * the multiplexer keeps in memory, out of the filter's reach) get the strictest answer the
+   * direct syscall can give. Default true; false leaves them to libseccomp, as Docker does.
+   */
+  multiplexers?: boolean;
 }
 
 export interface ProfileWarning {
