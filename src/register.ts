@@ -64,11 +64,17 @@ const ours = new Set(
 
 // Resolved as Node resolves a preload: from the working directory (bare names through the
 // package's "require" condition, which names register.cjs, next to register.js).
+const isPathSpec = (spec: string): boolean => spec.startsWith('/') || spec.startsWith('./') || spec.startsWith('../');
+
 function isOurs(p: Preload): boolean {
   try {
     let file: string;
     if (p.spec.startsWith('file:')) file = fileURLToPath(p.spec);
     else if (p.kind !== 'require' && /^[a-z][a-z0-9+.-]*:/i.test(p.spec)) return false; // data:, node:, ...
+    // --import and loaders resolve with ESM rules (the "import" condition), which require.resolve
+    // does not follow: a package's "imports"/"exports" can send one name to two files. Only a
+    // path, or our package's own name, is taken for ours there.
+    else if (p.kind !== 'require' && !isPathSpec(p.spec) && p.spec !== 'seccomp/register') return false;
     else file = createRequire(join(process.cwd(), 'noop.js')).resolve(p.spec);
     return ours.has(realpathSync(file));
   } catch {

@@ -2,7 +2,7 @@
 // code runs, or the program does not run at all (exit status 125, nothing written by user code).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { forkSandboxed } from '../src/fork.js';
@@ -307,6 +307,22 @@ describe.each(users)('register: nothing from outside forges or precedes the filt
       expect(r.stderr).toContain(culprit);
       expect(existsSync(marker)).toBe(false);
     }
+  });
+
+  it.skipIf(user.skip !== undefined)(`refuses an --import name that ESM resolves elsewhere than require() does${user.skip ? ` (skipped: ${user.skip})` : ''}`, () => {
+    // "#r" is seccomp/register for require() and the preload for import: only import counts.
+    const dir = scratchFor();
+    mkdirSync(join(dir, 'node_modules'), { mode: 0o755 });
+    symlinkSync(root, join(dir, 'node_modules', 'seccomp'));
+    copyFileSync(preMjs, join(dir, 'pre.mjs'));
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', imports: { '#r': { import: './pre.mjs', require: 'seccomp/register' } } }), { mode: 0o644 });
+    const marker = join(dir, 'marker');
+    const r = runNode(['--import', 'seccomp/register', join(fixtures, 'register-app.mjs'), marker, join(dir, 'made')], {
+      cwd: dir, env: { ...cleanEnv(), SECCOMP_PROFILE: denyMkdir, NODE_OPTIONS: '--import #r', PRELOAD_PROBE_OUT: join(dir, 'probe') }, ...user.options,
+    });
+    expect(r.status, r.stderr).toBe(125);
+    expect(r.stderr).toContain('--import #r');
+    expect(existsSync(marker)).toBe(false);
   });
 
   it.skipIf(user.skip !== undefined)(`forkSandboxed: NODE_OPTIONS preloads of the child run behind the filter${user.skip ? ` (skipped: ${user.skip})` : ''}`, () => {
