@@ -91,6 +91,24 @@ int claim_signal() {
   return 0;
 }
 
+// The kernel's struct sigaction (x86_64 and the generic layout with SA_RESTORER alike).
+struct KernelSigaction {
+  void (*handler)(int);
+  unsigned long flags;
+  void (*restorer)(void);
+  uint64_t mask;
+};
+
+// glibc's first reserved signal (SIGCANCEL), which no libc call lets a thread block. A thread
+// that blocks every other signal (Node's SIGUSR1 watchdog) is reached through it: our handler
+// goes in with a raw rt_sigaction, borrowing the restorer glibc gave our real-time signal, and
+// glibc's own action comes back once every thread sent to has answered.
+constexpr int RESERVED_SIGNAL = 32;
+
+long raw_sigaction(int sig, const KernelSigaction *act, KernelSigaction *old) {
+  return syscall(SYS_rt_sigaction, sig, act, old, sizeof(uint64_t));
+}
+
 // The thread's blocked-signal mask from /proc, or false if it is gone.
 bool blocked_mask(pid_t tid, uint64_t *mask) {
   std::string path = "/proc/self/task/" + std::to_string(tid) + "/status";
@@ -183,58 +201,78 @@ Napi::Value IsolateThreads(const Napi::CallbackInfo &info) {
     uncovered.Set(uncovered.Length(), o);
   };
   int covered = 1;
-  // Threads made meanwhile by a thread not yet covered show up in the next listing; those
-  // made by a covered thread inherit the domain.
-  for (int pass = 0; pass < 16; pass++) {
-    std::set<pid_t> fresh;
-    for (pid_t tid : list_threads())
-      if (!seen.count(tid)) fresh.insert(tid);
-    if (fresh.empty()) break;
-    int start = g_next.load();
-    int sent = 0;
+  // Sends sig to each thread and waits (up to 2 s) for its handler to record the result;
+  // returns the threads that did not answer, after counting the others.
+  auto reach = [&](const std::set<pid_t> &tids, int with) {
     std::set<pid_t> waiting;
-    for (pid_t tid : fresh) {
-      seen.insert(tid);
-      uint64_t mask = 0;
-      if (!blocked_mask(tid, &mask)) continue;  // exited
-      if (!sig) {
-        miss(tid, "no free real-time signal to reach it");
-        continue;
-      }
-      if (mask & (1ull << (sig - 1))) {
-        miss(tid, "it blocks every signal");
-        continue;
-      }
-      if (syscall(SYS_tgkill, getpid(), tid, sig) != 0) continue;  // exited
-      waiting.insert(tid);
-      sent++;
-    }
-    // Each handler records itself; wait up to 2 s for all of them.
+    int start = g_next.load();
+    for (pid_t tid : tids)
+      if (syscall(SYS_tgkill, getpid(), tid, with) == 0) waiting.insert(tid);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
-      int have = 0;
-      for (int i = start; i < g_next.load() && i < MAX_SLOTS; i++)
-        if (g_done[i].load()) have++;
-      if (have >= sent) break;
+      for (int i = start; i < g_next.load() && i < MAX_SLOTS; i++) {
+        if (!g_done[i].load() || !waiting.count(g_tids[i])) continue;
+        waiting.erase(g_tids[i]);
+        if (g_results[i] == 0) covered++;
+        else miss(g_tids[i], strerror(static_cast<int>(-g_results[i])));
+      }
+      if (waiting.empty()) break;
       struct timespec now;
       clock_gettime(CLOCK_MONOTONIC, &now);
       if ((now.tv_sec - t0.tv_sec) * 1000000000L + (now.tv_nsec - t0.tv_nsec) > 2000000000L) break;
       struct timespec nap = {0, 100000};
       nanosleep(&nap, nullptr);
     }
-    for (int i = start; i < g_next.load() && i < MAX_SLOTS; i++) {
-      if (!g_done[i].load() || !waiting.count(g_tids[i])) continue;
-      waiting.erase(g_tids[i]);
-      if (g_results[i] == 0) covered++;
-      else miss(g_tids[i], strerror(static_cast<int>(-g_results[i])));
-    }
+    std::set<pid_t> silent;
     for (pid_t tid : waiting) {
-      // Gone meanwhile, or not answering: only the latter is a gap.
       uint64_t mask;
-      if (blocked_mask(tid, &mask)) miss(tid, "it did not answer the signal in time");
+      if (blocked_mask(tid, &mask)) silent.insert(tid);  // else it exited meanwhile
+    }
+    return silent;
+  };
+  // Threads made meanwhile by a thread not yet covered show up in the next listing; those
+  // made by a covered thread inherit the domain.
+  bool settled = false;
+  for (int pass = 0; pass < 64 && !settled; pass++) {
+    std::set<pid_t> fresh;
+    for (pid_t tid : list_threads())
+      if (!seen.count(tid)) fresh.insert(tid);
+    if (fresh.empty()) {
+      settled = true;
+      break;
+    }
+    std::set<pid_t> by_rt, by_reserved;
+    for (pid_t tid : fresh) {
+      seen.insert(tid);
+      uint64_t mask = 0;
+      if (!blocked_mask(tid, &mask)) continue;  // exited
+      if (sig && !(mask & (1ull << (sig - 1)))) by_rt.insert(tid);
+      else if (!(mask & (1ull << (RESERVED_SIGNAL - 1)))) by_reserved.insert(tid);
+      else miss(tid, "it blocks every signal");
+    }
+    for (pid_t tid : reach(by_rt, sig)) miss(tid, "it did not answer the signal in time");
+    if (!by_reserved.empty()) {
+      KernelSigaction ours, theirs;
+      if (raw_sigaction(sig ? sig : SIGRTMAX, nullptr, &ours) != 0) ours.restorer = nullptr;
+      ours.handler = on_signal;
+      ours.mask = 0;
+#if defined(__x86_64__)
+      bool usable = (ours.flags & 0x04000000ul /* SA_RESTORER */) && ours.restorer;  // needed to return
+#else
+      bool usable = true;
+#endif
+      if (!usable || raw_sigaction(RESERVED_SIGNAL, &ours, &theirs) != 0) {
+        for (pid_t tid : by_reserved) miss(tid, "its only open signal could not be taken over");
+        continue;
+      }
+      std::set<pid_t> silent = reach(by_reserved, RESERVED_SIGNAL);
+      // A signal still pending must find our handler, never a default that kills.
+      if (silent.empty()) raw_sigaction(RESERVED_SIGNAL, &theirs, nullptr);
+      for (pid_t tid : silent) miss(tid, "it did not answer the signal in time");
     }
   }
+  if (!settled) miss(0, "threads kept appearing while the domain was applied");
   Napi::Object out = Napi::Object::New(env);
   out.Set("threads", Napi::Number::New(env, covered + uncovered.Length()));
   out.Set("covered", Napi::Number::New(env, covered));

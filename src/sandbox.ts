@@ -233,6 +233,16 @@ export function sandbox(profile: ProfileInput | CompiledProfile, options?: Sandb
     guards = earlier.isolation;
   } else if (plan.scoped !== 0 || plan.fs !== 0) {
     const reach = b.isolateThreads(plan.scoped, plan.fs, noNewPrivs !== false);
+    // A thread outside the domain is a way out (code can be made to run on it), so 'full'
+    // refuses, before the filter; the threads already in the domain stay there.
+    if (mode === 'full' && reach.uncovered.length > 0) {
+      const list = reach.uncovered.map((t) => `${t.tid} (${t.name || '?'}): ${t.reason}`).join('; ');
+      throw new SeccompError(
+        `sandbox(): ${reach.uncovered.length} of ${reach.threads} threads could not be put in the Landlock domain (${list}); ` +
+          "no filter was applied. isolation: 'available' accepts the gap",
+        { code: ErrorCode.ISOLATION, uncovered: reach.uncovered },
+      );
+    }
     guards = Object.freeze({ ...plan.isolation, ...reach, uncovered: Object.freeze(reach.uncovered.map((t) => Object.freeze(t))) });
   } else {
     guards = Object.freeze({ ...plan.isolation, threads: 0, covered: 0, uncovered: Object.freeze([]) });
