@@ -95,6 +95,8 @@ static long sys_ll_create(const void *attr, size_t size, unsigned flags) { retur
 static long sys_ll_add_rule(int fd, unsigned type, const void *attr) { return sc(445, fd, type, (long)attr, 0, 0); }
 static long sys_ll_restrict(int fd) { return sc(446, fd, 0, 0, 0, 0); }
 static long sys_getpid(void) { return sc(__NR_getpid, 0, 0, 0, 0, 0); }
+static long sys_getsid(void) { return sc(__NR_getsid, 0, 0, 0, 0, 0); }
+static long sys_ioctl(int fd, unsigned long cmd, void *arg) { return sc(__NR_ioctl, fd, (long)cmd, (long)arg, 0, 0); }
 static long sys_file_mode(const char *path, unsigned *mode)
 {
     struct stat st;
@@ -149,6 +151,7 @@ __asm__(".text\n"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -172,6 +175,8 @@ static long sys_ll_create(const void *attr, size_t size, unsigned flags) { retur
 static long sys_ll_add_rule(int fd, unsigned type, const void *attr) { return rc(syscall(445, fd, type, attr, 0)); }
 static long sys_ll_restrict(int fd) { return rc(syscall(446, fd, 0)); }
 static long sys_getpid(void) { return getpid(); }
+static long sys_getsid(void) { return rc(getsid(0)); }
+static long sys_ioctl(int fd, unsigned long cmd, void *arg) { return rc(ioctl(fd, cmd, arg)); }
 static long sys_file_mode(const char *path, unsigned *mode)
 {
     struct stat st;
@@ -417,6 +422,26 @@ static void isolate(uint64_t scoped, uint64_t fs)
     sys_close((int)ruleset);
 }
 
+#define LT_TCGETS 0x5401
+#define LT_TIOCNOTTY 0x5422
+
+/* A command given no terminal on stdio still has the caller's controlling terminal, reachable
+ * through /dev/tty: from there it could take the foreground (TIOCSPGRP) and have the kernel
+ * stop or signal the caller's process group. Such a command gives the terminal up; it stays in
+ * the caller's process group and session (so a terminal's ^C still reaches it). */
+static void drop_unused_terminal(void)
+{
+    char termios[64];
+    for (int fd = 0; fd < 3; fd++)
+        if (sys_ioctl(fd, LT_TCGETS, termios) == 0) return; /* it was given the terminal */
+    if (sys_getsid() == sys_getpid()) return; /* a session leader would hang up its group */
+    long tty = sys_open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (tty < 0) return; /* no controlling terminal */
+    long r = sys_ioctl((int)tty, LT_TIOCNOTTY, 0);
+    sys_close((int)tty);
+    if (r < 0) fail("isolation", r, "giving up the controlling terminal failed");
+}
+
 static int launcher_main(int argc, char **argv, char **envp)
 {
     if (argc < 8) {
@@ -462,6 +487,7 @@ static int launcher_main(int argc, char **argv, char **envp)
     long r = sys_prctl(PR_SET_NO_NEW_PRIVS, 1, 0);
     if (r < 0) fail("nnp", r, "prctl(PR_SET_NO_NEW_PRIVS) failed");
     if (iso[0] || iso[1]) isolate(iso[0], iso[1]);
+    if (iso[2]) drop_unused_terminal();
     if (iso[2]) {
         /* The guard goes in front of the profile's program, in one filter; alone when there
          * is no profile. */

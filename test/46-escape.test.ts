@@ -173,3 +173,16 @@ describe('the tree guard program', () => {
     expect(run(Buffer.concat([prefix, denyAll]), X86_64, 302, [7n, 0n, 1n, 0n])).toBe(EPERM);
   });
 });
+
+describe('the terminal', () => {
+  // script(1) gives the fixture a controlling terminal, as a shell's would be.
+  const script = spawnSync('script', ['--version']).status === 0;
+  const underTerminal = (isolation: string) => {
+    const r = spawnSync('script', ['-qec', `${process.execPath} ${join(fixtures, 'tty-parent.mjs')} ${isolation}`, '/dev/null'], { encoding: 'utf8', timeout: 30_000 });
+    return /RESULT (\S+)/.exec(r.stdout)?.[1];
+  };
+  it.skipIf(!script)(`a command not given the terminal cannot reach it through /dev/tty (no TIOCSPGRP on the caller)${script ? '' : ' (skipped: script(1) is not installed)'}`, () => {
+    expect(underTerminal('full')).toBe('tty-closed');
+    expect(underTerminal('none')).toBe('tty-open'); // the attack's first step, without the guard
+  });
+});
