@@ -1,4 +1,4 @@
-// 2. Spawn: spawn('/bin/true') under docker-default (compiled once) against
+// 2. Spawn: spawn('/bin/true') under docker-default (compiled once, with and without isolation) against
 // child_process.spawn, and fork of a small script under the profile against a plain fork.
 import * as cp from 'node:child_process';
 import { join } from 'node:path';
@@ -49,6 +49,8 @@ export async function run(ctx) {
   const sp = await interleave(ctx.quick ? 30 : 200, {
     plain: () => timed(() => cp.spawn('/bin/true', [], io)),
     seccomp: () => timed(() => spawn('/bin/true', [], { ...io, seccomp: profile })),
+    // The same without the Landlock domain, the tree guard and the terminal check: isolation's cost.
+    bare: () => timed(() => spawn('/bin/true', [], { ...io, seccomp: profile, isolation: 'none' })),
     small: () => timed(() => spawn('/bin/true', [], { ...io, seccomp: small })),
     // 'unconfined' with capabilities still goes through the launcher: its cost without a filter.
     launcher: () => timed(() => spawn('/bin/true', [], { ...io, seccomp: 'unconfined', capabilities: caps })),
@@ -81,6 +83,14 @@ export async function run(ctx) {
         target: '<= 1.3x',
         detail: `${profile.bpf.length / 8} insns`,
         note: check(spawnMode),
+      },
+      {
+        item: '2 spawn',
+        name: "the same with isolation: 'none'",
+        unit: 'ms',
+        ...summary(sp.bare),
+        ratio: summary(sp.bare).median / base.median,
+        note: `isolation costs ${(summary(sp.seccomp).median - summary(sp.bare).median).toFixed(2)} ms a spawn`,
       },
       {
         item: '2 spawn',
