@@ -508,7 +508,10 @@ static int launcher_main(int argc, char **argv, char **envp)
     const char *path = resolve(argv[6], envp);
 
     if (set_caps) drop_caps(keep);
-    long r = sys_prctl(PR_SET_NO_NEW_PRIVS, 1, 0);
+    /* Neither filter nor guards (unconfined, isolation none): no no_new_privs either, as with
+     * Docker's seccomp=unconfined; the dropped bounding set still bounds what exec gives. */
+    long r = 0;
+    if (bpf_fd >= 0 || iso[0] || iso[1] || iso[2]) r = sys_prctl(PR_SET_NO_NEW_PRIVS, 1, 0);
     if (r < 0) fail("nnp", r, "prctl(PR_SET_NO_NEW_PRIVS) failed");
     if (iso[0] || iso[1]) isolate(iso[0], iso[1]);
     if (iso[2]) drop_unused_terminal();
