@@ -9,13 +9,15 @@
         ["OS=='linux'", {
           "sources": [
             "native/addon.cc",
+            "native/caps.cc",
             "native/common.cc",
             "native/errors.cc",
             "native/filter.cc",
             "native/isolation.cc",
             "native/lib.cc",
             "native/notify.cc",
-            "native/process.cc"
+            "native/process.cc",
+            "native/threads.cc"
           ],
           "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
           "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],

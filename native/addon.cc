@@ -10,6 +10,7 @@ namespace seccomp_addon {
 void init_process(Napi::Env env, Napi::Object exports);
 void init_notify(Napi::Env env, Napi::Object exports);
 void init_isolation(Napi::Env env, Napi::Object exports);
+void init_caps(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -87,6 +88,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   init_process(env, exports);
   init_notify(env, exports);
   init_isolation(env, exports);
+  init_caps(env, exports);
   return exports;
 }
 

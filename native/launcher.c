@@ -44,6 +44,9 @@
 
 #include "tree_guard.h"
 
+#ifndef PR_GET_SECUREBITS
+#define PR_GET_SECUREBITS 27
+#endif
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_CLEAR_ALL 4
@@ -95,6 +98,8 @@ static long sys_ll_create(const void *attr, size_t size, unsigned flags) { retur
 static long sys_ll_add_rule(int fd, unsigned type, const void *attr) { return sc(445, fd, type, (long)attr, 0, 0); }
 static long sys_ll_restrict(int fd) { return sc(446, fd, 0, 0, 0, 0); }
 static long sys_getpid(void) { return sc(__NR_getpid, 0, 0, 0, 0, 0); }
+static long sys_getuid(void) { return sc(__NR_getuid, 0, 0, 0, 0, 0); }
+static long sys_geteuid(void) { return sc(__NR_geteuid, 0, 0, 0, 0, 0); }
 static long sys_getsid(void) { return sc(__NR_getsid, 0, 0, 0, 0, 0); }
 static long sys_ioctl(int fd, unsigned long cmd, void *arg) { return sc(__NR_ioctl, fd, (long)cmd, (long)arg, 0, 0); }
 static long sys_file_mode(const char *path, unsigned *mode)
@@ -175,6 +180,8 @@ static long sys_ll_create(const void *attr, size_t size, unsigned flags) { retur
 static long sys_ll_add_rule(int fd, unsigned type, const void *attr) { return rc(syscall(445, fd, type, attr, 0)); }
 static long sys_ll_restrict(int fd) { return rc(syscall(446, fd, 0)); }
 static long sys_getpid(void) { return getpid(); }
+static long sys_getuid(void) { return getuid(); }
+static long sys_geteuid(void) { return geteuid(); }
 static long sys_getsid(void) { return rc(getsid(0)); }
 static long sys_ioctl(int fd, unsigned long cmd, void *arg) { return rc(ioctl(fd, cmd, arg)); }
 static long sys_file_mode(const char *path, unsigned *mode)
@@ -387,6 +394,23 @@ static void drop_caps(uint64_t keep)
     }
     r = sys_capset(&hdr, data);
     if (r < 0) fail("caps", r, "capset failed");
+
+    /* What the command will hold after exec (no_new_privs: never more than this permitted
+     * set): a root command gets the bounding and inheritable sets, any other command only its
+     * ambient set, empty here. The caller evaluated the profile against keep, so holding less
+     * would leave capability-gated rules open for capabilities nobody holds: refuse. */
+    r = sys_capget(&hdr, data);
+    if (r < 0) fail("caps", r, "capget failed");
+    uint64_t perm = data[0].permitted | ((uint64_t)data[1].permitted << 32);
+    uint64_t inh = data[0].inheritable | ((uint64_t)data[1].inheritable << 32);
+    uint64_t bnd = 0;
+    for (int c = 0; c <= top && c < 64; c++)
+        if (sys_prctl(PR_CAPBSET_READ, c, 0) == 1) bnd |= (uint64_t)1 << c;
+    long secbits = sys_prctl(PR_GET_SECUREBITS, 0, 0);
+    int noroot = secbits > 0 && (secbits & 1 /* SECBIT_NOROOT */);
+    int root = (sys_getuid() == 0 || sys_geteuid() == 0) && !noroot;
+    uint64_t held = root ? (bnd | inh) & perm : 0;
+    if (keep & ~held) fail("caps", EPERM, "this process cannot give the command every capability the profile was evaluated against");
 }
 
 /* Landlock's uapi (landlock_create_ruleset and friends are 444-446 on every arch); declared
@@ -484,7 +508,10 @@ static int launcher_main(int argc, char **argv, char **envp)
     const char *path = resolve(argv[6], envp);
 
     if (set_caps) drop_caps(keep);
-    long r = sys_prctl(PR_SET_NO_NEW_PRIVS, 1, 0);
+    /* Neither filter nor guards (unconfined, isolation none): no no_new_privs either, as with
+     * Docker's seccomp=unconfined; the dropped bounding set still bounds what exec gives. */
+    long r = 0;
+    if (bpf_fd >= 0 || iso[0] || iso[1] || iso[2]) r = sys_prctl(PR_SET_NO_NEW_PRIVS, 1, 0);
     if (r < 0) fail("nnp", r, "prctl(PR_SET_NO_NEW_PRIVS) failed");
     if (iso[0] || iso[1]) isolate(iso[0], iso[1]);
     if (iso[2]) drop_unused_terminal();

@@ -12,7 +12,7 @@ import type { CompiledProfile } from './profile/types.js';
 import { check, decideCommand } from './cli-inspect.js';
 import { effectiveCapabilities, parseOptions, profileError, UsageError } from './cli-options.js';
 import { type Isolation, isolationMode, type IsolationMode } from './isolation.js';
-import { spawn } from './spawn.js';
+import { childCapabilitySet, spawn } from './spawn.js';
 
 const EXIT_RUNNER = 125;
 
@@ -32,10 +32,11 @@ const RUN_USAGE = `usage: seccomp run [--profile NAME|FILE] [--cap-add CAP]... [
                    [--isolation full|available|none] [--verbose] -- COMMAND [ARGS...]
 
 Runs COMMAND behind a Docker-format seccomp profile, with Docker's default capability set
-(change it with --cap-add/--cap-drop, as with docker run). no_new_privs is set.
+(change it with --cap-add/--cap-drop, as with docker run), as far as this process holds those
+capabilities; the profile is evaluated against the set COMMAND holds. no_new_privs is set.
 
-  --profile NAME|FILE  built-in profile name or a JSON file (default: docker-default);
-                       "unconfined" runs without a filter
+  --profile NAME|FILE  built-in profile name or a JSON file (default: docker-default, also
+                       called builtin or default); "unconfined" runs without a filter
   --cap-add CAP        keep CAP (CAP_ prefix optional; ALL = every capability)
   --cap-drop CAP|ALL   drop CAP, or every capability
   --strict             unknown syscall names in the profile are errors
@@ -101,7 +102,8 @@ function run(argv: string[]): void {
       process.stdout.write(RUN_USAGE);
       return;
     }
-    caps = effectiveCapabilities(args.capAdd, args.capDrop);
+    // docker run's derivation, within what this process can give (README "Capabilities").
+    caps = childCapabilitySet(effectiveCapabilities(args.capAdd, args.capDrop));
   } catch (err) {
     fail((err as Error).message);
   }

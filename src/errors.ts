@@ -12,6 +12,8 @@ export const ErrorCode = {
   LOAD: 'ERR_SECCOMP_LOAD',
   TSYNC: 'ERR_SECCOMP_TSYNC',
   ISOLATION: 'ERR_SECCOMP_ISOLATION',
+  UNKNOWN_CAPABILITY: 'ERR_SECCOMP_UNKNOWN_CAPABILITY',
+  CAPABILITIES: 'ERR_SECCOMP_CAPABILITIES',
 } as const;
 
 /** One problem found in a profile, located by its JSON path (e.g. `syscalls[3].args[0].op`). */

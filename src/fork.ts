@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { compile, isCompiledProfile } from './profile/compile.js';
 import type { CompiledProfile, ProfileInput } from './profile/types.js';
-import { fork, type ForkOptions } from './spawn.js';
+import { childCapabilitySet, fork, type ForkOptions } from './spawn.js';
 
 export interface ForkSandboxedOptions extends Omit<ForkOptions, 'seccomp'> {
   /** A built-in name, a profile file path (relative to this process's cwd), JSON text, a profile object, or compile()'s result. */
@@ -47,7 +47,12 @@ export function forkSandboxed(
     if (seccompStrict !== undefined) throw new TypeError('options.seccompStrict applies when compiling; pass strict to compile() instead');
     compiled = seccomp;
   } else {
-    compiled = compile(seccomp as ProfileInput, { strict: seccompStrict === true });
+    // Evaluated against the set the child will hold (spawn.ts's rule), which fork() then enforces.
+    const capabilities = childCapabilitySet(forkOptions.capabilities, forkOptions.uid);
+    compiled = compile(seccomp as ProfileInput, { strict: seccompStrict === true, capabilities });
   }
-  return fork(modulePath, [...args], { ...forkOptions, seccomp: compiled });
+  const { capabilities, ...rest } = forkOptions;
+  // A profile compiled here carries the set; a caller's compiled one is checked against theirs.
+  const caps = isCompiledProfile(seccomp) && capabilities !== undefined ? { capabilities } : {};
+  return fork(modulePath, [...args], { ...rest, ...caps, seccomp: compiled });
 }

@@ -81,6 +81,12 @@ export interface Binding {
     covered: number;
     uncovered: { tid: number; name: string; reason: string }[];
   };
+  /** Every thread drops the capabilities outside `keep` (bounding set where it may). */
+  dropCapabilities(keep: bigint): {
+    threads: number;
+    covered: number;
+    uncovered: { tid: number; name: string; reason: string }[];
+  };
   notifyReceive(fd: number, timeoutMs: number): Promise<NativeNotification | null>;
   notifyRespond(fd: number, id: bigint, val: bigint, error: number, flags: number): void;
   notifyIdValid(fd: number, id: bigint): boolean;

@@ -10,7 +10,9 @@ import { SeccompError } from './errors.js';
 import { ISOLATION_MODES, type IsolationMode } from './isolation.js';
 import { native } from './native.js';
 import { preloadsBefore, runOrder, splitNodeOptions, type Preload } from './preloads.js';
+import { capabilityState, processCapabilities } from './capabilities.js';
 import { compile } from './profile/compile.js';
+import { normalizeCapabilities } from './profile/context.js';
 import { sandbox } from './sandbox.js';
 
 // Exit status when the sandbox cannot be applied (as env(1) and timeout(1) use for their own failures).
@@ -110,6 +112,18 @@ function refuseEarlierPreloads(): void {
   }
 }
 
+// SECCOMP_CAPABILITIES: sandbox()'s capabilities option, names separated by commas or spaces
+// (`none` for the empty set); unset or empty: keep what the process can use.
+function capabilitiesFromEnv(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (value.trim().toLowerCase() === 'none') return [];
+  try {
+    return normalizeCapabilities(value.split(/[\s,]+/).filter(Boolean), 'SECCOMP_CAPABILITIES');
+  } catch (err) {
+    return fail(`${(err as Error).message} [${(err as SeccompError).code ?? 'ERR_INVALID_ARG_VALUE'}]`);
+  }
+}
+
 // SECCOMP_ISOLATION: sandbox()'s isolation option (full when unset).
 function isolationFromEnv(value: string | undefined): IsolationMode | undefined {
   if (value === undefined || value === '') return undefined;
@@ -127,15 +141,18 @@ function registerFromEnv(): void {
   }
   const strict = strictFromEnv(process.env.SECCOMP_PROFILE_STRICT);
   const isolation = isolationFromEnv(process.env.SECCOMP_ISOLATION);
+  const requested = capabilitiesFromEnv(process.env.SECCOMP_CAPABILITIES);
   const label = spec.trimStart().startsWith('{') ? 'the JSON profile in SECCOMP_PROFILE' : JSON.stringify(spec);
   try {
     // Threads share the process's filters. A worker preloads --require modules again (not
     // --import): it has nothing to do when this process already applied this profile, and
     // applies it otherwise. The same check makes a second preload of this module a no-op.
     // The spec's hash is remembered process-wide, so a worker does not compile it again.
-    const key = `${strict ? 1 : 0}\0${spec}`;
+    // The same rule as sandbox(): evaluated against the set this process keeps.
+    const capabilities = processCapabilities(requested, capabilityState());
+    const key = `${strict ? 1 : 0}\0${capabilities.join()}\0${spec}`;
     if (covered(native().rememberedHash(key))) return;
-    const compiled = compile(spec, { strict });
+    const compiled = compile(spec, { strict, capabilities });
     native().rememberHash(key, compiled.hash);
     if (covered(compiled.hash)) return;
     sandbox(compiled, isolation === undefined ? {} : { isolation });

@@ -5,10 +5,19 @@ import { ErrorCode, SeccompError, unsupported } from './errors.js';
 import { type Isolation, isolationMode, type IsolationMode, landlockAbi, planIsolation } from './isolation.js';
 import { features, FilterFlag } from './library.js';
 import { native } from './native.js';
-import { compile } from './profile/compile.js';
+import { capabilityState, capMask, listCapabilities, processCapabilities } from './capabilities.js';
+import { compile, isCompiledProfile } from './profile/compile.js';
+import { capabilitiesFromMask, normalizeCapabilities } from './profile/context.js';
 import type { CompiledProfile, CompileOptions, ProfileInput } from './profile/types.js';
 
 export interface SandboxOptions extends CompileOptions {
+  /**
+   * The capabilities (`CAP_*`, prefix optional, any case) this process keeps, within those it
+   * holds: the profile's `caps` conditions are evaluated against them and every thread drops
+   * the rest (bounding set included, where CAP_SETPCAP allows). Default: keep what this thread
+   * can use (its permitted set). See the README's "Capabilities".
+   */
+  capabilities?: string[];
   /**
    * Set no_new_privs first (default true). `false` is accepted only when CAP_SYS_ADMIN is in
    * this process's effective set (the kernel's other condition for installing a filter).
@@ -46,6 +55,8 @@ export interface AppliedProfile {
   readonly warnings: readonly { path: string; message: string }[];
   /** The guards applied with this profile (absent for `unconfined`). */
   readonly isolation?: ProcessIsolation;
+  /** The capabilities the profile was evaluated against, and all this process keeps. */
+  readonly capabilities: readonly string[];
 }
 
 export type SeccompMode = 'disabled' | 'strict' | 'filter';
@@ -184,15 +195,86 @@ function refusal(compiled: CompiledProfile, err: unknown): unknown {
 }
 
 /**
+ * The profile compiled against the set this process will hold (README "Capabilities"), and the
+ * mask to drop to when that is less than this thread's permitted set or was asked for.
+ */
+function evaluated(
+  profile: ProfileInput | CompiledProfile,
+  capabilities: unknown,
+  compileOptions: CompileOptions,
+  noNewPrivs: boolean,
+): { compiled: CompiledProfile; drop: bigint | undefined } {
+  const state = capabilityState();
+  let compiled: CompiledProfile;
+  if (isCompiledProfile(profile)) {
+    compiled = profile;
+    const caps = normalizeCapabilities(compiled.context.capabilities);
+    if (capabilities !== undefined && normalizeCapabilities(capabilities).join() !== caps.join()) {
+      throw Object.assign(
+        new RangeError('options.capabilities differ from the set the compiled profile was evaluated against (profile.context.capabilities)'),
+        { code: 'ERR_INVALID_ARG_VALUE' },
+      );
+    }
+    const reach = noNewPrivs ? state.permitted : state.permitted | state.bounding;
+    const missing = capabilitiesFromMask(capMask(caps) & ~reach);
+    if (missing.length > 0) {
+      throw new SeccompError(
+        `the compiled profile was evaluated for capabilities this thread does not hold (${listCapabilities(missing)}); ` +
+          'compile it with { capabilities } within those it holds, or pass the profile itself',
+        { code: ErrorCode.CAPABILITIES, capabilities: missing },
+      );
+    }
+  } else {
+    const requested = capabilities === undefined ? undefined : normalizeCapabilities(capabilities);
+    compiled = compile(profile, { ...compileOptions, capabilities: processCapabilities(requested, state, noNewPrivs) });
+  }
+  const keep = capMask(compiled.context.capabilities);
+  const drop = capabilities !== undefined || (state.permitted & ~keep) !== 0n ? keep : undefined;
+  if (drop !== undefined && !noNewPrivs && !((keep >> CAP_SYS_ADMIN) & 1n)) {
+    throw new SeccompError('noNewPrivs: false needs CAP_SYS_ADMIN among the capabilities kept (the kernel\'s condition for a filter)', {
+      code: 'EACCES',
+      errno: 13,
+    });
+  }
+  return { compiled, drop };
+}
+
+/** Leaves every thread holding at most `keep`, or throws ERR_SECCOMP_CAPABILITIES naming those that do not. */
+function dropCapabilities(keep: bigint, noNewPrivs: boolean): void {
+  const reach = native().dropCapabilities(keep);
+  // Checked from /proc as well: a thread that started meanwhile, or missed the signal.
+  const over: string[] = [...reach.uncovered.map((t) => `${t.tid} (${t.name || '?'}): ${t.reason}`)];
+  for (const tid of readdirSync('/proc/self/task')) {
+    let t: Map<string, string>;
+    try {
+      t = procStatus(`/proc/self/task/${tid}/status`);
+    } catch {
+      continue; // exited
+    }
+    const held = BigInt(`0x${t.get('CapPrm') ?? '0'}`) | BigInt(`0x${t.get('CapAmb') ?? '0'}`);
+    // Without no_new_privs an exec'd set-uid program regains the bounding set.
+    const bounding = noNewPrivs ? 0n : BigInt(`0x${t.get('CapBnd') ?? '0'}`);
+    const extra = capabilitiesFromMask((held | bounding) & ~keep);
+    if (extra.length > 0 && !over.some((o) => o.startsWith(`${tid} `))) over.push(`${tid} (${t.get('Name') ?? '?'}): still holds ${extra.join(',')}`);
+  }
+  if (over.length > 0) {
+    throw new SeccompError(
+      `sandbox(): the capabilities could not be dropped on every thread (${over.join('; ')}); no filter was applied`,
+      { code: ErrorCode.CAPABILITIES },
+    );
+  }
+}
+
+/**
  * Applies a profile (anything `compile` accepts) to every thread of this process: the main
  * thread, V8's and libuv's threads and all worker_threads, present and future. A filter cannot
  * be removed; calling again stacks another one (for each syscall, the strictest answer wins).
  * A bad profile throws before anything about the process changes.
  */
 export function sandbox(profile: ProfileInput | CompiledProfile, options?: SandboxOptions): AppliedProfile {
-  const { noNewPrivs, isolation, ...compileOptions } = checkOptions(options);
+  const { noNewPrivs, isolation, capabilities, ...compileOptions } = checkOptions(options);
   const b = native();
-  const compiled = compile(profile, compileOptions);
+  const { compiled, drop } = evaluated(profile, capabilities, compileOptions, noNewPrivs !== false);
   let guards: ProcessIsolation | undefined;
   const record = (flags: number): AppliedProfile =>
     Object.freeze({
@@ -203,8 +285,13 @@ export function sandbox(profile: ProfileInput | CompiledProfile, options?: Sandb
       filterFlags: flags,
       unconfined: compiled.unconfined,
       warnings: Object.freeze(compiled.warnings.map((w) => ({ ...w }))),
+      capabilities: Object.freeze([...compiled.context.capabilities]),
     });
-  if (compiled.unconfined) return record(0);
+  if (compiled.unconfined) {
+    // Nothing else changes for unconfined: without no_new_privs the bounding set must go too.
+    if (drop !== undefined) dropCapabilities(drop, b.getNoNewPrivs());
+    return record(0);
+  }
 
   const mode = isolationMode(isolation);
   const plan = planIsolation(mode, mode === 'none' ? 0 : landlockAbi(), 'sandbox()');
@@ -224,6 +311,8 @@ export function sandbox(profile: ProfileInput | CompiledProfile, options?: Sandb
   } else if (!b.getNoNewPrivs()) {
     b.setNoNewPrivs();
   }
+  // Before the filter, which then need not allow capset; a thread left holding more is an error.
+  if (drop !== undefined) dropCapabilities(drop, noNewPrivs !== false);
 
   // The domain before the filter, which then need not allow the landlock calls. One domain
   // is enough: an earlier sandbox() call's already keeps this process in (and domains nest

@@ -14,24 +14,23 @@ import { ErrorCode, errnoName, SeccompError } from './errors.js';
 import { addonDir, native } from './native.js';
 import { compile, isCompiledProfile } from './profile/compile.js';
 import { BUILTIN_NAMES } from './profiles/index.js';
-import { CAPABILITIES } from './profile/context.js';
+import { capabilityState, capMask, childCapabilities, listCapabilities, passableMask } from './capabilities.js';
+import { normalizeCapabilities } from './profile/context.js';
 import { type Isolation, isolationMode, type IsolationMode, landlockAbi, launcherIsolateArg, planIsolation } from './isolation.js';
 import type { CompiledProfile, ProfileInput } from './profile/types.js';
 
-/** The capabilities `docker run` gives a container by default. */
-export const DOCKER_DEFAULT_CAPABILITIES: readonly string[] = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID',
-  'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL',
-  'CAP_AUDIT_WRITE',
-];
-
+export { DOCKER_DEFAULT_CAPABILITIES } from './capabilities.js';
+export { normalizeCapabilities } from './profile/context.js';
 
 export interface SeccompSpawnOptions {
   /** A profile (JSON text, object, file path), a built-in name, or a compiled profile. Default `docker-default`. */
   seccomp?: ProfileInput | CompiledProfile;
   /**
-   * The capabilities (`CAP_*`) the child keeps, as with `docker run --cap-add/--cap-drop`; the
-   * profile's `caps` conditions are evaluated against it. Default: unchanged (this process's set).
+   * The capabilities (`CAP_*`, prefix optional, any case) the child holds, as with `docker run
+   * --cap-add/--cap-drop`; the profile's `caps` conditions are evaluated against this set, and the
+   * rest are dropped. Default: Docker's 14 (DOCKER_DEFAULT_CAPABILITIES). Either way only those
+   * this process can give a child (README "Capabilities"); with a compiled profile, exactly the
+   * set it was compiled for.
    */
   capabilities?: readonly string[];
   /**
@@ -47,25 +46,6 @@ export interface SeccompSpawnOptions {
 export type SandboxedChild = ChildProcess & { seccompIsolation?: Isolation };
 
 export type SpawnOptions = NodeSpawnOptions & SeccompSpawnOptions;
-
-/** Canonical `CAP_*` names; TypeError/RangeError for anything else. */
-export function normalizeCapabilities(caps: unknown, what = 'capabilities'): string[] {
-  if (!Array.isArray(caps)) throw new TypeError(`${what} must be an array of CAP_* names`);
-  const out = new Set<string>();
-  caps.forEach((c, i) => {
-    if (typeof c !== 'string') throw new TypeError(`${what}[${i}] must be a string`);
-    const name = c.toUpperCase().startsWith('CAP_') ? c.toUpperCase() : `CAP_${c.toUpperCase()}`;
-    if (!CAPABILITIES.includes(name)) throw new RangeError(`${what}[${i}]: unknown capability "${c}"`);
-    out.add(name);
-  });
-  return [...out].sort((a, b) => CAPABILITIES.indexOf(a) - CAPABILITIES.indexOf(b));
-}
-
-function capMask(caps: readonly string[]): string {
-  let m = 0n;
-  for (const c of caps) m |= 1n << BigInt(CAPABILITIES.indexOf(c));
-  return m.toString(16);
-}
 
 function isCompiled(p: unknown): p is CompiledProfile {
   return (
@@ -85,23 +65,55 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join() === [...b].sort().join();
 }
 
-/** The compiled profile for a spawn (built-ins cached per capability set). */
-export function profileFor(profile: ProfileInput | CompiledProfile, caps?: readonly string[]): CompiledProfile {
+/**
+ * The set a child started with these options holds: `capabilities` (default Docker's) within
+ * what this process can give a child with that `uid`.
+ */
+export function childCapabilitySet(capabilities: unknown, uid?: unknown): string[] {
+  const requested = capabilities === undefined ? undefined : normalizeCapabilities(capabilities);
+  return childCapabilities(requested, passableMask(capabilityState(), typeof uid === 'number' ? uid : undefined));
+}
+
+/**
+ * The compiled profile for a spawn and the capabilities its child holds (built-ins cached per
+ * capability set). A compiled profile brings its own set (context.capabilities): the child
+ * holds exactly that, or the spawn fails when this process cannot give it.
+ */
+export function profileFor(
+  profile: ProfileInput | CompiledProfile,
+  capabilities: unknown,
+  uid?: unknown,
+): { compiled: CompiledProfile; caps: string[] } {
   if (isCompiled(profile)) {
-    // A compiled profile's caps conditions were evaluated already: only against this set will do.
-    if (!caps || sameSet(profile.context?.capabilities ?? [], caps)) return profile;
-    throw new RangeError(
-      'options.capabilities differ from the set the compiled profile was evaluated against ' +
-        '(profile.context.capabilities); compile it with { capabilities } or pass the profile itself',
-    );
+    const caps = normalizeCapabilities(profile.context?.capabilities ?? []);
+    if (capabilities !== undefined && !sameSet(normalizeCapabilities(capabilities), caps)) {
+      throw Object.assign(
+        new RangeError(
+          'options.capabilities differ from the set the compiled profile was evaluated against ' +
+            '(profile.context.capabilities); compile it with { capabilities } or pass the profile itself',
+        ),
+        { code: 'ERR_INVALID_ARG_VALUE' },
+      );
+    }
+    const passable = passableMask(capabilityState(), typeof uid === 'number' ? uid : undefined);
+    const missing = caps.filter((c) => childCapabilities([c], passable).length === 0);
+    if (missing.length > 0) {
+      throw new SeccompError(
+        `the compiled profile was evaluated for capabilities this process cannot give a child (${listCapabilities(missing)}); ` +
+          'compile it with { capabilities } within what this process holds (README "Capabilities")',
+        { code: ErrorCode.CAPABILITIES, capabilities: missing },
+      );
+    }
+    return { compiled: profile, caps };
   }
+  const caps = childCapabilitySet(capabilities, uid);
   const builtin = typeof profile === 'string' && (profile === 'unconfined' || BUILTIN_NAMES.includes(profile));
-  const key = `${profile}\0${caps ? caps.join(',') : '*'}`;
+  const key = `${profile}\0${caps.join(',')}`;
   const hit = builtin ? byName.get(key) : undefined;
-  if (hit) return hit;
-  const compiled = compile(profile, caps ? { capabilities: [...caps] } : {});
+  if (hit) return { compiled: hit, caps };
+  const compiled = compile(profile, { capabilities: [...caps] });
   if (builtin) byName.set(key, compiled);
-  return compiled;
+  return { compiled, caps };
 }
 
 /** What a spawn passes to the launcher for a compiled profile. */
@@ -171,7 +183,9 @@ function stdioArray(stdio: Stdio | undefined): unknown[] {
 }
 
 // Launcher stage -> error code; exec failures keep their errno name, like child_process.
-const STAGE_CODES: Record<string, string> = { seccomp: ErrorCode.LOAD, bpf: ErrorCode.LOAD, isolation: ErrorCode.ISOLATION };
+const STAGE_CODES: Record<string, string> = {
+  seccomp: ErrorCode.LOAD, bpf: ErrorCode.LOAD, isolation: ErrorCode.ISOLATION, caps: ErrorCode.CAPABILITIES,
+};
 
 /** The 'error' for a launcher failure record "STAGE\tERRNO\tMESSAGE". */
 function launchError(record: string, file: string, spawnargs: string[]): Error {
@@ -213,16 +227,11 @@ export function spawn(command: string, argsOrOptions?: readonly string[] | Spawn
   checkArgs(command, args, options);
 
   const { seccomp: profile = 'docker-default', capabilities, isolation: isolationOption, ...nodeOptions } = options;
-  const caps = capabilities === undefined ? undefined : normalizeCapabilities(capabilities);
   const mode = isolationMode(isolationOption);
-  const compiled = profileFor(profile, caps);
+  // Always through the launcher, `unconfined` too: the child gets its capability set either way.
+  const { compiled, caps } = profileFor(profile, capabilities, (nodeOptions as NodeSpawnOptions).uid);
   const plan = planIsolation(isolationOption === undefined && compiled.unconfined ? 'none' : mode, mode === 'none' ? 0 : landlockAbi(), 'spawn()');
   const isolate = launcherIsolateArg(plan);
-  if (compiled.unconfined && !caps && isolate === '-') {
-    const plain = cp.spawn(command, [...args], nodeOptions) as SandboxedChild;
-    plain.seccompIsolation = plan.isolation;
-    return plain;
-  }
   const { bpfFd, flags } = launchFor(compiled);
   const launcher = launcherPath();
 
@@ -243,7 +252,7 @@ export function spawn(command: string, argsOrOptions?: readonly string[] | Spawn
   const [errRead, errWrite] = native().pipeCloexec();
   fds.push(bpfFd ?? 'ignore', errWrite);
   const bpfArg = bpfFd === undefined ? '-' : String(bpfIndex);
-  const launchArgs = [bpfArg, String(bpfIndex + 1), flags, caps ? capMask(caps) : '-', isolate, file, ...spawnargs];
+  const launchArgs = [bpfArg, String(bpfIndex + 1), flags, capMask(caps).toString(16), isolate, file, ...spawnargs];
   let child: SandboxedChild;
   let record = '';
   try {

@@ -37,9 +37,14 @@ describe('resolveContext: bad input', () => {
     expect(() => resolveContext({ kernel: 6 as any })).toThrow(TypeError);
   });
 
-  it('rejects unknown capabilities and bad kernel versions with RangeError', () => {
+  it('rejects unknown capabilities with ERR_SECCOMP_UNKNOWN_CAPABILITY', () => {
     expect(() => resolveContext({ capabilities: ['CAP_SYS_ADMN'] })).toThrow(/capabilities\[0\]: unknown capability "CAP_SYS_ADMN"/);
-    expect(() => resolveContext({ capabilities: ['CAP_SYS_ADMN'] })).toThrow(RangeError);
+    expect(() => resolveContext({ capabilities: ['CAP_SYS_ADMN'] })).toThrow(
+      expect.objectContaining({ name: 'SeccompError', code: 'ERR_SECCOMP_UNKNOWN_CAPABILITY' }),
+    );
+  });
+
+  it('rejects bad kernel versions with RangeError', () => {
     expect(() => resolveContext({ kernel: 'six' })).toThrow(RangeError);
     expect(() => resolveContext({ kernel: { major: 6, minor: -1 } })).toThrow(RangeError);
     expect(() => resolveContext({ kernel: { major: 6.5, minor: 1 } })).toThrow(RangeError);
@@ -67,8 +72,8 @@ describe('resolveContext: values', () => {
     expect(all).not.toContain('CAP_SYS_RESOURCE');
   });
 
-  it('defaults capabilities to this process\'s bounding set', () => {
-    const line = /^CapBnd:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'latin1'));
+  it('defaults capabilities to the set this thread can use (CapPrm), not its bounding set', () => {
+    const line = /^CapPrm:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/thread-self/status', 'latin1'));
     expect(line).not.toBeNull();
     const mask = BigInt(`0x${line![1]}`);
     const caps = resolveContext().capabilities;

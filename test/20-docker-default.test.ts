@@ -111,7 +111,8 @@ describe('builtinProfile', () => {
     expect(builtinProfile('Docker-Default')).toBeUndefined();
     expect(builtinProfile('toString')).toBeUndefined();
     expect(builtinProfile('unconfined')).toBeUndefined();
-    expect(BUILTIN_NAMES).toEqual(['docker-default', 'unconfined']);
+    expect(BUILTIN_NAMES).toEqual(['docker-default', 'builtin', 'default', 'unconfined']);
+    expect(builtinProfile('builtin')).toEqual(builtinProfile('docker-default'));
   });
 
   it('returns a fresh copy each time', () => {

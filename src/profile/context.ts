@@ -39,17 +39,54 @@ export function isCapabilityName(name: string): boolean {
   return CAP_SET.has(name);
 }
 
-/** This process's capability bounding set (CapBnd in /proc/self/status); empty when unreadable. */
-export function boundingSet(): string[] {
+/** A capability field (CapBnd, CapPrm, ...) of a /proc status file, as names; empty when unreadable. */
+export function statusCapabilities(field: 'CapBnd' | 'CapPrm' | 'CapEff' | 'CapInh' | 'CapAmb', path = '/proc/thread-self/status'): string[] {
   let status: string;
   try {
-    status = readFileSync('/proc/self/status', 'latin1');
+    status = readFileSync(path, 'latin1');
   } catch {
     // No procfs (not Linux): no capabilities, which is the most restrictive reading of a profile.
     return [];
   }
-  const m = /^CapBnd:\s*([0-9a-fA-F]+)\s*$/m.exec(status);
+  const m = new RegExp(`^${field}:\\s*([0-9a-fA-F]+)\\s*$`, 'm').exec(status);
   return m ? capabilitiesFromMask(BigInt(`0x${m[1]}`)) : [];
+}
+
+/** This thread's capability bounding set (CapBnd). */
+export function boundingSet(): string[] {
+  return statusCapabilities('CapBnd');
+}
+
+/**
+ * The capabilities this thread can use (its permitted set, CapPrm: the effective set and
+ * anything it may raise into it). compile()'s default context: a process without capabilities
+ * (any non-root one) evaluates a profile against none, whatever its bounding set says.
+ */
+export function usableCapabilities(): string[] {
+  return statusCapabilities('CapPrm');
+}
+
+/**
+ * Canonical `CAP_*` names (prefix optional, any case, e.g. `sys_nice`), in kernel order without
+ * duplicates. Not an array or not strings: TypeError; an unknown name: ERR_SECCOMP_UNKNOWN_CAPABILITY.
+ */
+export function normalizeCapabilities(caps: unknown, what = 'capabilities'): string[] {
+  if (!Array.isArray(caps)) {
+    throw new TypeError(`${what} must be an array of CAP_* names, got ${caps === null ? 'null' : typeof caps}`);
+  }
+  const out = new Set<string>();
+  caps.forEach((c, i) => {
+    if (typeof c !== 'string') throw new TypeError(`${what}[${i}] must be a string, got ${typeof c}`);
+    const n = normalizeCapability(c);
+    if (!n) {
+      throw new SeccompError(`${what}[${i}]: unknown capability ${JSON.stringify(c)} (e.g. CAP_SYS_ADMIN or SYS_ADMIN)`, {
+        code: ErrorCode.UNKNOWN_CAPABILITY,
+        capability: c,
+      });
+    }
+    out.add(n);
+  });
+  return [...out].sort((a, b) => CAPABILITIES.indexOf(a) - CAPABILITIES.indexOf(b));
 }
 
 /** One architecture under its three names. */
@@ -169,20 +206,6 @@ function kernelOption(k: unknown): KernelVersion {
   throw new TypeError(`kernel must be a string such as "6.1" or { major, minor }, got ${k === null ? 'null' : typeof k}`);
 }
 
-function capabilitiesOption(caps: unknown): string[] {
-  if (!Array.isArray(caps)) throw new TypeError(`capabilities must be an array of CAP_* names, got ${typeof caps}`);
-  const out = new Set<string>();
-  caps.forEach((c, i) => {
-    if (typeof c !== 'string') throw new TypeError(`capabilities[${i}] must be a string, got ${typeof c}`);
-    const n = normalizeCapability(c);
-    if (!n) {
-      throw new RangeError(`capabilities[${i}]: unknown capability ${JSON.stringify(c)} (e.g. CAP_SYS_ADMIN)`);
-    }
-    out.add(n);
-  });
-  return [...out];
-}
-
 function archOption(arch: unknown): string {
   if (typeof arch !== 'string') throw new TypeError(`arch must be a string, got ${typeof arch}`);
   const a = dockerArchName(arch);
@@ -196,15 +219,16 @@ function archOption(arch: unknown): string {
 }
 
 /**
- * The context for evaluating includes/excludes. Defaults: this process's bounding set, the native
- * arch, the running kernel. Caller capabilities may be given with or without `CAP_` in any case;
- * unknown names are a RangeError, an unknown arch is ERR_SECCOMP_UNKNOWN_ARCH.
+ * The context for evaluating includes/excludes. Defaults: the capabilities this thread can use
+ * (its permitted set), the native arch, the running kernel. Caller capabilities may be given
+ * with or without `CAP_` in any case; an unknown name is ERR_SECCOMP_UNKNOWN_CAPABILITY, an
+ * unknown arch ERR_SECCOMP_UNKNOWN_ARCH.
  */
 export function resolveContext(options: CompileOptions = {}): ProfileContext {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
-  const capabilities = options.capabilities === undefined ? boundingSet() : capabilitiesOption(options.capabilities);
+  const capabilities = options.capabilities === undefined ? usableCapabilities() : normalizeCapabilities(options.capabilities);
   const arch = options.arch === undefined ? nativeDockerArch() : archOption(options.arch);
   let kernel: KernelVersion;
   if (options.kernel === undefined) {

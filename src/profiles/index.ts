@@ -2,10 +2,14 @@
 // the loader handles it before asking here.
 import { dockerDefaultProfile } from './docker-default.js';
 
-export const BUILTIN_NAMES: readonly string[] = Object.freeze(['docker-default', 'unconfined']);
+// `builtin` and `default` name the built-in default profile, as Docker's
+// `--security-opt seccomp=builtin` does (a file of that name is reached as ./builtin).
+export const BUILTIN_NAMES: readonly string[] = Object.freeze(['docker-default', 'builtin', 'default', 'unconfined']);
 
 const builders: Readonly<Record<string, () => Record<string, unknown>>> = {
   'docker-default': dockerDefaultProfile,
+  builtin: dockerDefaultProfile,
+  default: dockerDefaultProfile,
 };
 
 /** A fresh copy of a built-in profile object; undefined for `unconfined` and for unknown names. */

@@ -1,0 +1,91 @@
+// The one capability rule (README "Capabilities"): a profile's `caps` conditions are evaluated
+// against the set the filtered code will hold, and that set is enforced. A child gets the set
+// asked for (Docker's default unless told) intersected with what this process can give it; this
+// process keeps what it can use unless told to drop the rest.
+import { readFileSync } from 'node:fs';
+import { CAPABILITIES, capabilitiesFromMask } from './profile/context.js';
+
+/** The capabilities `docker run` gives a container by default (moby's DefaultCapabilities). */
+export const DOCKER_DEFAULT_CAPABILITIES: readonly string[] = Object.freeze([
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID',
+  'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL',
+  'CAP_AUDIT_WRITE',
+]);
+
+/** A thread's capability sets and what decides what exec gives its child. */
+export interface CapabilityState {
+  effective: bigint;
+  permitted: bigint;
+  inheritable: bigint;
+  bounding: bigint;
+  ambient: bigint;
+  /** Real or effective uid 0: exec gives a root program the bounding and inheritable sets. */
+  root: boolean;
+  noNewPrivs: boolean;
+}
+
+/** This thread's capability state (/proc/thread-self/status); all empty when unreadable. */
+export function capabilityState(path = '/proc/thread-self/status'): CapabilityState {
+  let text = '';
+  try {
+    text = readFileSync(path, 'latin1');
+  } catch {
+    // not Linux: nothing to give, which is the most restrictive reading of a profile
+  }
+  const mask = (field: string): bigint => {
+    const m = new RegExp(`^${field}:\\s*([0-9a-fA-F]+)\\s*$`, 'm').exec(text);
+    return m ? BigInt(`0x${m[1]}`) : 0n;
+  };
+  const uids = /^Uid:\s*(\d+)\s+(\d+)/m.exec(text);
+  return {
+    effective: mask('CapEff'),
+    permitted: mask('CapPrm'),
+    inheritable: mask('CapInh'),
+    bounding: mask('CapBnd'),
+    ambient: mask('CapAmb'),
+    root: uids !== null && (uids[1] === '0' || uids[2] === '0'),
+    noNewPrivs: /^NoNewPrivs:\s*1\s*$/m.test(text),
+  };
+}
+
+/** The mask of `CAP_*` names (canonical ones, see normalizeCapabilities). */
+export function capMask(caps: readonly string[]): bigint {
+  let m = 0n;
+  for (const c of caps) m |= 1n << BigInt(CAPABILITIES.indexOf(c));
+  return m;
+}
+
+/**
+ * What a command this process starts through the launcher can hold (pure). Its launcher and the
+ * command run with no_new_privs, so exec never adds to what they had: a root command gets the
+ * bounding and inheritable sets; any other gets its ambient set, which the launcher clears (as
+ * Docker gives a non-root container user no capabilities). `uid`: the spawn option, which makes
+ * a root parent's child lose everything when it is not 0.
+ */
+export function passableMask(state: CapabilityState, uid?: number): bigint {
+  const root = state.root && (uid === undefined || uid === 0);
+  if (!root) return 0n;
+  const mask = state.bounding | state.inheritable;
+  return state.noNewPrivs ? mask & state.permitted : mask;
+}
+
+/** The set a child holds, and its profile is evaluated against: `requested` (default Docker's) within `passable`. */
+export function childCapabilities(requested: readonly string[] | undefined, passable: bigint): string[] {
+  return (requested ?? DOCKER_DEFAULT_CAPABILITIES).filter((c) => (passable >> BigInt(CAPABILITIES.indexOf(c))) & 1n)
+    .sort((a, b) => CAPABILITIES.indexOf(a) - CAPABILITIES.indexOf(b));
+}
+
+/**
+ * The set sandbox() evaluates a profile against and leaves the process holding: `requested`
+ * within what this thread can use (its permitted set); by default the permitted set itself, or
+ * with no_new_privs left unset the bounding set as well (an exec'd set-uid program regains it).
+ */
+export function processCapabilities(requested: readonly string[] | undefined, state: CapabilityState, noNewPrivs = true): string[] {
+  if (requested !== undefined) return childCapabilities(requested, state.permitted);
+  return capabilitiesFromMask(noNewPrivs ? state.permitted : state.permitted | state.bounding);
+}
+
+/** `caps` as a sorted, comma-separated list for messages ("(none)" when empty). */
+export function listCapabilities(caps: readonly string[]): string {
+  return caps.length ? caps.join(',') : '(none)';
+}
