@@ -12,6 +12,7 @@ export const ErrorCode = {
   LOAD: 'ERR_SECCOMP_LOAD',
   TSYNC: 'ERR_SECCOMP_TSYNC',
   ISOLATION: 'ERR_SECCOMP_ISOLATION',
+  ARCH_MISMATCH: 'ERR_SECCOMP_ARCH_MISMATCH',
 } as const;
 
 /** One problem found in a profile, located by its JSON path (e.g. `syscalls[3].args[0].op`). */

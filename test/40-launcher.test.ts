@@ -83,7 +83,7 @@ describe('spawn: bad input', () => {
     const marker = join(tmp, 'foreign-arch-ran');
     const foreign = compile('docker-default', { arch: process.arch === 'arm64' ? 'amd64' : 'arm64' });
     expect(() => spawn('touch', [marker], { seccomp: foreign })).toThrow(
-      expect.objectContaining({ code: 'ERR_SECCOMP_UNKNOWN_ARCH' }),
+      expect.objectContaining({ code: 'ERR_SECCOMP_ARCH_MISMATCH' }),
     );
     const notify = {
       defaultAction: 'SCMP_ACT_ALLOW',

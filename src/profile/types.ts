@@ -72,6 +72,8 @@ export interface CompileOptions {
 export interface ProfileWarning {
   path: string;
   message: string;
+  /** A stable code for warnings a caller may act on (ERR_SECCOMP_ARCH_MISMATCH). */
+  code?: string;
 }
 
 /** One rule as it goes to libseccomp, with where it came from in the profile. */
