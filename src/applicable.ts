@@ -7,7 +7,7 @@ import type { CompiledProfile } from './profile/types.js';
 
 /**
  * Throws ERR_SECCOMP_UNSUPPORTED for a profile that uses SCMP_ACT_NOTIFY (there is no
- * supervisor to hand the listener to), and ERR_SECCOMP_UNKNOWN_ARCH for one compiled for
+ * supervisor to hand the listener to), and ERR_SECCOMP_ARCH_MISMATCH for one compiled for
  * another arch (its bad-arch action would kill every native syscall).
  */
 export function checkApplicable(compiled: CompiledProfile, where: string): void {
@@ -27,7 +27,7 @@ export function checkApplicable(compiled: CompiledProfile, where: string): void 
     throw new SeccompError(
       `${where}: the profile was compiled for ${compiled.arches.join(', ')}, but this system is ${here}; ` +
         'its bad-arch action would kill every syscall',
-      { code: ErrorCode.UNKNOWN_ARCH },
+      { code: ErrorCode.ARCH_MISMATCH },
     );
   }
 }

@@ -1,6 +1,6 @@
 // `seccomp check` and `seccomp decide`: look at what a profile does without running anything.
 import { errnoName } from './errors.js';
-import { decide, type Decision } from './decide.js';
+import { decide, dependence, type Decision } from './decide.js';
 import { effectiveCapabilities, parseOptions, profileError } from './cli-options.js';
 import { syscallName } from './library.js';
 import { compile } from './profile/compile.js';
@@ -23,7 +23,8 @@ const DECIDE_USAGE = `usage: seccomp decide [--profile NAME|FILE] [--cap-add CAP
 
 Prints what the profile (default docker-default) does with SYSCALL (a name or a number) called
 with ARGs (up to six; decimal or 0x hex; missing ones are 0), without running anything.
---all prints every syscall of the arch as "NR<TAB>NAME<TAB>DECISION".
+--all prints every syscall of the arch as "NR<TAB>NAME<TAB>DECISION", where DECISION is
+"depends on args[I], ...: D1 | D2 ..." when the answer depends on the arguments.
 exit status: 0, or 1 for an invalid profile, 125 for a usage error.
 `;
 
@@ -117,6 +118,15 @@ function describe(d: Decision): string {
   return d.action;
 }
 
+/** decide --all's answer: the decision, or what it depends on when the arguments matter. */
+function describeAll(c: CompiledProfile, nr: number, arch: string): string {
+  const dep = dependence(c, nr, arch);
+  if (dep === null) return describe(decide(c, { syscall: nr, arch }));
+  if (dep === undefined) return `${describe(decide(c, { syscall: nr, arch }))} with all arguments 0 (others not analysed)`;
+  const on = [...dep.args.map((i) => `args[${i}]`), ...(dep.instructionPointer ? ['instruction_pointer'] : [])];
+  return `depends on ${on.join(', ') || 'its arguments'}: ${dep.outcomes.map(describe).join(' | ')}`;
+}
+
 function parseArg(text: string): bigint {
   if (!/^(0x[0-9a-f]+|\d+)$/i.test(text)) usageFail(`argument "${text}" is not a decimal or 0x hex number`);
   const v = BigInt(text);
@@ -150,7 +160,7 @@ export function decideCommand(argv: string[]): void {
     for (let nr = base; nr <= newest; nr++) {
       const name = syscallName(nr, arch) ?? table.get(nr);
       if (!name) continue;
-      lines.push(`${nr}\t${name}\t${describe(decide(c, { syscall: nr, arch }))}`);
+      lines.push(`${nr}\t${name}\t${describeAll(c, nr, arch)}`);
     }
     process.stdout.write(`${lines.join('\n')}\n`);
     return;

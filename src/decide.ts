@@ -6,6 +6,7 @@ import { auditArch, X32_SYSCALL_BIT } from './bpf/enosys.js';
 import { newerSyscallNumber } from './bpf/newer-syscalls.js';
 import { checkProgram, execute, seccompDataWords } from './bpf/interpret.js';
 import type { Insn } from './bpf/program.js';
+import { residualInsns } from './bpf/specialize.js';
 import { ErrorCode, SeccompError } from './errors.js';
 import { libseccompArchName, syscallNumberOn } from './profile/compile.js';
 import type { CompiledProfile } from './profile/types.js';
@@ -112,4 +113,45 @@ function checkedProgram(bpf: Uint8Array): Insn[] {
   const insns = checkProgram(bpf);
   checked.set(bpf, { bytes: Buffer.from(bpf), insns });
   return insns;
+}
+
+/** What a syscall's answer depends on, beyond its number and arch. */
+export interface Dependence {
+  /** Indices of the arguments the program compares for this syscall (ascending). */
+  args: number[];
+  /** The program also reads the instruction pointer for it. */
+  instructionPointer: boolean;
+  /** Every answer the syscall can get, at least two. */
+  outcomes: Decision[];
+}
+
+const LD_W_ABS = 0x20;
+const RET_K = 0x06;
+
+/**
+ * Whether the answer for syscall number `nr` on `arch` (libseccomp name) depends on its
+ * arguments: the program is partially evaluated with arch and nr fixed and the argument words
+ * unknown; null when every path left gives the same answer. undefined when the program is
+ * outside what the partial evaluation handles (then only decide() can tell, per argument set).
+ */
+export function dependence(compiled: CompiledProfile, nr: number, arch: string): Dependence | null | undefined {
+  if (compiled.unconfined) return null;
+  const name = libseccompArchName(arch);
+  const full = name === 'x32' ? (nr | X32_SYSCALL_BIT) >>> 0 : nr >>> 0;
+  const code = residualInsns(checkedProgram(compiled.bpf), auditArch(name), full, new Map());
+  if (code === undefined) return undefined;
+  const rets = new Set<number>();
+  const args = new Set<number>();
+  let instructionPointer = false;
+  for (const i of code) {
+    if (i.code === RET_K) rets.add(i.k >>> 0);
+    else if (i.code === LD_W_ABS && i.k >= 16) args.add((i.k - 16) >> 3);
+    else if (i.code === LD_W_ABS && i.k >= 8) instructionPointer = true;
+  }
+  if (rets.size < 2) return null;
+  return {
+    args: [...args].sort((a, b) => a - b),
+    instructionPointer,
+    outcomes: [...rets].sort((a, b) => a - b).map(decisionOf),
+  };
 }

@@ -14,6 +14,7 @@ export const ErrorCode = {
   ISOLATION: 'ERR_SECCOMP_ISOLATION',
   UNKNOWN_CAPABILITY: 'ERR_SECCOMP_UNKNOWN_CAPABILITY',
   CAPABILITIES: 'ERR_SECCOMP_CAPABILITIES',
+  ARCH_MISMATCH: 'ERR_SECCOMP_ARCH_MISMATCH',
 } as const;
 
 /** One problem found in a profile, located by its JSON path (e.g. `syscalls[3].args[0].op`). */

@@ -6,6 +6,7 @@ import { ErrorCode, SeccompError, unsupported } from './errors.js';
 import { resolveSyscall, version, versionAtLeast } from './library.js';
 import { native, type NativeFilter } from './native.js';
 import { toInt, toU64 } from './values.js';
+import type { Bytes, DisposableShape } from './node-shapes.js';
 
 export type Op = 'EQ' | 'NE' | 'LT' | 'LE' | 'GT' | 'GE' | 'MASKED_EQ';
 
@@ -119,10 +120,6 @@ export class Filter {
     this.#h.release();
   }
 
-  [Symbol.dispose](): void {
-    this.release();
-  }
-
   addArch(arch: string): this {
     this.#h.archAdd(archToken(arch));
     return this;
@@ -179,7 +176,7 @@ export class Filter {
   }
 
   /** The BPF program (struct sock_filter[]), 8 bytes per instruction. */
-  exportBpf(): Buffer {
+  exportBpf(): Bytes {
     return this.#h.exportBpf();
   }
 
@@ -201,4 +198,17 @@ export class Filter {
   precompute(): boolean {
     return this.#h.precompute();
   }
+}
+
+// `using f = new Filter(...)` releases it. Declared through DisposableShape so the public
+// declaration compiles where the consumer's lib has no Symbol.dispose.
+export interface Filter extends DisposableShape {}
+if (typeof Symbol.dispose === 'symbol') {
+  Object.defineProperty(Filter.prototype, Symbol.dispose, {
+    value: function dispose(this: Filter) {
+      this.release();
+    },
+    writable: true,
+    configurable: true,
+  });
 }

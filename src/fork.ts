@@ -1,7 +1,7 @@
 // forkSandboxed: child_process.fork whose child is behind a profile before any of its code runs.
 // It goes through the launcher (spawn.ts's fork): the filter is attached before Node itself is
 // exec'd, so nothing in the child (preloads from NODE_OPTIONS or execArgv included) runs unfiltered.
-import type { ChildProcess } from 'node:child_process';
+import type { NodeChildProcess as ChildProcess } from './node-shapes.js';
 import { compile, isCompiledProfile } from './profile/compile.js';
 import type { CompiledProfile, ProfileInput } from './profile/types.js';
 import { childCapabilitySet, fork, type ForkOptions } from './spawn.js';

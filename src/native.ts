@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode, SeccompError, unsupported } from './errors.js';
+import type { Bytes } from './node-shapes.js';
 
 const require = createRequire(import.meta.url);
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,7 +32,7 @@ export interface NativeFilter {
   ruleAdd(action: number, nr: number, flat: (number | bigint)[], exact: boolean, name: string): void;
   priority(nr: number, prio: number): void;
   load(): void;
-  exportBpf(): Buffer;
+  exportBpf(): Bytes;
   exportPfc(): string;
   notifyFd(): number;
   precompute(): boolean;
@@ -52,12 +53,12 @@ export interface Binding {
   resolveSyscall(name: string, arch: number): number;
   syscallName(nr: number, arch: number): string | null;
   Filter: new (def: number) => NativeFilter;
-  installFilter(bpf: Buffer, flags: number): number;
+  installFilter(bpf: Bytes, flags: number): number;
   /**
    * The same install in a throw-away clone(CLONE_VM|CLONE_VFORK) child; throws what the kernel
    * would. false: no trial was possible (a filter already on denies clone or prctl).
    */
-  trialInstall(bpf: Buffer, flags: number): boolean;
+  trialInstall(bpf: Bytes, flags: number): boolean;
   /** Process-wide (all threads and workers), one per successful installFilter. */
   recordApplied(text: string): void;
   appliedRecords(): string[];
@@ -68,14 +69,14 @@ export interface Binding {
   probeAction(action: number): boolean;
   setNoNewPrivs(): void;
   getNoNewPrivs(): boolean;
-  memfdFromBuffer(buf: Buffer): number;
+  memfdFromBuffer(buf: Bytes): number;
   /** "dev:ino" of an open descriptor. */
   memfdIdentity(fd: number): string;
   /** fd is still that sealed memfd, of that length. */
   memfdIsOurs(fd: number, identity: string, length: number): boolean;
   pipeCloexec(): [number, number];
   landlockAbi(): number;
-  treeGuard(pid: number, prefix: boolean): Buffer;
+  treeGuard(pid: number, prefix: boolean): Bytes;
   isolateThreads(scoped: number, fs: number, setNoNewPrivs: boolean): {
     threads: number;
     covered: number;

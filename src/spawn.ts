@@ -5,7 +5,7 @@
 // child_process does for its own exec) until the launcher has exec'd the command or
 // reported why it could not, so the outcome is known before spawn() returns.
 import * as cp from 'node:child_process';
-import type { ChildProcess, SpawnOptions as NodeSpawnOptions } from 'node:child_process';
+import type { Bytes, NodeBufferEncoding, NodeChildProcess as ChildProcess, NodeForkOptions, NodeSpawnOptions } from './node-shapes.js';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, readSync } from 'node:fs';
 import { join } from 'node:path';
@@ -316,11 +316,11 @@ function failLaunch(child: ChildProcess, err: Error): void {
 }
 
 export interface ExecFileOptions extends SpawnOptions {
-  encoding?: BufferEncoding | 'buffer' | null;
+  encoding?: NodeBufferEncoding | 'buffer' | null;
   maxBuffer?: number;
 }
 
-export interface ExecFileResult<T = string | Buffer> {
+export interface ExecFileResult<T = string | Bytes> {
   stdout: T;
   stderr: T;
 }
@@ -375,7 +375,7 @@ export function execFile(file: string, args: readonly string[] = [], options: Ex
   });
 }
 
-export type ForkOptions = cp.ForkOptions & SeccompSpawnOptions;
+export type ForkOptions = NodeForkOptions & SeccompSpawnOptions;
 
 /** Like `child_process.fork`: a Node module in a child behind the profile, with an IPC channel. */
 export function fork(modulePath: string, args: readonly string[] = [], options: ForkOptions = {}): SandboxedChild {

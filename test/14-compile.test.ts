@@ -196,6 +196,23 @@ describe('compile + decide: decisions', () => {
     expect(decide(n, { syscall: 1000 })).toEqual({ action: 'ERRNO', errno: 1 });
   });
 
+  it('a profile naming only other arches (architectures or archMap) compiles with an ERR_SECCOMP_ARCH_MISMATCH warning', () => {
+    const other = ctx.arch === 'aarch64' || ctx.arch === 'arm64' ? 'SCMP_ARCH_X86_64' : 'SCMP_ARCH_AARCH64';
+    const rules = [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }];
+    const listed = compile({ defaultAction: 'SCMP_ACT_ALLOW', architectures: [other], syscalls: rules }, ctx);
+    expect(listed.warnings).toContainEqual(expect.objectContaining({ path: 'architectures', code: 'ERR_SECCOMP_ARCH_MISMATCH' }));
+    const mapped = compile(
+      { defaultAction: 'SCMP_ACT_ALLOW', archMap: [{ architecture: other, subArchitectures: [] }], syscalls: rules },
+      ctx,
+    );
+    expect(mapped.warnings).toContainEqual(expect.objectContaining({ path: 'archMap', code: 'ERR_SECCOMP_ARCH_MISMATCH' }));
+    // The native arch is still filtered, as Docker does.
+    expect(decide(mapped, { syscall: 'mkdir' })).toEqual({ action: 'ERRNO', errno: 1 });
+    // Listing the native arch (or none at all) is no mismatch.
+    expect(compile({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: rules }, ctx).warnings).toEqual([]);
+    expect(compile('docker-default', ctx).warnings.filter((w) => w.code === 'ERR_SECCOMP_ARCH_MISMATCH')).toEqual([]);
+  });
+
   it('x86 and x32 sub-filters, pseudo-syscalls, and the bad-arch action', () => {
     expect(c.arches).toEqual(['x86_64', 'x86', 'x32']);
     expect(d('read', [], 'x86')).toEqual({ action: 'ALLOW' });

@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runFixture } from './helpers/child.js';
 import { scratchDirs } from './helpers/scratch.js';
+import { nested, outer, unfiltered } from './helpers/nested.js';
 import { users } from './helpers/users.js';
 
 const scratch = scratchDirs('seccomp-sandbox-');
@@ -11,7 +12,8 @@ const scratch = scratchDirs('seccomp-sandbox-');
 // Running a child as another user, and holding CAP_SYS_ADMIN, both need root.
 const isRoot = process.getuid?.() === 0;
 
-const unfiltered = { mode: 'disabled', filters: 0, noNewPrivs: false, applied: [] };
+// Nested (a filter already in place): counts are relative to it; no_new_privs is already set.
+const NNP_SET = 'skipped: no_new_privs is already set by the outer sandbox and cannot be cleared';
 
 describe('sandbox(): bad input changes nothing', () => {
   it('throws for a bad profile or bad options and leaves the process unfiltered, without no_new_privs', () => {
@@ -25,7 +27,7 @@ describe('sandbox(): bad input changes nothing', () => {
     expect(out.badOptions.name).toBe('TypeError');
     expect(out.badNoNewPrivs.name).toBe('TypeError');
     expect(out.notify.code).toBe('ERR_SECCOMP_UNSUPPORTED');
-    expect(out.foreignArch.code).toBe('ERR_SECCOMP_UNKNOWN_ARCH');
+    expect(out.foreignArch.code).toBe('ERR_SECCOMP_ARCH_MISMATCH');
     expect(out.status).toEqual(unfiltered);
   });
 
@@ -62,7 +64,7 @@ describe('sandbox(): every thread, every way in', () => {
     expect(out.threadsBefore).toBeGreaterThan(6);
     expect(out.threadModes.length).toBeGreaterThanOrEqual(out.threadsBefore);
     expect(new Set(out.threadModes)).toEqual(new Set(['2']));
-    expect(out.status).toMatchObject({ mode: 'filter', filters: 1, noNewPrivs: true });
+    expect(out.status).toMatchObject({ mode: 'filter', filters: outer.filters + 1, noNewPrivs: true });
     expect(out.status.applied).toHaveLength(1);
     expect(out.status.applied[0].hash).toBe(out.applied.hash);
     expect(out.applied.filterFlags & 1).toBe(1); // TSYNC
@@ -78,7 +80,8 @@ describe('sandbox(): every thread, every way in', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it.skipIf(!isRoot)('noNewPrivs: false is honoured with CAP_SYS_ADMIN', () => {
+  if (nested) it.skip(`noNewPrivs: false is honoured with CAP_SYS_ADMIN (${NNP_SET})`, () => {});
+  it.skipIf(!isRoot || nested)('noNewPrivs: false is honoured with CAP_SYS_ADMIN', () => {
     const dir = scratch();
     const r = runFixture('sandbox-nnp.mjs', [dir]);
     expect(r.status, r.stderr).toBe(0);
@@ -98,7 +101,7 @@ describe('sandbox(): stacking', () => {
     expect(out.afterUnconfined).toEqual(unfiltered);
     expect(out.mkdir).toBe('EPERM');
     expect(out.rmdir).toBe('EACCES');
-    expect(out.status).toMatchObject({ mode: 'filter', filters: 3, noNewPrivs: true });
+    expect(out.status).toMatchObject({ mode: 'filter', filters: outer.filters + 3, noNewPrivs: true });
     const hashes = out.status.applied.map((a: { hash: string }) => a.hash);
     expect(hashes).toHaveLength(3);
     expect(new Set(hashes).size).toBe(3);
@@ -114,7 +117,7 @@ describe('sandbox(): stacking', () => {
     // Each filter costs at least its own length plus 4 against 32768 instructions.
     expect(out.applied).toBeGreaterThan(1);
     expect(out.applied * (out.instructions + 4)).toBeLessThanOrEqual(32768 + 4);
-    expect(out.status.filters).toBe(out.applied);
+    expect(out.status.filters).toBe(outer.filters + out.applied);
     expect(out.status.applied).toHaveLength(out.applied);
     expect(out.stillWorks).toBe(64);
   });
@@ -125,13 +128,14 @@ describe('sandbox(): stacking', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.json.error).toBeUndefined();
     expect(r.json.mkdir).toBe('EACCES');
-    expect(r.json.status).toMatchObject({ mode: 'filter', filters: 2 });
+    expect(r.json.status).toMatchObject({ mode: 'filter', filters: outer.filters + 2 });
     expect(readdirSync(dir)).toEqual([]);
   });
 
   // no_new_privs starts off only where filters can go on without it: with CAP_SYS_ADMIN (root).
   const nobody = users[1];
-  it.skipIf(!isRoot)('a refused filter leaves no_new_privs off, as root and (inheriting the filters) as nobody', () => {
+  if (nested) it.skip(`a refused filter leaves no_new_privs off (${NNP_SET})`, () => {});
+  it.skipIf(!isRoot || nested)('a refused filter leaves no_new_privs off, as root and (inheriting the filters) as nobody', () => {
     const r = runFixture('sandbox-nnp-refused.mjs', nobody.skip ? [] : ['nobody']);
     expect(r.status, r.stderr).toBe(0);
     const out = r.json;

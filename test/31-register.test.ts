@@ -11,6 +11,7 @@ import { preloadsBefore, runOrder, splitNodeOptions } from '../src/preloads.js';
 import { compile } from '../src/profile/compile.js';
 import { fixtures, root, runFixture, runNode, type ChildResult } from './helpers/child.js';
 import { scratchDirs } from './helpers/scratch.js';
+import { nested, outer } from './helpers/nested.js';
 import { openToAll, users } from './helpers/users.js';
 
 const scratch = scratchDirs('seccomp-register-');
@@ -19,6 +20,8 @@ const denyMkdir = join(fixtures, 'deny-mkdir.json');
 const cleanEnv = (): NodeJS.ProcessEnv => {
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('SECCOMP_') || k === 'NODE_OPTIONS') delete env[k];
+  // The preload probes count filters beyond those this process started with (nested runs).
+  env.PRELOAD_PROBE_BASE = String(outer.filters);
   return env;
 };
 
@@ -88,7 +91,7 @@ describe('register: applies the profile before user code', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.ran).toBe(true);
     expect(r.json.mkdir).toBe('EPERM');
-    expect(r.json.status).toMatchObject({ mode: 'filter', filters: 1, noNewPrivs: true });
+    expect(r.json.status).toMatchObject({ mode: 'filter', filters: outer.filters + 1, noNewPrivs: true });
     expect(r.json.status.applied).toHaveLength(1);
     expect(readdirSync(r.dir)).toEqual(['marker']);
   });
@@ -99,7 +102,7 @@ describe('register: applies the profile before user code', () => {
     expect(r.stderr).toBe('');
     expect(r.json.mkdir).toBe('EPERM');
     expect(r.json.workerMkdir).toBe('EPERM');
-    expect(r.json.status).toMatchObject({ mode: 'filter', filters: 1 });
+    expect(r.json.status).toMatchObject({ mode: 'filter', filters: outer.filters + 1 });
     // The Worker's own copy of the module reports what the main thread applied.
     expect(r.json.workerStatus.applied.map((a: { hash: string }) => a.hash)).toEqual(r.json.status.applied.map((a: { hash: string }) => a.hash));
     expect(r.json.status.applied).toHaveLength(1);
@@ -153,9 +156,9 @@ describe('forkSandboxed', () => {
     const r = fork(JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }] }), dir);
     expect(r.status, r.stderr).toBe(0);
     expect(r.json.child.mkdir).toBe('EPERM');
-    expect(r.json.child.status).toMatchObject({ mode: 'filter', filters: 1, noNewPrivs: true });
+    expect(r.json.child.status).toMatchObject({ mode: 'filter', filters: outer.filters + 1, noNewPrivs: true });
     expect(r.json.code).toBe(7);
-    expect(r.json.parent).toMatchObject({ mode: 'disabled', filters: 0 });
+    expect(r.json.parent).toMatchObject({ mode: nested ? 'filter' : 'disabled', filters: outer.filters });
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -174,7 +177,7 @@ describe('forkSandboxed', () => {
     expect(r.json.child.mkdir).toBe('EPERM');
     // The launcher attached the filter before Node started: the kernel counts it, and
     // status().applied (what sandbox() did in this process) has nothing to list.
-    expect(r.json.child.status).toMatchObject({ mode: 'filter', filters: 1, noNewPrivs: true, applied: [] });
+    expect(r.json.child.status).toMatchObject({ mode: 'filter', filters: outer.filters + 1, noNewPrivs: true, applied: [] });
   });
 });
 
@@ -228,7 +231,7 @@ describe.each(users)('register: nothing from outside forges or precedes the filt
       expect(r.status, r.stderr).toBe(0);
       const out = JSON.parse(r.stdout.trim().split('\n').pop() as string);
       expect(out.mkdir).toBe('EPERM');
-      expect(out.status).toMatchObject({ mode: 'filter', filters: 1, noNewPrivs: true });
+      expect(out.status).toMatchObject({ mode: 'filter', filters: outer.filters + 1, noNewPrivs: true });
       expect(readdirSync(dir)).toEqual(['marker']);
     }
   });
@@ -280,7 +283,7 @@ describe.each(users)('register: nothing from outside forges or precedes the filt
       });
       expect(r.status, r.stderr).toBe(0);
       expect(r.json.mkdir).toBe('EPERM');
-      expect(r.json.status.filters).toBe(1);
+      expect(r.json.status.filters).toBe(outer.filters + 1);
       const lines = probeLines(probe);
       expect(lines.length).toBeGreaterThan(0);
       for (const l of lines) expect(l).toMatch(/ 2$/);
@@ -333,7 +336,7 @@ describe.each(users)('register: nothing from outside forges or precedes the filt
     });
     expect(r.status, r.stderr).toBe(0);
     expect(r.json.child.mkdir).toBe('EPERM');
-    expect(r.json.parent).toMatchObject({ mode: 'disabled', filters: 0 });
+    expect(r.json.parent).toMatchObject({ mode: nested ? 'filter' : 'disabled', filters: outer.filters });
     expect(probeLines(probe)).toEqual(['preload 2', 'preload 2']);
   });
 });

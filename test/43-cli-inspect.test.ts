@@ -78,4 +78,30 @@ describe('seccomp check / decide: behaviour', () => {
     const x32 = seccomp(['decide', '--arch', 'x32', '--all']).stdout.split('\n')[0];
     expect(x32).toBe(`${0x4000_0000}\tread\tALLOW`);
   });
+
+  it('decide --all shows a syscall whose answer depends on its arguments as such, with its answers', () => {
+    const rows = new Map(
+      seccomp(['decide', '--all']).stdout.trim().split('\n').map((l) => l.split('\t')).map(([, name, d]) => [name, d]),
+    );
+    // docker-default: socket(AF_VSOCK, ...) is refused, other families allowed; clone by its flags.
+    expect(rows.get('socket')).toBe('depends on args[0]: ERRNO EPERM (1) | ALLOW');
+    expect(rows.get('clone')).toMatch(/^depends on args\[0\]: /);
+    expect(rows.get('read')).toBe('ALLOW');
+    const custom = profileFile('args.json', {
+      defaultAction: 'SCMP_ACT_ALLOW',
+      syscalls: [
+        { names: ['mkdir'], action: 'SCMP_ACT_ERRNO', errnoRet: 13, args: [{ index: 1, value: 0o777, op: 'SCMP_CMP_EQ' }] },
+        // Both ways the same answer: not a dependence.
+        { names: ['rmdir'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 1, op: 'SCMP_CMP_EQ' }] },
+      ],
+    });
+    const mine = new Map(
+      seccomp(['decide', '--profile', custom, '--all']).stdout.trim().split('\n').map((l) => l.split('\t')).map(([, n, d]) => [n, d]),
+    );
+    expect(mine.get('mkdir')).toBe('depends on args[1]: ERRNO EACCES (13) | ALLOW');
+    expect(mine.get('rmdir')).toBe('ALLOW');
+    expect(seccomp(['decide', '--profile', custom, 'mkdir', '0', '0x1ff']).stdout).toBe(
+      'mkdir(0, 0x1ff): ERRNO EACCES (13)\n',
+    );
+  });
 });

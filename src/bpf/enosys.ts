@@ -5,6 +5,7 @@
 import type { ActionName } from '../action.js';
 import { archToken } from '../arch.js';
 import { Assembler, BPF, encode, type Insn } from './program.js';
+import type { Bytes } from '../node-shapes.js';
 
 /** SECCOMP_RET_ERRNO | ENOSYS. */
 export const RET_ENOSYS = 0x0005_0026;
@@ -121,6 +122,6 @@ export function enosysStubInsns(last: readonly LastSyscall[], audit: (arch: stri
 }
 
 /** The stub as struct sock_filter bytes, to put before libseccomp's program. */
-export function enosysStub(last: readonly LastSyscall[], audit?: (arch: string) => number): Buffer {
+export function enosysStub(last: readonly LastSyscall[], audit?: (arch: string) => number): Bytes {
   return encode(enosysStubInsns(last, audit));
 }

@@ -1,6 +1,7 @@
 // Classic BPF instructions (struct sock_filter) as seccomp uses them: opcodes, and
 // encoding to / decoding from the kernel's 8-byte layout in host byte order.
 import { endianness } from 'node:os';
+import type { Bytes } from '../node-shapes.js';
 
 /** One struct sock_filter: u16 code, u8 jt, u8 jf, u32 k. */
 export interface Insn {
@@ -79,7 +80,7 @@ export function jump(code: number, k: number, jt: number, jf: number): Insn {
 }
 
 /** Encodes instructions as struct sock_filter[] in host byte order. */
-export function encode(insns: readonly Insn[]): Buffer {
+export function encode(insns: readonly Insn[]): Bytes {
   const buf = Buffer.allocUnsafe(insns.length * INSN_SIZE);
   let o = 0;
   for (const i of insns) {

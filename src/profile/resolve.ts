@@ -590,6 +590,15 @@ function evaluate(p: Profile, ctx: ProfileContext, c: Checker): ResolvedProfile 
     if (entry) scmp = [entry.arch, ...entry.subs];
   }
   const arches = [...new Set(scmp.map((s) => ARCHES_BY_SCMP.get(s)!.libseccomp))];
+  // Written for another arch: Docker still runs it here with the native arch only; say so.
+  const declared = p.architectures.length > 0 ? 'architectures' : p.archMap.length > 0 ? 'archMap' : undefined;
+  if (declared && !scmp.includes(info.scmp)) {
+    c.warnings.push({
+      path: declared,
+      code: ErrorCode.ARCH_MISMATCH,
+      message: `names no entry for ${info.scmp}, the arch it is compiled for: its rules are applied to ${info.libseccomp}, which a filter always covers (as with Docker), though the profile looks written for another arch`,
+    });
+  }
 
   const rules: ResolvedRule[] = [];
   for (const r of p.rules) {

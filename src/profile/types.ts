@@ -1,6 +1,7 @@
 // Shared types of the profile engine: what resolution produces and compile returns.
 import type { ActionName } from '../action.js';
 import type { Condition } from '../filter.js';
+import type { Bytes } from '../node-shapes.js';
 
 /** A Docker/OCI profile as JSON text, a parsed object, a file path, or a built-in name. */
 export type ProfileInput = string | Record<string, unknown>;
@@ -71,6 +72,8 @@ export interface CompileOptions {
 export interface ProfileWarning {
   path: string;
   message: string;
+  /** A stable code for warnings a caller may act on (ERR_SECCOMP_ARCH_MISMATCH). */
+  code?: string;
 }
 
 /** One rule as it goes to libseccomp, with where it came from in the profile. */
@@ -122,7 +125,7 @@ export interface CompiledProfile {
   /** No filter at all (the `unconfined` built-in). */
   readonly unconfined: boolean;
   /** The BPF program (struct sock_filter[]), with the ENOSYS stub when it applies. */
-  readonly bpf: Buffer;
+  readonly bpf: Bytes;
   readonly arches: string[];
   readonly flags: string[];
   /** SECCOMP_FILTER_FLAG_* bits the profile's flags ask of seccomp(2) (LOG, SPEC_ALLOW, ...; never TSYNC). */
