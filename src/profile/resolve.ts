@@ -13,6 +13,7 @@ import {
   isCapabilityName,
   normalizeCapability,
 } from './context.js';
+import { invalid, join, own } from './problems.js';
 import type { KernelVersion, ProfileContext, ProfileWarning, ResolvedProfile, ResolvedRule } from './types.js';
 
 /** Profile action names (`SCMP_ACT_*`) -> ours. SCMP_ACT_KILL is KILL_THREAD, as in libseccomp. */
@@ -102,14 +103,6 @@ interface Profile {
 
 // ---- helpers --------------------------------------------------------------------------------
 
-const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-function join(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`;
-  if (!IDENT.test(key)) return `${path}[${JSON.stringify(key)}]`;
-  return path === '' ? key : `${path}.${key}`;
-}
-
 /** Lower-cased key -> key, per list of known keys (built once). */
 const lowerKeys = new WeakMap<readonly string[], Map<string, string>>();
 
@@ -120,6 +113,16 @@ function typeName(v: unknown): string {
   if (typeof v === 'bigint') return 'a number';
   return `a ${typeof v}`;
 }
+
+/** A value for a message: JSON for strings, digits for numbers and bigints, else its kind. */
+function shown(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  return typeName(v);
+}
+
+/** Names go to C (libseccomp) and are compared with tables: a NUL would cut them short. */
+const NUL = '\0';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -175,9 +178,10 @@ class Checker {
     return out;
   }
 
-  string(f: Field | undefined, what = 'a string'): string | undefined {
+  string(f: Field | undefined, what = 'a string', nulOk = false): string | undefined {
     if (f === undefined) return undefined;
     if (typeof f.value !== 'string') return this.problem(f.path, `must be ${what}, got ${typeName(f.value)}`);
+    if (!nulOk && f.value.includes(NUL)) return this.problem(f.path, `must not contain a NUL character, got ${JSON.stringify(f.value)}`);
     return f.value;
   }
 
@@ -225,6 +229,10 @@ class Checker {
         this.problem(at(), `must be a string, got ${typeName(v)}`);
         continue;
       }
+      if (v.includes(NUL)) {
+        this.problem(at(), `must not contain a NUL character, got ${JSON.stringify(v)}`);
+        continue;
+      }
       const r = each(v, at);
       if (r !== undefined) out.push(r);
     }
@@ -234,7 +242,7 @@ class Checker {
   action(f: Field | undefined): ActionName | undefined {
     const s = this.string(f);
     if (s === undefined || f === undefined) return undefined;
-    const a = PROFILE_ACTIONS[s];
+    const a = own(PROFILE_ACTIONS, s);
     if (a === undefined) {
       return this.problem(f.path, `unknown action ${JSON.stringify(s)} (one of ${Object.keys(PROFILE_ACTIONS).join(', ')})`);
     }
@@ -267,7 +275,7 @@ class Checker {
     }
     if (fromRet !== undefined && fromName !== undefined && fromRet !== fromName) {
       const other = ret!.path.slice(ret!.path.lastIndexOf('.') + 1);
-      return this.problem(named!.path, `${JSON.stringify(named!.value)} (${fromName}) disagrees with ${other} ${fromRet}`);
+      return this.problem(named!.path, `${shown(named!.value)} (${fromName}) disagrees with ${other} ${fromRet}`);
     }
     const given = ret ?? named;
     const data = fromRet ?? fromName;
@@ -300,7 +308,7 @@ class Checker {
     });
     const arches = this.list(fs.get('arches'), (s, p) => {
       if (ARCHES_BY_DOCKER.has(s)) return s;
-      const spelled = PROFILE_ARCH_SPELLINGS[s];
+      const spelled = own(PROFILE_ARCH_SPELLINGS, s);
       if (spelled) return spelled;
       const d = dockerArchName(s);
       return this.problem(
@@ -360,7 +368,7 @@ class Checker {
     else {
       const s = this.string(fo);
       if (s !== undefined) {
-        op = PROFILE_OPS[s];
+        op = own(PROFILE_OPS, s);
         if (op === undefined) {
           this.problem(fo.path, `unknown operator ${JSON.stringify(s)} (one of ${Object.keys(PROFILE_OPS).join(', ')})`);
         }
@@ -370,7 +378,7 @@ class Checker {
     if (op === 'MASKED_EQ' && (valueTwo & ~value & U64_MAX) !== 0n) {
       this.warn(path, `never matches: valueTwo 0x${valueTwo.toString(16)} has bits outside the mask 0x${value.toString(16)}`);
     } else if (op !== 'MASKED_EQ' && valueTwo !== 0n && f2 !== undefined) {
-      this.warn(f2.path, `valueTwo is only used by SCMP_CMP_MASKED_EQ; ignored for ${fo!.value as string}`);
+      this.warn(f2.path, `valueTwo is only used by SCMP_CMP_MASKED_EQ; ignored for ${shown(fo!.value)}`);
     }
     return { index, op, value, valueTwo };
   }
@@ -416,7 +424,7 @@ class Checker {
       if (action === undefined) fail();
     }
     const problemsBefore = this.problems.length;
-    const data = this.errno(fs.get('errnoRet'), fs.get('errno'), action, String(actionField?.value));
+    const data = this.errno(fs.get('errnoRet'), fs.get('errno'), action, shown(actionField?.value));
     if (this.problems.length !== problemsBefore) fail();
 
     const argsField = fs.get('args');
@@ -430,7 +438,7 @@ class Checker {
       else fail();
     });
 
-    this.string(fs.get('comment'));
+    this.string(fs.get('comment'), 'a string', true);
     const n = this.problems.length;
     const includes = this.filter(fs.get('includes'));
     const excludes = this.filter(fs.get('excludes'));
@@ -451,8 +459,9 @@ class Checker {
 
 /** Locates the seccomp object: the document itself, or `linux.seccomp` of a full OCI config. */
 function locate(doc: Record<string, unknown>, c: Checker): { obj: Record<string, unknown>; base: string } | undefined {
-  const own = ['defaultAction', 'syscalls', 'architectures', 'archMap'].some((k) => k in doc);
-  if (own || !('ociVersion' in doc || 'linux' in doc)) return { obj: doc, base: '' };
+  const has = (k: string): boolean => Object.hasOwn(doc, k);
+  const seccompKeys = ['defaultAction', 'syscalls', 'architectures', 'archMap'].some(has);
+  if (seccompKeys || !(has('ociVersion') || has('linux'))) return { obj: doc, base: '' };
   const linux = doc.linux;
   if (!isObject(linux)) return c.problem('linux', `must be an object holding "seccomp", got ${typeName(linux)}`);
   const sec = linux.seccomp;
@@ -485,7 +494,7 @@ function validate(doc: unknown, c: Checker): Profile | undefined {
       c.problem(daField.path, 'SCMP_ACT_NOTIFY cannot be the default action (runc refuses it: write must not notify)');
     }
   }
-  const defaultData = c.errno(fs.get('defaultErrnoRet'), fs.get('defaultErrno'), defaultAction, String(daField?.value));
+  const defaultData = c.errno(fs.get('defaultErrnoRet'), fs.get('defaultErrno'), defaultAction, shown(daField?.value));
 
   const architectures = c.list(fs.get('architectures'), (s, p) => c.scmpArch(s, p)) ?? [];
   const archMap: Profile['archMap'] = [];
@@ -517,7 +526,7 @@ function validate(doc: unknown, c: Checker): Profile | undefined {
     PROFILE_FLAGS.includes(s) ? s : c.problem(p(), `unknown flag ${JSON.stringify(s)} (one of ${PROFILE_FLAGS.join(', ')})`),
   );
   const listenerPath = c.string(fs.get('listenerPath'));
-  const listenerMetadata = c.string(fs.get('listenerMetadata'));
+  const listenerMetadata = c.string(fs.get('listenerMetadata'), 'a string', true);
 
   // Rules last, so that problems come in the order a profile is usually written.
   const rules: Rule[] = [];
@@ -627,16 +636,6 @@ function evaluate(p: Profile, ctx: ProfileContext, c: Checker): ResolvedProfile 
   if (p.listenerPath !== undefined) out.listenerPath = p.listenerPath;
   if (p.listenerMetadata !== undefined) out.listenerMetadata = p.listenerMetadata;
   return out;
-}
-
-/** The error listing every problem, each with its JSON path. */
-function invalid(problems: ProfileProblem[]): SeccompError {
-  const lines = problems.map((p) => `  ${p.path === '' ? '(profile)' : p.path}: ${p.message}`);
-  const n = problems.length;
-  return new SeccompError(`invalid seccomp profile, ${n} problem${n === 1 ? '' : 's'}:\n${lines.join('\n')}`, {
-    code: ErrorCode.PROFILE_INVALID,
-    problems,
-  });
 }
 
 /**
