@@ -14,7 +14,7 @@ import { apiLevel, features, FilterFlag, version } from '../library.js';
 import { native, type NativeFilter } from '../native.js';
 import { BUILTIN_NAMES } from '../profiles/index.js';
 import { ARCHES_BY_DOCKER, dockerArchName, resolveContext } from './context.js';
-import { dedupeRules, nativeInsnsLowerBound } from './estimate.js';
+import { dedupeRules, insnsLowerBound } from './estimate.js';
 import { loadProfileDocument } from './load.js';
 import { own } from './problems.js';
 import { resolveProfile } from './resolve.js';
@@ -408,10 +408,8 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, o: BuildO
   const block = newerSyscallInsns(numberedRules(table, arches));
   // Refused before libseccomp when the program cannot fit: libseccomp takes minutes over
   // thousands of argument comparisons before the exact check below could say so.
-  if (target === host) {
-    const atLeast = block.length + nativeInsnsLowerBound(rules.filter((r) => !r.numbers), nrs);
-    if (atLeast > MAX_INSNS) throw tooLarge(`at least ${atLeast}`);
-  }
+  const atLeast = block.length + insnsLowerBound(rules.filter((r) => !r.numbers));
+  if (atLeast > MAX_INSNS) throw tooLarge(`at least ${atLeast}`);
 
   // The target (normally native) arch is always in the filter, as runc never removes it.
   const f: NativeFilter = new (native().Filter)(actionValue(rp.defaultAction, rp.defaultData));

@@ -26,38 +26,62 @@ export function dedupeRules(rules: readonly ResolvedRule[]): ResolvedRule[] {
   return out;
 }
 
+const LO = 0xffff_ffffn;
+const lo32 = (v: bigint | number | undefined): bigint => BigInt(v ?? 0) & LO;
+
+/** The comparison instruction libseccomp emits for a condition's low word: [opcode family, k]. */
+function jumpOf(c: Condition): string | undefined {
+  switch (c.op) {
+    // NE, LT and LE are EQ, GE and GT with the branches swapped.
+    case 'EQ': case 'NE': return `jeq:${lo32(c.value)}`;
+    case 'GE': case 'LT': return `jge:${lo32(c.value)}`;
+    case 'GT': case 'LE': return `jgt:${lo32(c.value)}`;
+    // (arg & mask) == valueTwo: an AND, then a JEQ; a mask without low bits may fold away.
+    case 'MASKED_EQ': return lo32(c.value) === 0n ? undefined : `jeq:${lo32(c.valueTwo)}`;
+    default: return undefined;
+  }
+}
+
 /**
- * A lower bound of the instructions libseccomp emits for the native arch's part of the filter,
- * for rules given to it with their native numbers (`nrs[i]` for `rules[i]`; negative pseudo
- * numbers have no code on the native arch and count nothing).
+ * A lower bound of the length of libseccomp's program for `rules` (the rules given to it).
  *
- * What is counted, each a distinct instruction in libseccomp's program: the arch check, the
- * load of the syscall number and the default return (3); one comparison of the number per
- * syscall with rules; and, for a syscall without an unconditional rule (which could make its
- * conditions moot), one comparison per distinct first condition of its rules (the one on the
- * lowest argument, where libseccomp's tree for the syscall starts), told apart by the low 32
- * bits of its operands only (a MASKED_EQ whose mask has no low bits not at all), so that neither the merging of the high-word comparisons on 64-bit
- * arches nor 32-bit arches can make the real program shorter than the count.
+ * An instruction holds one opcode and one constant, so the program holds at least one
+ * instruction for each distinct (comparison, constant) it must make, however libseccomp shares
+ * identical blocks between syscalls and arches. Counted: the low-word comparison (and the AND
+ * of a MASKED_EQ) of each condition libseccomp cannot leave out. Left out, to stay below the
+ * real size: every condition of a syscall that also has an unconditional rule (it may make them
+ * moot), each condition that follows a prefix another rule of the syscall ends at (libseccomp
+ * prunes below a leaf), high-word comparisons, syscall-number checks, and the arch checks but 3.
  */
-export function nativeInsnsLowerBound(rules: readonly ResolvedRule[], nrs: readonly number[]): number {
-  const bySyscall = new Map<number, { unconditional: boolean; firsts: Set<string> }>();
-  rules.forEach((r, i) => {
-    const nr = nrs[i];
-    if (nr === undefined || nr < 0) return;
-    let s = bySyscall.get(nr);
-    if (!s) bySyscall.set(nr, (s = { unconditional: false, firsts: new Set() }));
+export function insnsLowerBound(rules: readonly ResolvedRule[]): number {
+  const chains = new Map<string, { unconditional: boolean; ends: Set<string>; chains: Condition[][] }>();
+  for (const r of rules) {
+    let s = chains.get(r.syscall);
+    if (!s) chains.set(r.syscall, (s = { unconditional: false, ends: new Set(), chains: [] }));
     if (r.conditions.length === 0) {
       s.unconditional = true;
-      return;
+      continue;
     }
-    let first = r.conditions[0];
-    for (const c of r.conditions) if (c.arg < first.arg) first = c;
-    const lo = (v: bigint | number | undefined): bigint => BigInt(v ?? 0) & 0xffff_ffffn;
-    // A mask without low bits may be folded away by libseccomp: not counted.
-    if (first.op === 'MASKED_EQ' && lo(first.value) === 0n) return;
-    s.firsts.add(`${first.arg}:${first.op}:${lo(first.value)}:${lo(first.valueTwo)}`);
-  });
-  let n = 3;
-  for (const s of bySyscall.values()) n += 1 + (s.unconditional ? 0 : s.firsts.size);
-  return n;
+    // libseccomp's tree for a syscall goes by argument number.
+    const chain = [...r.conditions].sort((a, b) => a.arg - b.arg);
+    s.chains.push(chain);
+    s.ends.add(chain.map(conditionKey).join(','));
+  }
+  const jumps = new Set<string>();
+  const masks = new Set<bigint>();
+  for (const s of chains.values()) {
+    if (s.unconditional) continue;
+    for (const chain of s.chains) {
+      let prefix = '';
+      for (let i = 0; i < chain.length; i++) {
+        if (i > 0 && s.ends.has(prefix)) break;
+        const c = chain[i];
+        const j = jumpOf(c);
+        if (j !== undefined) jumps.add(j);
+        if (c.op === 'MASKED_EQ' && lo32(c.value) !== 0n) masks.add(lo32(c.value));
+        prefix = prefix === '' ? conditionKey(c) : `${prefix},${conditionKey(c)}`;
+      }
+    }
+  }
+  return 3 + jumps.size + masks.size;
 }
