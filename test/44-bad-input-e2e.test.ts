@@ -51,6 +51,16 @@ describe('seccomp run: a hostile profile is refused before the command starts', 
   }
 });
 
+describe('seccomp: names on Object.prototype are not subcommands', () => {
+  for (const name of ['constructor', 'toString', '__proto__']) {
+    it(name, () => {
+      const r = seccomp([name, '--', 'true']);
+      expect(r.status, r.stderr).toBe(125);
+      expect(r.stderr).toContain(`unknown command "${name}"`);
+    });
+  }
+});
+
 describe('node --import seccomp/register: a hostile SECCOMP_PROFILE is refused before the app starts', () => {
   for (const [what, text, message] of BAD) {
     for (const as of ['file', 'JSON text'] as const) {
