@@ -51,6 +51,9 @@ export interface DecodedAction {
 
 /** Decodes a SECCOMP_RET_* value (the kernel's full action mask, as runc/libseccomp use it). */
 export function decodeAction(value: number): DecodedAction {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x8000_0000 || value > 0xffff_ffff) {
+    throw argTypeError(`action must be a 32-bit integer (a SECCOMP_RET_* value), got ${typeof value === 'number' ? value : typeof value}`);
+  }
   const full = (value & 0xffff_0000) >>> 0;
   const data = value & 0xffff;
   switch (full) {

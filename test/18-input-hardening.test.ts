@@ -157,6 +157,18 @@ describe('bad input: values that are not JSON data', () => {
     });
   }
 
+  it('undefined values are absent, as null is (found by the fuzzer: they used to throw a bare TypeError)', () => {
+    const p = {
+      defaultAction: 'SCMP_ACT_ALLOW',
+      architectures: undefined,
+      archMap: [{ architecture: 'SCMP_ARCH_X86_64', subArchitectures: ['SCMP_ARCH_X86'] }],
+      syscalls: [{ name: 'mkdir', names: undefined, action: 'SCMP_ACT_ERRNO', args: undefined }],
+    };
+    const c = compile(p, opts);
+    expect(c.arches).toEqual(['x86_64', 'x86']);
+    expect(decide(c, { syscall: 'mkdir' }).action).toBe('ERRNO');
+  });
+
   it('a revoked Proxy as the whole profile: a profile problem, not a bare TypeError', () => {
     const r = Proxy.revocable({}, {});
     r.revoke();

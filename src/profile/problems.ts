@@ -11,9 +11,10 @@ export function join(path: string, key: string | number): string {
 }
 
 /** The error listing every problem, each with its JSON path. */
-export function invalid(problems: ProfileProblem[]): SeccompError {
+export function invalid(problems: ProfileProblem[], total = problems.length): SeccompError {
   const lines = problems.map((p) => `  ${p.path === '' ? '(profile)' : p.path}: ${p.message}`);
-  const n = problems.length;
+  if (total > problems.length) lines.push(`  ... and ${total - problems.length} more (the first ${problems.length} are listed)`);
+  const n = total;
   return new SeccompError(`invalid seccomp profile, ${n} problem${n === 1 ? '' : 's'}:\n${lines.join('\n')}`, {
     code: ErrorCode.PROFILE_INVALID,
     problems,

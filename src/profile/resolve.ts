@@ -49,6 +49,8 @@ export const PROFILE_FLAGS: readonly string[] = [
 ];
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
+/** Problems listed in the error; more are counted. */
+export const MAX_PROBLEMS = 1000;
 const EPERM = 1;
 
 const TOP_KEYS = [
@@ -136,10 +138,12 @@ interface Field {
 
 class Checker {
   problems: ProfileProblem[] = [];
+  /** Every problem found; only the first MAX_PROBLEMS are kept (a huge bad list stays cheap to report). */
+  total = 0;
   warnings: ProfileWarning[] = [];
 
   problem(path: string, message: string): undefined {
-    this.problems.push({ path, message });
+    if (this.total++ < MAX_PROBLEMS) this.problems.push({ path, message });
     return undefined;
   }
 
@@ -172,7 +176,8 @@ class Checker {
         this.warn(keyPath, `read as ${JSON.stringify(k)} (Docker matches keys case-insensitively); spell it ${JSON.stringify(k)}`);
       }
       const value = obj[key];
-      if (value === null) continue; // null is "not given" to Docker's Go decoder
+      // null is "not given" to Docker's Go decoder; undefined (JS objects only) means the same.
+      if (value === null || value === undefined) continue;
       out.set(k, { value, path: keyPath });
     }
     return out;
@@ -400,7 +405,7 @@ class Checker {
     if (namesField && (names === undefined || names.length !== (namesField.value as unknown[]).length)) fail();
     let all: string[] = [];
     if (name) {
-      if (namesField && (namesField.value as unknown[]).length > 0) {
+      if (namesField && Array.isArray(namesField.value) && namesField.value.length > 0) {
         this.problem(nameField!.path, `"name" and "names" are both given; use one ("names")`);
         fail();
       } else {
@@ -423,9 +428,9 @@ class Checker {
       action = this.action(actionField);
       if (action === undefined) fail();
     }
-    const problemsBefore = this.problems.length;
+    const problemsBefore = this.total;
     const data = this.errno(fs.get('errnoRet'), fs.get('errno'), action, shown(actionField?.value));
-    if (this.problems.length !== problemsBefore) fail();
+    if (this.total !== problemsBefore) fail();
 
     const argsField = fs.get('args');
     const args: Arg[] = [];
@@ -439,10 +444,10 @@ class Checker {
     });
 
     this.string(fs.get('comment'), 'a string', true);
-    const n = this.problems.length;
+    const n = this.total;
     const includes = this.filter(fs.get('includes'));
     const excludes = this.filter(fs.get('excludes'));
-    if (this.problems.length !== n) fail();
+    if (this.total !== n) fail();
 
     if (action === 'NOTIFY') {
       all.forEach((s, i) => {
@@ -517,7 +522,7 @@ function validate(doc: unknown, c: Checker): Profile | undefined {
     if (arch) archMap.push({ arch, subs });
   });
   const archField = fs.get('architectures');
-  if (archField && (archField.value as unknown[]).length > 0 && amField && Array.isArray(amField.value) && amField.value.length > 0) {
+  if (archField && Array.isArray(archField.value) && archField.value.length > 0 && amField && Array.isArray(amField.value) && amField.value.length > 0) {
     c.problem(amField.path, '"architectures" and "archMap" are both given; use one');
   }
 
@@ -543,7 +548,7 @@ function validate(doc: unknown, c: Checker): Profile | undefined {
     });
   }
 
-  if (c.problems.length > 0 || defaultAction === undefined) return undefined;
+  if (c.total > 0 || defaultAction === undefined) return undefined;
   return {
     defaultAction,
     defaultData,
@@ -647,6 +652,6 @@ function evaluate(p: Profile, ctx: ProfileContext, c: Checker): ResolvedProfile 
 export function resolveProfile(doc: unknown, ctx: ProfileContext): ResolvedProfile {
   const c = new Checker();
   const p = validate(doc, c);
-  if (c.problems.length > 0 || p === undefined) throw invalid(c.problems);
+  if (c.total > 0 || p === undefined) throw invalid(c.problems, c.total);
   return evaluate(p, ctx, c);
 }
