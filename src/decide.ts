@@ -53,7 +53,14 @@ export function decisionOf(ret: number): Decision {
 
 function checkQuery(q: unknown): DecideQuery {
   if (q === null || typeof q !== 'object') throw argTypeError('decide needs a query object { syscall, args?, arch? }');
-  const { syscall, args, arch } = q as DecideQuery;
+  // Read once: what is checked is what is used (a getter could answer differently).
+  let syscall: unknown, args: unknown, arch: unknown;
+  try {
+    ({ syscall, args, arch } = q as DecideQuery);
+    if (Array.isArray(args) && args.length <= 6) args = [...args];
+  } catch (e) {
+    throw argTypeError(`the query cannot be read (${e instanceof Error ? e.message : typeof e})`);
+  }
   if (typeof syscall === 'number') toInt(syscall, 'syscall', -0x8000_0000, 0xffff_ffff);
   else if (typeof syscall !== 'string' || syscall === '') {
     throw argTypeError(`syscall must be a name or a number, got ${typeof syscall}`);
@@ -62,7 +69,11 @@ function checkQuery(q: unknown): DecideQuery {
     throw argRangeError('args must be an array of at most six values');
   }
   if (arch !== undefined && typeof arch !== 'string') throw argTypeError(`arch must be a string, got ${typeof arch}`);
-  return q as DecideQuery;
+  return {
+    syscall: syscall as string | number,
+    ...(args !== undefined ? { args: args as (bigint | number)[] } : {}),
+    ...(arch !== undefined ? { arch: arch as string } : {}),
+  };
 }
 
 /**

@@ -84,6 +84,15 @@ describe('bad input: NUL inside a name', () => {
     });
   }
 
+  it('decide(): the query is read once; a getter that throws is an argument error with a code', () => {
+    const c = compile('docker-default', opts);
+    let reads = 0;
+    const flipping = { get syscall() { return reads++ ? Object.create(null) : 'getpid'; } };
+    expect(decide(c, flipping as never)).toEqual({ action: 'ALLOW' });
+    const e = thrown(() => decide(c, { syscall: 'mkdir', get args(): number[] { throw new Error('x'); } }));
+    expect(e.code).toBe('ERR_INVALID_ARG_TYPE');
+  });
+
   it('decide(): a syscall name with a NUL is unknown, not the name before it', () => {
     const c = compile('docker-default', opts);
     expect(thrown(() => decide(c, { syscall: 'mkdir\u0000x' })).code).toBe(ErrorCode.UNKNOWN_SYSCALL);
