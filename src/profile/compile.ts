@@ -299,12 +299,12 @@ function namePath(doc: unknown, source: string, name: string, index: Map<string,
     }
     if (node !== null && typeof node === 'object') {
       const rule = node as { names?: unknown; name?: unknown };
-      if (typeof rule.name === 'string') paths.set(rule.name, `${source}.name`);
       if (Array.isArray(rule.names)) {
         rule.names.forEach((n, i) => {
           if (typeof n === 'string' && !paths!.has(n)) paths!.set(n, `${source}.names[${i}]`);
         });
       }
+      if (typeof rule.name === 'string' && !paths.has(rule.name)) paths.set(rule.name, `${source}.name`);
     }
   }
   return paths.get(name) ?? source;
