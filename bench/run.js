@@ -10,6 +10,7 @@ import { benchDir } from './lib/paths.js';
 import { loadPackage, NotAvailable } from './lib/pkg.js';
 import { renderTable } from './lib/table.js';
 import * as compile from './items/compile.js';
+import * as compileScaling from './items/compile-scaling.js';
 import * as spawn from './items/spawn.js';
 import * as syscall from './items/syscall.js';
 import * as size from './items/size.js';
@@ -17,6 +18,7 @@ import * as memory from './items/memory.js';
 
 const ITEMS = [
   ['1 compile', 'compile', compile],
+  ['1 compile', 'compile-scaling', compileScaling],
   ['2 spawn', 'spawn', spawn],
   ['3 syscall', 'syscall', syscall],
   ['4 size', 'size', size],

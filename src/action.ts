@@ -1,5 +1,6 @@
 // Actions are plain numbers: the kernel's SECCOMP_RET_* encodings (libseccomp's SCMP_ACT_*).
 import { toInt } from './values.js';
+import { argTypeError, argRangeError } from './errors.js';
 
 export type ActionName =
   | 'ALLOW'
@@ -50,6 +51,9 @@ export interface DecodedAction {
 
 /** Decodes a SECCOMP_RET_* value (the kernel's full action mask, as runc/libseccomp use it). */
 export function decodeAction(value: number): DecodedAction {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x8000_0000 || value > 0xffff_ffff) {
+    throw argTypeError(`action must be a 32-bit integer (a SECCOMP_RET_* value), got ${typeof value === 'number' ? value : typeof value}`);
+  }
   const full = (value & 0xffff_0000) >>> 0;
   const data = value & 0xffff;
   switch (full) {
@@ -61,20 +65,20 @@ export function decodeAction(value: number): DecodedAction {
     case SECCOMP_RET.TRACE: return { action: 'TRACE', data };
     case SECCOMP_RET.LOG: return { action: 'LOG' };
     case SECCOMP_RET.ALLOW: return { action: 'ALLOW' };
-    default: throw new RangeError(`unknown seccomp action 0x${(value >>> 0).toString(16)}`);
+    default: throw argRangeError(`unknown seccomp action 0x${(value >>> 0).toString(16)}`);
   }
 }
 
 /** Checks that `value` is a valid action for libseccomp; returns it as uint32. */
 export function checkAction(value: unknown, what = 'action'): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
-    throw new TypeError(`${what} must be an Action value (e.g. Action.ERRNO(1)), got ${String(value)}`);
+    throw argTypeError(`${what} must be an Action value (e.g. Action.ERRNO(1)), got ${String(value)}`);
   }
   const d = decodeAction(value);
-  if (d.action === 'ERRNO' && (d.data as number) >= 4096) throw new RangeError(`${what}: errno must be < 4096`);
+  if (d.action === 'ERRNO' && (d.data as number) >= 4096) throw argRangeError(`${what}: errno must be < 4096`);
   const data = value & 0xffff;
   if (data !== 0 && d.action !== 'ERRNO' && d.action !== 'TRACE') {
-    throw new RangeError(`${what}: ${d.action} takes no data`);
+    throw argRangeError(`${what}: ${d.action} takes no data`);
   }
   return value >>> 0;
 }

@@ -1,5 +1,5 @@
 // Architecture names (libseccomp's) and tokens (the kernel's AUDIT_ARCH_* values).
-import { ErrorCode, SeccompError } from './errors.js';
+import { ErrorCode, SeccompError, argTypeError } from './errors.js';
 import { native } from './native.js';
 
 /** Every arch name libseccomp 2.5/2.6 knows; the installed one may know fewer. */
@@ -14,8 +14,8 @@ const tokenCache = new Map<string, number>();
 
 /** The token for a libseccomp arch name; ERR_SECCOMP_UNKNOWN_ARCH when it is unknown here. */
 export function archToken(name: string): number {
-  if (typeof name !== 'string') throw new TypeError(`arch must be a string, got ${typeof name}`);
-  if (name.includes('\0')) throw new TypeError('arch must not contain NUL');
+  if (typeof name !== 'string') throw argTypeError(`arch must be a string, got ${typeof name}`);
+  if (name.includes('\0')) throw argTypeError('arch must not contain NUL');
   let t = tokenCache.get(name);
   if (t === undefined) {
     t = name === 'native' ? native().archNative() : native().archResolve(name);

@@ -90,7 +90,7 @@ function parseRun(argv: string[]): RunArgs | 'help' {
 }
 
 function signalNumber(sig: NodeJS.Signals): number {
-  return (constants.signals as Record<string, number>)[sig] ?? 0;
+  return Object.hasOwn(constants.signals, sig) ? (constants.signals as Record<string, number>)[sig] : 0;
 }
 
 function run(argv: string[]): void {
@@ -181,7 +181,8 @@ export function main(argv: string[]): void {
     process.stdout.write(`${version()}\n`);
     return;
   }
-  const command = COMMANDS[first];
+  // Own names only: "toString" or "constructor" is an unknown command, not Object.prototype's.
+  const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
   if (!command) fail(`unknown command "${first}" (see seccomp --help)`);
   command(rest);
 }

@@ -7,7 +7,7 @@ import { newerSyscallNumber } from './bpf/newer-syscalls.js';
 import { checkProgram, execute, seccompDataWords } from './bpf/interpret.js';
 import type { Insn } from './bpf/program.js';
 import { residualInsns } from './bpf/specialize.js';
-import { ErrorCode, SeccompError } from './errors.js';
+import { ErrorCode, SeccompError, argTypeError, argRangeError } from './errors.js';
 import { libseccompArchName, syscallNumberOn } from './profile/compile.js';
 import type { CompiledProfile } from './profile/types.js';
 import { toInt } from './values.js';
@@ -53,17 +53,28 @@ export function decisionOf(ret: number): Decision {
 }
 
 function checkQuery(q: unknown): DecideQuery {
-  if (q === null || typeof q !== 'object') throw new TypeError('decide needs a query object { syscall, args?, arch? }');
-  const { syscall, args, arch } = q as DecideQuery;
+  if (q === null || typeof q !== 'object') throw argTypeError('decide needs a query object { syscall, args?, arch? }');
+  // Read once: what is checked is what is used (a getter could answer differently).
+  let syscall: unknown, args: unknown, arch: unknown;
+  try {
+    ({ syscall, args, arch } = q as DecideQuery);
+    if (Array.isArray(args) && args.length <= 6) args = [...args];
+  } catch (e) {
+    throw argTypeError(`the query cannot be read (${e instanceof Error ? e.message : typeof e})`);
+  }
   if (typeof syscall === 'number') toInt(syscall, 'syscall', -0x8000_0000, 0xffff_ffff);
   else if (typeof syscall !== 'string' || syscall === '') {
-    throw new TypeError(`syscall must be a name or a number, got ${typeof syscall}`);
+    throw argTypeError(`syscall must be a name or a number, got ${typeof syscall}`);
   }
   if (args !== undefined && (!Array.isArray(args) || args.length > 6)) {
-    throw new RangeError('args must be an array of at most six values');
+    throw argRangeError('args must be an array of at most six values');
   }
-  if (arch !== undefined && typeof arch !== 'string') throw new TypeError(`arch must be a string, got ${typeof arch}`);
-  return q as DecideQuery;
+  if (arch !== undefined && typeof arch !== 'string') throw argTypeError(`arch must be a string, got ${typeof arch}`);
+  return {
+    syscall: syscall as string | number,
+    ...(args !== undefined ? { args: args as (bigint | number)[] } : {}),
+    ...(arch !== undefined ? { arch: arch as string } : {}),
+  };
 }
 
 /**
@@ -73,7 +84,7 @@ function checkQuery(q: unknown): DecideQuery {
  */
 export function decide(compiled: CompiledProfile, query: DecideQuery): Decision {
   if (compiled === null || typeof compiled !== 'object' || typeof compiled.unconfined !== 'boolean') {
-    throw new TypeError('decide needs a compiled profile (the result of compile())');
+    throw argTypeError('decide needs a compiled profile (the result of compile())');
   }
   const q = checkQuery(query);
   // Default: the arch the profile was compiled for (the native one unless options.arch said otherwise).
@@ -99,7 +110,7 @@ export function decide(compiled: CompiledProfile, query: DecideQuery): Decision 
   const words = seccompDataWords({ nr: nr | 0, arch: auditArch(arch), args: q.args ?? [] });
   if (compiled.unconfined) return { action: 'ALLOW' };
   if (!((compiled.bpf as unknown) instanceof Uint8Array)) {
-    throw new TypeError('compiled.bpf must be a Buffer');
+    throw argTypeError('compiled.bpf must be a Buffer');
   }
   return decisionOf(execute(checkedProgram(compiled.bpf), words));
 }

@@ -8,6 +8,8 @@ export const ErrorCode = {
   UNKNOWN_ARCH: 'ERR_SECCOMP_UNKNOWN_ARCH',
   PROFILE_INVALID: 'ERR_SECCOMP_PROFILE_INVALID',
   PROFILE_NOT_FOUND: 'ERR_SECCOMP_PROFILE_NOT_FOUND',
+  /** The profile's filter exceeds the kernel's 4096 instructions (BPF_MAXINSNS). */
+  PROFILE_TOO_LARGE: 'ERR_SECCOMP_PROFILE_TOO_LARGE',
   RELEASED: 'ERR_SECCOMP_RELEASED',
   LOAD: 'ERR_SECCOMP_LOAD',
   TSYNC: 'ERR_SECCOMP_TSYNC',
@@ -44,6 +46,7 @@ export function errnoName(errno: number): string {
 
 /** The errno number for a name (`EPERM` -> 1), or undefined. */
 export function errnoNumber(name: string): number | undefined {
+  if (typeof name !== 'string' || !Object.hasOwn(constants.errno, name)) return undefined;
   const v = (constants.errno as Record<string, number>)[name];
   return typeof v === 'number' ? v : undefined;
 }
@@ -74,4 +77,17 @@ export class SeccompError extends Error {
 
 export function unsupported(message: string, extra: SeccompErrorProps = {}): SeccompError {
   return new SeccompError(message, { code: ErrorCode.UNSUPPORTED, ...extra });
+}
+
+/** Node's codes for bad arguments, so that every error this package throws has a `code`. */
+export const ArgCode = { TYPE: 'ERR_INVALID_ARG_TYPE', RANGE: 'ERR_OUT_OF_RANGE' } as const;
+
+/** A TypeError with `code` ERR_INVALID_ARG_TYPE (an argument of the wrong kind). */
+export function argTypeError(message: string): TypeError & { code: string } {
+  return Object.assign(new TypeError(message), { code: ArgCode.TYPE });
+}
+
+/** A RangeError with `code` ERR_OUT_OF_RANGE (an argument of the right kind, out of range). */
+export function argRangeError(message: string): RangeError & { code: string } {
+  return Object.assign(new RangeError(message), { code: ArgCode.RANGE });
 }

@@ -2,7 +2,7 @@
 // before the call crosses into C++.
 import { checkAction } from './action.js';
 import { archName, archToken } from './arch.js';
-import { ErrorCode, SeccompError, unsupported } from './errors.js';
+import { ErrorCode, SeccompError, unsupported, argTypeError, argRangeError } from './errors.js';
 import { resolveSyscall, version, versionAtLeast } from './library.js';
 import { native, type NativeFilter } from './native.js';
 import { toInt, toU64 } from './values.js';
@@ -39,7 +39,7 @@ export const ATTRIBUTES = Object.keys(ATTRS) as Attribute[];
 
 function attr(name: Attribute): number {
   const a = typeof name === 'string' && Object.hasOwn(ATTRS, name) ? ATTRS[name as Attribute] : undefined;
-  if (!a) throw new TypeError(`unknown attribute "${String(name)}" (one of ${ATTRIBUTES.join(', ')})`);
+  if (!a) throw argTypeError(`unknown attribute "${String(name)}" (one of ${ATTRIBUTES.join(', ')})`);
   const [maj, min, mic] = a[1].split('.').map(Number);
   if (!versionAtLeast(maj, min, mic)) {
     const v = version();
@@ -55,21 +55,21 @@ function syscallNumber(syscall: string | number): { nr: number; name: string } {
     toInt(syscall, 'syscall', -0x8000_0000, 0x7fff_ffff);
     return { nr: syscall, name: String(syscall) };
   }
-  if (typeof syscall !== 'string') throw new TypeError(`syscall must be a name or a number, got ${typeof syscall}`);
+  if (typeof syscall !== 'string') throw argTypeError(`syscall must be a name or a number, got ${typeof syscall}`);
   return { nr: resolveSyscall(syscall), name: syscall };
 }
 
 /** Flattens conditions to [arg, op, a, b, ...] after checking each one. */
 export function flattenConditions(conditions: readonly Condition[] | undefined): (number | bigint)[] {
   if (conditions === undefined) return [];
-  if (!Array.isArray(conditions)) throw new TypeError('conditions must be an array');
-  if (conditions.length > 6) throw new RangeError('at most 6 conditions per rule');
+  if (!Array.isArray(conditions)) throw argTypeError('conditions must be an array');
+  if (conditions.length > 6) throw argRangeError('at most 6 conditions per rule');
   const flat: (number | bigint)[] = [];
   conditions.forEach((c, i) => {
-    if (c === null || typeof c !== 'object') throw new TypeError(`conditions[${i}] must be an object`);
+    if (c === null || typeof c !== 'object') throw argTypeError(`conditions[${i}] must be an object`);
     const arg = toInt(c.arg, `conditions[${i}].arg`, 0, 5);
     const op = typeof c.op === 'string' && Object.hasOwn(OPS, c.op) ? OPS[c.op as Op] : undefined;
-    if (op === undefined) throw new TypeError(`conditions[${i}].op must be one of ${Object.keys(OPS).join(', ')}`);
+    if (op === undefined) throw argTypeError(`conditions[${i}].op must be one of ${Object.keys(OPS).join(', ')}`);
     const a = toU64(c.value, `conditions[${i}].value`);
     const b = c.valueTwo === undefined ? 0n : toU64(c.valueTwo, `conditions[${i}].valueTwo`);
     flat.push(arg, op, a, b);
@@ -110,7 +110,7 @@ export class Filter {
 
   /** Moves `other`'s rules into this filter; `other` is released. Both must have the same attributes. */
   merge(other: Filter): this {
-    if (!(other instanceof Filter) || other === this) throw new TypeError('merge needs another Filter');
+    if (!(other instanceof Filter) || other === this) throw argTypeError('merge needs another Filter');
     this.#h.merge(other.#h);
     return this;
   }

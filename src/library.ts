@@ -1,7 +1,7 @@
 // Library-level calls: version, API level, syscall names, and what this system supports.
 import { readFileSync } from 'node:fs';
 import { archToken } from './arch.js';
-import { ErrorCode, SeccompError } from './errors.js';
+import { ErrorCode, SeccompError, argTypeError } from './errors.js';
 import { native } from './native.js';
 import { toInt } from './values.js';
 
@@ -41,8 +41,8 @@ export function setApiLevel(level: number): void {
  * pseudo-syscall numbers (e.g. `socketcall` on x86_64) are returned as they are.
  */
 export function resolveSyscall(name: string, arch?: string): number {
-  if (typeof name !== 'string' || name === '') throw new TypeError('syscall name must be a non-empty string');
-  if (name.includes('\0')) throw new TypeError('syscall name must not contain NUL');
+  if (typeof name !== 'string' || name === '') throw argTypeError('syscall name must be a non-empty string');
+  if (name.includes('\0')) throw argTypeError('syscall name must not contain NUL');
   const nr = native().resolveSyscall(name, arch === undefined ? 0 : archToken(arch));
   if (nr === -1) {
     throw new SeccompError(`unknown syscall "${name}"${arch ? ` on ${arch}` : ''}`, {

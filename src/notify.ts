@@ -2,6 +2,7 @@
 import { archName } from './arch.js';
 import { native } from './native.js';
 import { toInt, toU64 } from './values.js';
+import { argTypeError, argRangeError } from './errors.js';
 
 export interface Notification {
   id: bigint;
@@ -20,7 +21,7 @@ export interface Notification {
  */
 export async function receiveNotification(fd: number, options: { timeoutMs?: number } = {}): Promise<Notification | null> {
   toInt(fd, 'fd', 0, 0x7fff_ffff);
-  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
+  if (options === null || typeof options !== 'object') throw argTypeError('options must be an object');
   const timeout = options.timeoutMs === undefined ? -1 : toInt(options.timeoutMs, 'timeoutMs', 0, 0x7fff_ffff);
   const n = await native().notifyReceive(fd, timeout);
   if (!n) return null;
@@ -37,7 +38,7 @@ export function respondNotification(fd: number, id: bigint, response: Notificati
   toInt(fd, 'fd', 0, 0x7fff_ffff);
   const nid = toU64(id, 'id');
   if (response === null || typeof response !== 'object') {
-    throw new TypeError('response must be { error }, { value } or { continue: true }');
+    throw argTypeError('response must be { error }, { value } or { continue: true }');
   }
   if ('continue' in response && response.continue === true) {
     native().notifyRespond(fd, nid, 0n, 0, 1 /* SECCOMP_USER_NOTIF_FLAG_CONTINUE */);
@@ -46,10 +47,10 @@ export function respondNotification(fd: number, id: bigint, response: Notificati
     native().notifyRespond(fd, nid, 0n, -e, 0);
   } else if ('value' in response) {
     const v = typeof response.value === 'bigint' ? response.value : BigInt(toInt(response.value, 'value', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER));
-    if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new RangeError('value must fit a signed 64-bit integer');
+    if (v < -(2n ** 63n) || v >= 2n ** 63n) throw argRangeError('value must fit a signed 64-bit integer');
     native().notifyRespond(fd, nid, v, 0, 0);
   } else {
-    throw new TypeError('response must be { error }, { value } or { continue: true }');
+    throw argTypeError('response must be { error }, { value } or { continue: true }');
   }
 }
 

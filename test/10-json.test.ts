@@ -167,10 +167,13 @@ describe('loadProfileDocument', () => {
     expect(r).toEqual({ doc: { defaultAction: 'SCMP_ACT_ALLOW', x: 9007199254740993n }, unconfined: false });
   });
 
-  it('an object is used as is', () => {
-    const doc = { defaultAction: 'SCMP_ACT_ALLOW' };
+  it('an object is read once into a plain copy: later changes to it do not reach the document', () => {
+    const doc = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'] }] };
     const r = loadProfileDocument(doc);
-    expect(r.doc).toBe(doc);
+    doc.syscalls[0].names.push('write');
+    expect(r.doc).not.toBe(doc);
+    expect(JSON.parse(JSON.stringify(r.doc))).toEqual({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'] }] });
+    expect(Object.getPrototypeOf(r.doc)).toBe(null);
     expect(r.name).toBeUndefined();
   });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { SeccompError } from '../src/errors.js';
 import { compile } from '../src/profile/compile.js';
 import { builtinProfile } from '../src/profiles/index.js';
+import { fuzz } from '../fuzz/engine.mjs';
 import { rng } from './helpers/random.js';
 
 /** Uniform in [0, 1), from the shared seeded generator. */
@@ -79,5 +80,20 @@ describe('compile: damaged profiles fail closed', () => {
       if (r !== 'ok') refused++;
     }
     expect(refused).toBeGreaterThan(150);
+  });
+});
+
+describe('fuzz engine (npm run fuzz), a short seeded run', () => {
+  it('2000 cases: hostile objects, damaged text and low-level calls end in a result or a coded error', async () => {
+    const api = await import('../src/index.js');
+    const { counts, violations } = fuzz(api, { seed: 20240901, cases: 2000, slowMs: 20_000 });
+    const report = violations.slice(0, 3).map((v) => `case ${v.case} (${v.kind}): ${v.error}\n  input: ${v.input}\n  ${v.stack ?? ''}`);
+    expect(violations.length, report.join('\n')).toBe(0);
+    // The cases reach every path: some compile, most are refused with a code, the API is exercised.
+    const total = (prefix: string) => Object.entries(counts).filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
+    expect(counts['object compiled'] ?? 0).toBeGreaterThan(20);
+    expect(counts['text compiled'] ?? 0).toBeGreaterThan(20);
+    expect(counts['object ERR_SECCOMP_PROFILE_INVALID'] ?? 0).toBeGreaterThan(200);
+    expect(total('api ')).toBeGreaterThan(200);
   });
 });

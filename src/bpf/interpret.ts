@@ -2,7 +2,7 @@
 // is installed (bpf_check_classic + seccomp_check_filter), then evaluation over a
 // struct seccomp_data. Registers are 32-bit; all arithmetic wraps like the kernel's.
 import { endianness } from 'node:os';
-import { ErrorCode, SeccompError } from '../errors.js';
+import { ErrorCode, SeccompError, argTypeError, argRangeError } from '../errors.js';
 import { toU64 } from '../values.js';
 import { BPF, decode, MAX_INSNS, MEM_WORDS, SECCOMP_DATA_SIZE, type Insn } from './program.js';
 
@@ -69,7 +69,7 @@ export function checkProgram(bpf: Uint8Array | readonly Insn[]): Insn[] {
         Number.isInteger(i.jt) && i.jt >= 0 && i.jt <= 255 &&
         Number.isInteger(i.jf) && i.jf >= 0 && i.jf <= 255 &&
         Number.isInteger(i.k) && i.k >= 0 && i.k <= 0xffff_ffff;
-      if (!ok) throw new TypeError(`instruction ${pc} must be { code: u16, jt: u8, jf: u8, k: u32 }`);
+      if (!ok) throw argTypeError(`instruction ${pc} must be { code: u16, jt: u8, jf: u8, k: u32 }`);
     });
   } else {
     try {
@@ -136,16 +136,16 @@ function checkMemory(insns: readonly Insn[]): void {
 
 /** struct seccomp_data as 16 host-order 32-bit words, the unit BPF_LD|BPF_W|BPF_ABS reads. */
 export function seccompDataWords(data: SeccompData): Uint32Array {
-  if (data === null || typeof data !== 'object') throw new TypeError('seccomp data must be an object');
+  if (data === null || typeof data !== 'object') throw argTypeError('seccomp data must be an object');
   const { nr, arch } = data;
   if (!Number.isInteger(nr) || nr < -0x8000_0000 || nr > 0xffff_ffff) {
-    throw new RangeError(`nr must be a 32-bit integer, got ${String(nr)}`);
+    throw argRangeError(`nr must be a 32-bit integer, got ${String(nr)}`);
   }
   if (!Number.isInteger(arch) || arch < 0 || arch > 0xffff_ffff) {
-    throw new RangeError(`arch must be a 32-bit unsigned integer, got ${String(arch)}`);
+    throw argRangeError(`arch must be a 32-bit unsigned integer, got ${String(arch)}`);
   }
   const args = data.args ?? [];
-  if (!Array.isArray(args) || args.length > 6) throw new RangeError('args must be an array of at most 6 values');
+  if (!Array.isArray(args) || args.length > 6) throw argRangeError('args must be an array of at most 6 values');
   const w = new Uint32Array(LEN_WORDS);
   w[0] = nr >>> 0;
   w[1] = arch >>> 0;

@@ -1,6 +1,7 @@
 // Classic BPF instructions (struct sock_filter) as seccomp uses them: opcodes, and
 // encoding to / decoding from the kernel's 8-byte layout in host byte order.
 import { endianness } from 'node:os';
+import { argTypeError, argRangeError } from '../errors.js';
 import type { Bytes } from '../node-shapes.js';
 
 /** One struct sock_filter: u16 code, u8 jt, u8 jf, u32 k. */
@@ -75,7 +76,7 @@ export function stmt(code: number, k: number): Insn {
 
 /** A conditional jump: jt/jf are instruction counts to skip (0..255). */
 export function jump(code: number, k: number, jt: number, jf: number): Insn {
-  if (jt < 0 || jt > 255 || jf < 0 || jf > 255) throw new RangeError(`jump offset out of range (${jt}, ${jf})`);
+  if (jt < 0 || jt > 255 || jf < 0 || jf > 255) throw argRangeError(`jump offset out of range (${jt}, ${jf})`);
   return { code, jt, jf, k: k >>> 0 };
 }
 
@@ -100,9 +101,9 @@ export function encode(insns: readonly Insn[]): Bytes {
 
 /** Decodes struct sock_filter[] (host byte order). RangeError when the length is not a multiple of 8. */
 export function decode(bpf: Uint8Array): Insn[] {
-  if (!(bpf instanceof Uint8Array)) throw new TypeError('a BPF program must be a Buffer or Uint8Array');
+  if (!(bpf instanceof Uint8Array)) throw argTypeError('a BPF program must be a Buffer or Uint8Array');
   if (bpf.length % INSN_SIZE !== 0) {
-    throw new RangeError(`a BPF program is a whole number of 8-byte instructions; got ${bpf.length} bytes`);
+    throw argRangeError(`a BPF program is a whole number of 8-byte instructions; got ${bpf.length} bytes`);
   }
   const dv = new DataView(bpf.buffer, bpf.byteOffset, bpf.byteLength);
   const n = bpf.length / INSN_SIZE;

@@ -10,6 +10,7 @@
 // compared to. Anything the scan cannot reason about makes specialize() return its input.
 import { checkProgram } from './interpret.js';
 import { BPF, encode, MAX_INSNS, type Insn } from './program.js';
+import { argTypeError } from '../errors.js';
 import type { Bytes } from '../node-shapes.js';
 
 const { LD, LDX, ST, STX, ALU, JMP, RET, MISC, W, ABS, LEN, IMM, MEM, K, X, A } = BPF;
@@ -853,7 +854,7 @@ export function specializeInsns(insns: readonly Insn[]): Insn[] | undefined {
  * not be shorter or as short.
  */
 export function specialize(bpf: Bytes): Bytes {
-  if (!Buffer.isBuffer(bpf)) throw new TypeError(`specialize needs a Buffer of struct sock_filter, got ${bpf === null ? 'null' : typeof bpf}`);
+  if (!Buffer.isBuffer(bpf)) throw argTypeError(`specialize needs a Buffer of struct sock_filter, got ${bpf === null ? 'null' : typeof bpf}`);
   let insns: Insn[];
   try {
     insns = checkProgram(bpf);

@@ -10,14 +10,16 @@ import { multiplexerBlock, narrowingBlock } from '../bpf/narrow.js';
 import { newerSyscallInsns, newerSyscallNumber, type NumberedRule } from '../bpf/newer-syscalls.js';
 import { decode, encode, INSN_SIZE, MAX_INSNS } from '../bpf/program.js';
 import { specialize } from '../bpf/specialize.js';
-import { ErrorCode, SeccompError, unsupported, type ProfileProblem } from '../errors.js';
+import { ErrorCode, SeccompError, unsupported, type ProfileProblem, argTypeError, argRangeError } from '../errors.js';
 import { flattenConditions } from '../filter.js';
 import { apiLevel, features, FilterFlag, version } from '../library.js';
 import { native, type NativeFilter } from '../native.js';
 import { BUILTIN_NAMES } from '../profiles/index.js';
 import { ARCHES_BY_DOCKER, dockerArchName, resolveContext } from './context.js';
+import { dedupeRules, insnsLowerBound } from './estimate.js';
 import { multiplexers, narrowRules, narrowTargets, tableBase } from './kernel-args.js';
 import { loadProfileDocument } from './load.js';
+import { own } from './problems.js';
 import { resolveProfile } from './resolve.js';
 import type {
   CompiledProfile,
@@ -117,18 +119,23 @@ export function libseccompArchName(arch: string): string {
   return info.libseccomp;
 }
 
+const UNKNOWN_CACHED = 4096;
+
 // Syscall numbers by arch token and name: libseccomp's tables are fixed for the process, so
 // each name is asked of the library once. undefined: libseccomp doesn't know the name.
 const numbers = new Map<number, Map<string, number | undefined>>();
 
 /** A syscall's number on an arch (token), negative pseudo numbers included; undefined if unknown. */
 export function syscallNumberOn(name: string, token: number): number | undefined {
+  // libseccomp reads a C string: "mkdir\0x" would be mkdir.
+  if (typeof name !== 'string' || name === '' || name.includes('\0')) return undefined;
   let m = numbers.get(token);
   if (!m) numbers.set(token, (m = new Map()));
   if (m.has(name)) return m.get(name);
   const nr = native().resolveSyscall(name, token);
   const v = nr === -1 ? undefined : nr; // __NR_SCMP_ERROR
-  m.set(name, v);
+  // Known names are a few hundred; unknown ones come from profiles: only a few are kept.
+  if (v !== undefined || m.size < UNKNOWN_CACHED) m.set(name, v);
   return v;
 }
 
@@ -193,22 +200,36 @@ function hashOf(doc: unknown, unconfined: boolean, ctx: ProfileContext, o: Build
     .digest('hex');
 }
 
+const OPTION_KEYS = [
+  'capabilities', 'arch', 'kernel', 'strict', 'enosys', 'cache', 'newSyscalls', 'optimize', 'specialize', 'narrowArgs', 'multiplexers',
+] as const;
+
 function checkOptions(options: unknown): CompileOptions {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
+    throw argTypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
-  const o = options as CompileOptions;
+  // Each option read once (getters, Proxies): what is checked is what is used.
+  const o: Record<string, unknown> = {};
+  for (const k of OPTION_KEYS) {
+    let v: unknown;
+    try {
+      v = (options as Record<string, unknown>)[k];
+    } catch (e) {
+      throw argTypeError(`options.${k} cannot be read (${e instanceof Error ? e.message : typeof e})`);
+    }
+    if (v !== undefined) o[k] = v;
+  }
   for (const k of ['strict', 'enosys', 'cache', 'newSyscalls', 'specialize', 'narrowArgs', 'multiplexers'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'boolean') {
-      throw new TypeError(`options.${k} must be a boolean, got ${typeof o[k]}`);
+      throw argTypeError(`options.${k} must be a boolean, got ${o[k] === null ? 'null' : typeof o[k]}`);
     }
   }
   if (o.optimize !== undefined) {
-    if (typeof o.optimize !== 'number') throw new TypeError(`options.optimize must be 1 or 2, got ${typeof o.optimize}`);
-    if (o.optimize !== 1 && o.optimize !== 2) throw new RangeError(`options.optimize must be 1 or 2, got ${o.optimize}`);
+    if (typeof o.optimize !== 'number') throw argTypeError(`options.optimize must be 1 or 2, got ${typeof o.optimize}`);
+    if (o.optimize !== 1 && o.optimize !== 2) throw argRangeError(`options.optimize must be 1 or 2, got ${o.optimize}`);
   }
-  return o;
+  return o as CompileOptions;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -244,7 +265,7 @@ function filterFlagsOf(rp: ResolvedProfile, flags: string[], warnings: ProfileWa
     }
   }
   rp.flags.forEach((name, i) => {
-    const f = FLAG_BITS[name];
+    const f = own(FLAG_BITS, name);
     if (!f) {
       throw new SeccompError(`flags[${i}]: unknown flag "${name}"`, {
         code: ErrorCode.PROFILE_INVALID,
@@ -268,20 +289,32 @@ function filterFlagsOf(rp: ResolvedProfile, flags: string[], warnings: ProfileWa
   return bits;
 }
 
-/** The JSON path of `name` inside the rule at `source` (e.g. `syscalls[3].names[1]`), or `source`. */
-function namePath(doc: unknown, source: string, name: string): string {
-  let node: unknown = doc;
-  for (const m of source.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
-    if (node === null || typeof node !== 'object') return source;
-    node = (node as Record<string, unknown>)[m[1] ?? m[2]];
+/**
+ * The JSON path of `name` inside the rule at `source` (e.g. `syscalls[3].names[1]`), or
+ * `source`. Each rule's names are indexed once (`index`), so that many unknown names in one
+ * rule cost linear time.
+ */
+function namePath(doc: unknown, source: string, name: string, index: Map<string, Map<string, string>>): string {
+  let paths = index.get(source);
+  if (paths === undefined) {
+    index.set(source, (paths = new Map()));
+    let node: unknown = doc;
+    for (const m of source.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+      if (node === null || typeof node !== 'object') break;
+      const k = m[1] ?? m[2];
+      node = Object.hasOwn(node, k) ? (node as Record<string, unknown>)[k] : undefined;
+    }
+    if (node !== null && typeof node === 'object') {
+      const rule = node as { names?: unknown; name?: unknown };
+      if (Array.isArray(rule.names)) {
+        rule.names.forEach((n, i) => {
+          if (typeof n === 'string' && !paths!.has(n)) paths!.set(n, `${source}.names[${i}]`);
+        });
+      }
+      if (typeof rule.name === 'string' && !paths.has(rule.name)) paths.set(rule.name, `${source}.name`);
+    }
   }
-  if (node === null || typeof node !== 'object') return source;
-  const rule = node as { names?: unknown; name?: unknown };
-  if (Array.isArray(rule.names)) {
-    const i = rule.names.indexOf(name);
-    if (i >= 0) return `${source}.names[${i}]`;
-  }
-  return rule.name === name ? `${source}.name` : source;
+  return paths.get(name) ?? source;
 }
 
 /**
@@ -362,12 +395,15 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, o: BuildO
   const narrowed = o.narrowArgs ? narrowRules(rp.rules, arches, warnings) : undefined;
   const inputRules = narrowed ? narrowed.rules : rp.rules;
   const unknown: string[] = [];
+  const unknownSeen = new Set<string>();
+  const namePaths = new Map<string, Map<string, string>>();
+  const tableSeen = new Set<string>();
   const problems: ProfileProblem[] = [];
   const rules: ResolvedRule[] = [];
   const nrs: number[] = [];
   const table: ResolvedRule[] = [];
   const tableNames: string[] = [];
-  for (const rule of inputRules) {
+  for (const rule of dedupeRules(inputRules)) {
     const nr = syscallNumberOn(rule.syscall, hostToken);
     if (nr === undefined) {
       if (o.newSyscalls && newerSyscallNumber(rule.syscall, target) !== undefined) {
@@ -377,12 +413,16 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, o: BuildO
         const r: ResolvedRule = { ...rule, numbers };
         table.push(r);
         rules.push(r);
-        if (!tableNames.includes(rule.syscall)) tableNames.push(rule.syscall);
+        if (!tableSeen.has(rule.syscall)) {
+          tableSeen.add(rule.syscall);
+          tableNames.push(rule.syscall);
+        }
         continue;
       }
-      if (!unknown.includes(rule.syscall)) {
+      if (!unknownSeen.has(rule.syscall)) {
+        unknownSeen.add(rule.syscall);
         unknown.push(rule.syscall);
-        const path = namePath(doc, rule.source, rule.syscall);
+        const path = namePath(doc, rule.source, rule.syscall, namePaths);
         const message = `libseccomp ${fmtVersion()} does not know the syscall "${rule.syscall}"; its rule is skipped`;
         warnings.push({ path, message });
         problems.push({ path, message: `unknown syscall "${rule.syscall}"` });
@@ -399,6 +439,10 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, o: BuildO
     );
   }
   const block = newerSyscallInsns(numberedRules(table, arches));
+  // Refused before libseccomp when the program cannot fit: libseccomp takes minutes over
+  // thousands of argument comparisons before the exact check below could say so.
+  const atLeast = block.length + insnsLowerBound(rules.filter((r) => !r.numbers));
+  if (atLeast > MAX_INSNS) throw tooLarge(`at least ${atLeast}`);
 
   // The target (normally native) arch is always in the filter, as runc never removes it.
   const f: NativeFilter = new (native().Filter)(actionValue(rp.defaultAction, rp.defaultData));
@@ -460,9 +504,7 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, o: BuildO
     // The same decisions in fewer instructions and short paths (the kernel's attach cost grows
     // with the length); the input comes back unchanged when the pass cannot prove it exact.
     const bpf = o.specialize ? specialize(built) : built;
-    if (bpf.length / INSN_SIZE > MAX_INSNS) {
-      throw unsupported(`the filter has ${bpf.length / INSN_SIZE} instructions; the kernel's limit is ${MAX_INSNS}`);
-    }
+    if (bpf.length / INSN_SIZE > MAX_INSNS) throw tooLarge(String(bpf.length / INSN_SIZE));
     return {
       bpf,
       arches,
@@ -477,6 +519,13 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, o: BuildO
   } finally {
     f.release();
   }
+}
+
+function tooLarge(count: string): SeccompError {
+  return new SeccompError(
+    `the profile's filter needs ${count} BPF instructions; the kernel's limit is ${MAX_INSNS} (BPF_MAXINSNS)`,
+    { code: ErrorCode.PROFILE_TOO_LARGE },
+  );
 }
 
 function fmtVersion(): string {

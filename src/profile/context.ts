@@ -2,7 +2,8 @@
 // Pure TypeScript (no addon): it reads /proc/self/status and uname only for the defaults.
 import { readFileSync } from 'node:fs';
 import { endianness, release } from 'node:os';
-import { ErrorCode, SeccompError } from '../errors.js';
+import { ErrorCode, SeccompError, argTypeError, argRangeError } from '../errors.js';
+import { own } from './problems.js';
 import type { CompileOptions, KernelVersion, ProfileContext } from './types.js';
 
 /** Every capability, indexed by its number (linux/capability.h, up to CAP_CHECKPOINT_RESTORE = 40). */
@@ -156,7 +157,8 @@ const ARCH_ALIASES: Record<string, string> = {
 /** Docker's name for an arch given in Docker, GOARCH, libseccomp or SCMP_ARCH_* spelling; undefined if unknown. */
 export function dockerArchName(name: string): string | undefined {
   if (ARCHES_BY_DOCKER.has(name)) return name;
-  const alias = ARCH_ALIASES[name];
+  if (typeof name !== 'string') return undefined;
+  const alias = own(ARCH_ALIASES, name);
   if (alias) return alias;
   const lib = ARCHES_BY_LIBSECCOMP.get(name);
   if (lib) return lib.docker;
@@ -191,23 +193,23 @@ export function parseKernelVersion(text: string): KernelVersion | undefined {
 function kernelOption(k: unknown): KernelVersion {
   if (typeof k === 'string') {
     const v = parseKernelVersion(k.trim());
-    if (!v) throw new RangeError(`kernel must look like "6.1" (major.minor), got ${JSON.stringify(k)}`);
+    if (!v) throw argRangeError(`kernel must look like "6.1" (major.minor), got ${JSON.stringify(k)}`);
     return v;
   }
   if (k !== null && typeof k === 'object') {
     const { major, minor } = k as Record<string, unknown>;
     for (const [what, v] of [['major', major], ['minor', minor]] as const) {
       if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-        throw new RangeError(`kernel.${what} must be a non-negative integer, got ${String(v)}`);
+        throw argRangeError(`kernel.${what} must be a non-negative integer, got ${String(v)}`);
       }
     }
     return { major: major as number, minor: minor as number };
   }
-  throw new TypeError(`kernel must be a string such as "6.1" or { major, minor }, got ${k === null ? 'null' : typeof k}`);
+  throw argTypeError(`kernel must be a string such as "6.1" or { major, minor }, got ${k === null ? 'null' : typeof k}`);
 }
 
 function archOption(arch: unknown): string {
-  if (typeof arch !== 'string') throw new TypeError(`arch must be a string, got ${typeof arch}`);
+  if (typeof arch !== 'string') throw argTypeError(`arch must be a string, got ${typeof arch}`);
   const a = dockerArchName(arch);
   if (!a) {
     throw new SeccompError(
@@ -226,14 +228,24 @@ function archOption(arch: unknown): string {
  */
 export function resolveContext(options: CompileOptions = {}): ProfileContext {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
+    throw argTypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
   }
+  try {
+    return contextOf(options);
+  } catch (e) {
+    // A getter or Proxy in the options that throws: still an argument error with a code.
+    if (e instanceof Error && typeof (e as { code?: unknown }).code === 'string') throw e;
+    throw argTypeError(`options cannot be read (${e instanceof Error ? e.message : typeof e})`);
+  }
+}
+
+function contextOf(options: CompileOptions): ProfileContext {
   const capabilities = options.capabilities === undefined ? usableCapabilities() : normalizeCapabilities(options.capabilities);
   const arch = options.arch === undefined ? nativeDockerArch() : archOption(options.arch);
   let kernel: KernelVersion;
   if (options.kernel === undefined) {
     const v = parseKernelVersion(release());
-    if (!v) throw new RangeError(`cannot read the kernel version from uname release ${JSON.stringify(release())}`);
+    if (!v) throw argRangeError(`cannot read the kernel version from uname release ${JSON.stringify(release())}`);
     kernel = v;
   } else {
     kernel = kernelOption(options.kernel);

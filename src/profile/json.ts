@@ -2,23 +2,26 @@
 // values go up to 2^64-1. Integers that are not safe JS integers become bigint; everything else
 // is what JSON.parse would give. Duplicate keys are an error (which one wins differs between
 // readers, so a profile that relies on it is not applied exactly everywhere).
-import { ErrorCode, SeccompError } from '../errors.js';
+import { ErrorCode, SeccompError, argTypeError } from '../errors.js';
+import { join } from './problems.js';
 
 /** Deeper nesting than any profile needs; stops a hostile input from overflowing the stack. */
-const MAX_DEPTH = 512;
+export const MAX_DEPTH = 512;
 
 // Character codes used by the scanner.
 const TAB = 9, LF = 10, CR = 13, SPACE = 32, QUOTE = 34, PLUS = 43, COMMA = 44, MINUS = 45;
 const DOT = 46, SLASH = 47, ZERO = 48, NINE = 57, COLON = 58, UPPER_E = 69, LBRACKET = 91;
 const BACKSLASH = 92, RBRACKET = 93, LOWER_E = 101, LBRACE = 123, RBRACE = 125;
 
-const ESCAPES: Record<number, string> = {
-  [QUOTE]: '"', [BACKSLASH]: '\\', [SLASH]: '/', 98: '\b', 102: '\f', 110: '\n', 114: '\r', 116: '\t',
-};
+const ESCAPES = new Map<number, string>([
+  [QUOTE, '"'], [BACKSLASH, '\\'], [SLASH, '/'], [98, '\b'], [102, '\f'], [110, '\n'], [114, '\r'], [116, '\t'],
+]);
 
 class Parser {
   pos = 0;
   depth = 0;
+  /** Keys and indexes down to the value being read: the JSON path in errors. */
+  trail: (string | number)[] = [];
 
   constructor(readonly text: string) {}
 
@@ -32,10 +35,11 @@ class Parser {
       }
     }
     const column = at - lineStart + 1;
-    const full = `invalid JSON at line ${line}, column ${column}: ${message}`;
+    const path = this.trail.reduce<string>((p, k) => join(p, k), '');
+    const full = `invalid JSON at line ${line}, column ${column}${path ? ` (${path})` : ''}: ${message}`;
     throw new SeccompError(full, {
       code: ErrorCode.PROFILE_INVALID,
-      problems: [{ path: '', message: full }],
+      problems: [{ path, message: full }],
       line,
       column,
       offset: at,
@@ -103,7 +107,9 @@ class Parser {
       this.skipWs();
       if (this.text.charCodeAt(this.pos) !== COLON) this.fail(`unexpected ${this.describe(this.pos)}, expected ':'`);
       this.pos++;
+      this.trail.push(key);
       const v = this.value();
+      this.trail.pop();
       // Plain assignment of "__proto__" would set the prototype instead of a key.
       if (key === '__proto__') {
         Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
@@ -136,7 +142,9 @@ class Parser {
       return arr;
     }
     for (;;) {
+      this.trail.push(arr.length);
       arr.push(this.value());
+      this.trail.pop();
       this.skipWs();
       const c = this.text.charCodeAt(this.pos);
       if (c === COMMA) {
@@ -187,7 +195,7 @@ class Parser {
           parts.push(String.fromCharCode(parseInt(hex, 16)));
           p += 6;
         } else {
-          const s = ESCAPES[e];
+          const s = ESCAPES.get(e);
           if (s === undefined) this.fail(`invalid escape ${this.describe(p + 1)} in string`, p);
           parts.push(s);
           p += 2;
@@ -250,7 +258,7 @@ class Parser {
  * column (also as `line`, `column`, `offset` properties).
  */
 export function parseJsonExact(text: string): unknown {
-  if (typeof text !== 'string') throw new TypeError(`JSON text must be a string, got ${typeof text}`);
+  if (typeof text !== 'string') throw argTypeError(`JSON text must be a string, got ${typeof text}`);
   const p = new Parser(text);
   const v = p.value();
   p.skipWs();

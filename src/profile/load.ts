@@ -1,8 +1,9 @@
 // Turns what the caller passed (object, JSON text, built-in name or file path) into a document.
 import { readFileSync } from 'node:fs';
-import { ErrorCode, SeccompError, errnoName } from '../errors.js';
+import { ErrorCode, SeccompError, argTypeError, errnoName } from '../errors.js';
 import { BUILTIN_NAMES, builtinProfile } from '../profiles/index.js';
 import { parseJsonExact } from './json.js';
+import { snapshotDocument } from './snapshot.js';
 import type { ProfileInput } from './types.js';
 
 export interface LoadedProfile {
@@ -28,17 +29,22 @@ export function loadProfileDocument(input: ProfileInput): LoadedProfile {
   if (typeof input === 'string') {
     if (input.trimStart().startsWith('{')) return { doc: parseJsonExact(input), unconfined: false };
     if (input === 'unconfined') return { doc: null, name: 'unconfined', unconfined: true };
-    if (input === '') throw new TypeError('profile must not be an empty string');
+    if (input === '') throw argTypeError('profile must not be an empty string');
     const builtin = builtinProfile(input);
     if (builtin !== undefined) return { doc: builtin, name: input, unconfined: false };
     return { doc: readProfileFile(input), name: input, unconfined: false };
   }
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new TypeError(
-      `profile must be an object, JSON text, a built-in name or a file path, got ${input === null ? 'null' : Array.isArray(input) ? 'an array' : typeof input}`,
+  if (input === null || typeof input !== 'object') {
+    throw argTypeError(
+      `profile must be an object, JSON text, a built-in name or a file path, got ${input === null ? 'null' : typeof input}`,
     );
   }
-  return { doc: input, unconfined: false };
+  // Read once, into plain data: what is hashed, validated and built is this copy.
+  const doc = snapshotDocument(input);
+  if (Array.isArray(doc)) {
+    throw argTypeError('profile must be an object, JSON text, a built-in name or a file path, got an array');
+  }
+  return { doc, unconfined: false };
 }
 
 function readProfileFile(path: string): unknown {

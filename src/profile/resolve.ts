@@ -13,6 +13,7 @@ import {
   isCapabilityName,
   normalizeCapability,
 } from './context.js';
+import { invalid, join, own } from './problems.js';
 import type { KernelVersion, ProfileContext, ProfileWarning, ResolvedProfile, ResolvedRule } from './types.js';
 
 /** Profile action names (`SCMP_ACT_*`) -> ours. SCMP_ACT_KILL is KILL_THREAD, as in libseccomp. */
@@ -48,6 +49,8 @@ export const PROFILE_FLAGS: readonly string[] = [
 ];
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
+/** Problems listed in the error; more are counted. */
+export const MAX_PROBLEMS = 1000;
 const EPERM = 1;
 
 const TOP_KEYS = [
@@ -102,14 +105,6 @@ interface Profile {
 
 // ---- helpers --------------------------------------------------------------------------------
 
-const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-function join(path: string, key: string | number): string {
-  if (typeof key === 'number') return `${path}[${key}]`;
-  if (!IDENT.test(key)) return `${path}[${JSON.stringify(key)}]`;
-  return path === '' ? key : `${path}.${key}`;
-}
-
 /** Lower-cased key -> key, per list of known keys (built once). */
 const lowerKeys = new WeakMap<readonly string[], Map<string, string>>();
 
@@ -120,6 +115,16 @@ function typeName(v: unknown): string {
   if (typeof v === 'bigint') return 'a number';
   return `a ${typeof v}`;
 }
+
+/** A value for a message: JSON for strings, digits for numbers and bigints, else its kind. */
+function shown(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  return typeName(v);
+}
+
+/** Names go to C (libseccomp) and are compared with tables: a NUL would cut them short. */
+const NUL = '\0';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -133,10 +138,12 @@ interface Field {
 
 class Checker {
   problems: ProfileProblem[] = [];
+  /** Every problem found; only the first MAX_PROBLEMS are kept (a huge bad list stays cheap to report). */
+  total = 0;
   warnings: ProfileWarning[] = [];
 
   problem(path: string, message: string): undefined {
-    this.problems.push({ path, message });
+    if (this.total++ < MAX_PROBLEMS) this.problems.push({ path, message });
     return undefined;
   }
 
@@ -169,15 +176,17 @@ class Checker {
         this.warn(keyPath, `read as ${JSON.stringify(k)} (Docker matches keys case-insensitively); spell it ${JSON.stringify(k)}`);
       }
       const value = obj[key];
-      if (value === null) continue; // null is "not given" to Docker's Go decoder
+      // null is "not given" to Docker's Go decoder; undefined (JS objects only) means the same.
+      if (value === null || value === undefined) continue;
       out.set(k, { value, path: keyPath });
     }
     return out;
   }
 
-  string(f: Field | undefined, what = 'a string'): string | undefined {
+  string(f: Field | undefined, what = 'a string', nulOk = false): string | undefined {
     if (f === undefined) return undefined;
     if (typeof f.value !== 'string') return this.problem(f.path, `must be ${what}, got ${typeName(f.value)}`);
+    if (!nulOk && f.value.includes(NUL)) return this.problem(f.path, `must not contain a NUL character, got ${JSON.stringify(f.value)}`);
     return f.value;
   }
 
@@ -225,6 +234,10 @@ class Checker {
         this.problem(at(), `must be a string, got ${typeName(v)}`);
         continue;
       }
+      if (v.includes(NUL)) {
+        this.problem(at(), `must not contain a NUL character, got ${JSON.stringify(v)}`);
+        continue;
+      }
       const r = each(v, at);
       if (r !== undefined) out.push(r);
     }
@@ -234,7 +247,7 @@ class Checker {
   action(f: Field | undefined): ActionName | undefined {
     const s = this.string(f);
     if (s === undefined || f === undefined) return undefined;
-    const a = PROFILE_ACTIONS[s];
+    const a = own(PROFILE_ACTIONS, s);
     if (a === undefined) {
       return this.problem(f.path, `unknown action ${JSON.stringify(s)} (one of ${Object.keys(PROFILE_ACTIONS).join(', ')})`);
     }
@@ -267,7 +280,7 @@ class Checker {
     }
     if (fromRet !== undefined && fromName !== undefined && fromRet !== fromName) {
       const other = ret!.path.slice(ret!.path.lastIndexOf('.') + 1);
-      return this.problem(named!.path, `${JSON.stringify(named!.value)} (${fromName}) disagrees with ${other} ${fromRet}`);
+      return this.problem(named!.path, `${shown(named!.value)} (${fromName}) disagrees with ${other} ${fromRet}`);
     }
     const given = ret ?? named;
     const data = fromRet ?? fromName;
@@ -300,7 +313,7 @@ class Checker {
     });
     const arches = this.list(fs.get('arches'), (s, p) => {
       if (ARCHES_BY_DOCKER.has(s)) return s;
-      const spelled = PROFILE_ARCH_SPELLINGS[s];
+      const spelled = own(PROFILE_ARCH_SPELLINGS, s);
       if (spelled) return spelled;
       const d = dockerArchName(s);
       return this.problem(
@@ -360,7 +373,7 @@ class Checker {
     else {
       const s = this.string(fo);
       if (s !== undefined) {
-        op = PROFILE_OPS[s];
+        op = own(PROFILE_OPS, s);
         if (op === undefined) {
           this.problem(fo.path, `unknown operator ${JSON.stringify(s)} (one of ${Object.keys(PROFILE_OPS).join(', ')})`);
         }
@@ -370,7 +383,7 @@ class Checker {
     if (op === 'MASKED_EQ' && (valueTwo & ~value & U64_MAX) !== 0n) {
       this.warn(path, `never matches: valueTwo 0x${valueTwo.toString(16)} has bits outside the mask 0x${value.toString(16)}`);
     } else if (op !== 'MASKED_EQ' && valueTwo !== 0n && f2 !== undefined) {
-      this.warn(f2.path, `valueTwo is only used by SCMP_CMP_MASKED_EQ; ignored for ${fo!.value as string}`);
+      this.warn(f2.path, `valueTwo is only used by SCMP_CMP_MASKED_EQ; ignored for ${shown(fo!.value)}`);
     }
     return { index, op, value, valueTwo };
   }
@@ -392,7 +405,7 @@ class Checker {
     if (namesField && (names === undefined || names.length !== (namesField.value as unknown[]).length)) fail();
     let all: string[] = [];
     if (name) {
-      if (namesField && (namesField.value as unknown[]).length > 0) {
+      if (namesField && Array.isArray(namesField.value) && namesField.value.length > 0) {
         this.problem(nameField!.path, `"name" and "names" are both given; use one ("names")`);
         fail();
       } else {
@@ -415,9 +428,9 @@ class Checker {
       action = this.action(actionField);
       if (action === undefined) fail();
     }
-    const problemsBefore = this.problems.length;
-    const data = this.errno(fs.get('errnoRet'), fs.get('errno'), action, String(actionField?.value));
-    if (this.problems.length !== problemsBefore) fail();
+    const problemsBefore = this.total;
+    const data = this.errno(fs.get('errnoRet'), fs.get('errno'), action, shown(actionField?.value));
+    if (this.total !== problemsBefore) fail();
 
     const argsField = fs.get('args');
     const args: Arg[] = [];
@@ -430,11 +443,11 @@ class Checker {
       else fail();
     });
 
-    this.string(fs.get('comment'));
-    const n = this.problems.length;
+    this.string(fs.get('comment'), 'a string', true);
+    const n = this.total;
     const includes = this.filter(fs.get('includes'));
     const excludes = this.filter(fs.get('excludes'));
-    if (this.problems.length !== n) fail();
+    if (this.total !== n) fail();
 
     if (action === 'NOTIFY') {
       all.forEach((s, i) => {
@@ -451,8 +464,9 @@ class Checker {
 
 /** Locates the seccomp object: the document itself, or `linux.seccomp` of a full OCI config. */
 function locate(doc: Record<string, unknown>, c: Checker): { obj: Record<string, unknown>; base: string } | undefined {
-  const own = ['defaultAction', 'syscalls', 'architectures', 'archMap'].some((k) => k in doc);
-  if (own || !('ociVersion' in doc || 'linux' in doc)) return { obj: doc, base: '' };
+  const has = (k: string): boolean => Object.hasOwn(doc, k);
+  const seccompKeys = ['defaultAction', 'syscalls', 'architectures', 'archMap'].some(has);
+  if (seccompKeys || !(has('ociVersion') || has('linux'))) return { obj: doc, base: '' };
   const linux = doc.linux;
   if (!isObject(linux)) return c.problem('linux', `must be an object holding "seccomp", got ${typeName(linux)}`);
   const sec = linux.seccomp;
@@ -485,7 +499,7 @@ function validate(doc: unknown, c: Checker): Profile | undefined {
       c.problem(daField.path, 'SCMP_ACT_NOTIFY cannot be the default action (runc refuses it: write must not notify)');
     }
   }
-  const defaultData = c.errno(fs.get('defaultErrnoRet'), fs.get('defaultErrno'), defaultAction, String(daField?.value));
+  const defaultData = c.errno(fs.get('defaultErrnoRet'), fs.get('defaultErrno'), defaultAction, shown(daField?.value));
 
   const architectures = c.list(fs.get('architectures'), (s, p) => c.scmpArch(s, p)) ?? [];
   const archMap: Profile['archMap'] = [];
@@ -508,7 +522,7 @@ function validate(doc: unknown, c: Checker): Profile | undefined {
     if (arch) archMap.push({ arch, subs });
   });
   const archField = fs.get('architectures');
-  if (archField && (archField.value as unknown[]).length > 0 && amField && Array.isArray(amField.value) && amField.value.length > 0) {
+  if (archField && Array.isArray(archField.value) && archField.value.length > 0 && amField && Array.isArray(amField.value) && amField.value.length > 0) {
     c.problem(amField.path, '"architectures" and "archMap" are both given; use one');
   }
 
@@ -517,7 +531,7 @@ function validate(doc: unknown, c: Checker): Profile | undefined {
     PROFILE_FLAGS.includes(s) ? s : c.problem(p(), `unknown flag ${JSON.stringify(s)} (one of ${PROFILE_FLAGS.join(', ')})`),
   );
   const listenerPath = c.string(fs.get('listenerPath'));
-  const listenerMetadata = c.string(fs.get('listenerMetadata'));
+  const listenerMetadata = c.string(fs.get('listenerMetadata'), 'a string', true);
 
   // Rules last, so that problems come in the order a profile is usually written.
   const rules: Rule[] = [];
@@ -534,7 +548,7 @@ function validate(doc: unknown, c: Checker): Profile | undefined {
     });
   }
 
-  if (c.problems.length > 0 || defaultAction === undefined) return undefined;
+  if (c.total > 0 || defaultAction === undefined) return undefined;
   return {
     defaultAction,
     defaultData,
@@ -638,16 +652,6 @@ function evaluate(p: Profile, ctx: ProfileContext, c: Checker): ResolvedProfile 
   return out;
 }
 
-/** The error listing every problem, each with its JSON path. */
-function invalid(problems: ProfileProblem[]): SeccompError {
-  const lines = problems.map((p) => `  ${p.path === '' ? '(profile)' : p.path}: ${p.message}`);
-  const n = problems.length;
-  return new SeccompError(`invalid seccomp profile, ${n} problem${n === 1 ? '' : 's'}:\n${lines.join('\n')}`, {
-    code: ErrorCode.PROFILE_INVALID,
-    problems,
-  });
-}
-
 /**
  * Validates a Docker/OCI profile document completely, then evaluates it in `ctx` the way moby's
  * setupSeccomp and runc's loader do: one rule per syscall name in profile order, rules equal to
@@ -657,6 +661,6 @@ function invalid(problems: ProfileProblem[]): SeccompError {
 export function resolveProfile(doc: unknown, ctx: ProfileContext): ResolvedProfile {
   const c = new Checker();
   const p = validate(doc, c);
-  if (c.problems.length > 0 || p === undefined) throw invalid(c.problems);
+  if (c.total > 0 || p === undefined) throw invalid(c.problems, c.total);
   return evaluate(p, ctx, c);
 }

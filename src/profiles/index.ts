@@ -1,6 +1,7 @@
 // Built-in profiles, by name. `unconfined` has no profile object: it means "load no filter", and
 // the loader handles it before asking here.
 import { dockerDefaultProfile } from './docker-default.js';
+import { argTypeError } from '../errors.js';
 
 // `builtin` and `default` name the built-in default profile, as Docker's
 // `--security-opt seccomp=builtin` does (a file of that name is reached as ./builtin).
@@ -14,7 +15,7 @@ const builders: Readonly<Record<string, () => Record<string, unknown>>> = {
 
 /** A fresh copy of a built-in profile object; undefined for `unconfined` and for unknown names. */
 export function builtinProfile(name: string): Record<string, unknown> | undefined {
-  if (typeof name !== 'string') throw new TypeError(`profile name must be a string, got ${typeof name}`);
+  if (typeof name !== 'string') throw argTypeError(`profile name must be a string, got ${typeof name}`);
   return Object.hasOwn(builders, name) ? builders[name]() : undefined;
 }
 
