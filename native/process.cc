@@ -89,6 +89,18 @@ Napi::Value AppliedRecords(const Napi::CallbackInfo &info) {
   return out;
 }
 
+// seccomp/register runs once per thread that preloads it (the main thread, workers, the
+// loader hooks thread, which may start alongside): one at a time, so that a second one sees
+// the first one's filter instead of stacking its own.
+std::mutex register_mutex;
+
+// registerLock(take: boolean): takes (blocking) or releases the register lock.
+Napi::Value RegisterLock(const Napi::CallbackInfo &info) {
+  if (info[0].As<Napi::Boolean>().Value()) register_mutex.lock();
+  else register_mutex.unlock();
+  return info.Env().Undefined();
+}
+
 // seccomp/register's compile cache, shared by every thread: SECCOMP_PROFILE's text -> the hash
 // it compiled to, so that a worker need not compile the profile again to look it up above.
 std::map<std::string, std::string> profile_hashes;
@@ -260,6 +272,7 @@ void init_process(Napi::Env env, Napi::Object exports) {
   exports.Set("installFilter", Napi::Function::New(env, InstallFilter));
   exports.Set("trialInstall", Napi::Function::New(env, TrialInstall));
   exports.Set("recordApplied", Napi::Function::New(env, RecordApplied));
+  exports.Set("registerLock", Napi::Function::New(env, RegisterLock));
   exports.Set("appliedRecords", Napi::Function::New(env, AppliedRecords));
   exports.Set("rememberHash", Napi::Function::New(env, RememberHash));
   exports.Set("rememberedHash", Napi::Function::New(env, RememberedHash));

@@ -76,6 +76,7 @@ export interface Binding {
   memfdIsOurs(fd: number, identity: string, length: number): boolean;
   pipeCloexec(): [number, number];
   landlockAbi(): number;
+  registerLock(take: boolean): void;
   treeGuard(pid: number, prefix: boolean): Bytes;
   isolateThreads(scoped: number, fs: number, setNoNewPrivs: boolean): {
     threads: number;

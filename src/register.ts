@@ -149,13 +149,20 @@ function registerFromEnv(): void {
     // applies it otherwise. The same check makes a second preload of this module a no-op.
     // The spec's hash is remembered process-wide, so a worker does not compile it again.
     // The same rule as sandbox(): evaluated against the set this process keeps.
-    const capabilities = processCapabilities(requested, capabilityState());
-    const key = `${strict ? 1 : 0}\0${capabilities.join()}\0${spec}`;
-    if (covered(native().rememberedHash(key))) return;
-    const compiled = compile(spec, { strict, capabilities });
-    native().rememberHash(key, compiled.hash);
-    if (covered(compiled.hash)) return;
-    sandbox(compiled, isolation === undefined ? {} : { isolation });
+    // One thread at a time (the loader hooks thread may start alongside the main thread): the
+    // second sees the first one's filter instead of stacking its own.
+    native().registerLock(true);
+    try {
+      const capabilities = processCapabilities(requested, capabilityState());
+      const key = `${strict ? 1 : 0}\0${capabilities.join()}\0${spec}`;
+      if (covered(native().rememberedHash(key))) return;
+      const compiled = compile(spec, { strict, capabilities });
+      native().rememberHash(key, compiled.hash);
+      if (covered(compiled.hash)) return;
+      sandbox(compiled, isolation === undefined ? {} : { isolation });
+    } finally {
+      native().registerLock(false);
+    }
   } catch (err) {
     const code = (err as SeccompError).code;
     fail(`cannot apply ${label}${typeof code === 'string' ? ` [${code}]` : ''}`, describe(err));
