@@ -253,15 +253,37 @@ describe('size: identical rules and profiles too large for the kernel', () => {
   });
 
   it('too large only once built (the estimate cannot see it): the same code from the exact check', () => {
-    // Values that differ only in their high words: the estimate counts them once.
+    // Values that differ only in their high words: the estimate counts them once. (ioctl's
+    // third argument is 64 bits wide to the kernel, so narrowArgs keeps the high words.)
     const syscalls = Array.from({ length: 2100 }, (_, i) => ({
       names: ['ioctl'],
       action: 'SCMP_ACT_ALLOW',
-      args: [{ index: 0, value: (BigInt(i) << 32n) | 5n, op: 'SCMP_CMP_EQ' }],
+      args: [{ index: 2, value: (BigInt(i) << 32n) | 5n, op: 'SCMP_CMP_EQ' }],
     }));
     const e = thrown(() => compile({ defaultAction: 'SCMP_ACT_ERRNO', syscalls }, opts));
     expect(e.code).toBe(ErrorCode.PROFILE_TOO_LARGE);
     expect(e.message).toMatch(/needs \d+ BPF instructions/);
+  });
+
+  it('a syscall with more argument rules than the evaluator can follow: coded errors or the program as built, never a stack overflow', () => {
+    const rules = (n: number) => ({
+      defaultAction: 'SCMP_ACT_ERRNO',
+      syscalls: Array.from({ length: n }, (_, i) => ({
+        names: ['fcntl'],
+        action: 'SCMP_ACT_ALLOW',
+        args: [{ index: 0, value: i, op: 'SCMP_CMP_EQ' }, { index: 1, value: i % 7, op: 'SCMP_CMP_NE' }],
+      })),
+    });
+    const docker = { ...opts, arch: 'amd64', narrowArgs: false, multiplexers: false };
+    // narrowArgs cannot derive fcntl's code: it says so, and how to compile anyway.
+    const e = thrown(() => compile(rules(700), { ...opts, arch: 'amd64' }));
+    expect(e).toBeInstanceOf(SeccompError);
+    expect(e.code).toBe(ErrorCode.UNSUPPORTED);
+    expect(e.message).toMatch(/narrowArgs: false/);
+    expect(thrown(() => compile(rules(700), docker)).code).toBe(ErrorCode.PROFILE_TOO_LARGE);
+    // The specialiser cannot follow 500 rules either: it leaves the program as built.
+    const built = compile(rules(500), docker);
+    expect(built.bpf.length).toBe(compile(rules(500), { ...docker, specialize: false }).bpf.length);
   });
 
   it('the estimate never exceeds the real program (docker-default on several arches, argument-heavy profiles)', () => {
@@ -285,7 +307,7 @@ describe('size: identical rules and profiles too large for the kernel', () => {
       ['heavy', heavy, 'amd64'],
     ];
     for (const [name, p, arch] of cases) {
-      const c = compile(p as Record<string, unknown>, { ...opts, arch, enosys: false, specialize: false, newSyscalls: false });
+      const c = compile(p as Record<string, unknown>, { ...opts, arch, enosys: false, specialize: false, newSyscalls: false, narrowArgs: false, multiplexers: false });
       const real = c.bpf.length / 8;
       const est = insnsLowerBound(c.rules);
       expect(est, `${name} on ${arch}: ${est} <= ${real}`).toBeLessThanOrEqual(real);

@@ -45,7 +45,10 @@ export interface NarrowTarget {
 function residual(program: readonly Insn[], arch: string, nr: number, words: ReadonlyMap<number, WordView>): Insn[] {
   const out = residualInsns(program, auditArch(arch), nr, words);
   if (out === undefined) {
-    throw unsupported(`cannot derive the ${arch} code of syscall ${nr} from the filter (narrowArgs, multiplexers)`);
+    throw unsupported(
+      `cannot derive the ${arch} code of syscall ${nr} from the filter (narrowArgs, multiplexers); ` +
+        'compile with narrowArgs: false and multiplexers: false to compare arguments as Docker does',
+    );
   }
   return out;
 }

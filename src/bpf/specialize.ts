@@ -826,9 +826,15 @@ export function residualInsns(
     const clean = new Graph();
     return layout(clean, withoutDeadCode(g, root, clean));
   } catch (err) {
-    if (err instanceof Unsupported) return undefined;
+    if (outOfReach(err)) return undefined;
     throw err;
   }
+}
+
+// Unsupported, or a path of hundreds of comparisons (one syscall with very many argument rules)
+// deeper than the evaluator's recursion can follow: either way the program is left as it is.
+function outOfReach(err: unknown): boolean {
+  return err instanceof Unsupported || (err instanceof RangeError && /call stack/i.test(err.message));
 }
 
 /**
@@ -842,7 +848,7 @@ export function specializeInsns(insns: readonly Insn[]): Insn[] | undefined {
     const clean = new Graph();
     return layout(clean, withoutDeadCode(g, root, clean));
   } catch (err) {
-    if (err instanceof Unsupported) return undefined;
+    if (outOfReach(err)) return undefined;
     throw err;
   }
 }
