@@ -12,7 +12,7 @@ import { markReported, reportableWarnings, warningLines } from './profile/report
 import type { CompiledProfile } from './profile/types.js';
 import { check, decideCommand } from './cli-inspect.js';
 import { effectiveCapabilities, parseOptions, profileError, unknownSyscallsOption, UsageError } from './cli-options.js';
-import { EXECVE_HINT, execveDenied } from './exec-denied.js';
+import { describeDenial, EXECVE_HINT, execveDenied } from './exec-denied.js';
 import { type Isolation, isolationMode, type IsolationMode } from './isolation.js';
 import { childCapabilitySet, spawn } from './spawn.js';
 
@@ -165,7 +165,7 @@ function run(argv: string[]): void {
       const n = signalNumber(signal);
       // The launcher's own execve was killed: the command never started.
       const denied = signal === 'SIGSYS' ? execveDenied(compiled) : undefined;
-      if (denied) fail(`${command} did not start: the profile kills execve (${denied.action}, SIGSYS); ${EXECVE_HINT}`);
+      if (denied) fail(`${command} did not start: the profile kills execve (${describeDenial(denied)}, SIGSYS); ${EXECVE_HINT}`);
       const why = signal === 'SIGSYS' ? ': a seccomp KILL action fired (the command made a syscall the profile forbids)' : '';
       process.stderr.write(`seccomp: ${command} was killed by ${signal} (signal ${n})${why}\n`);
       process.exit(128 + n);

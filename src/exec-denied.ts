@@ -3,6 +3,7 @@
 import { decide, dependence, type Decision } from './decide.js';
 import { libseccompArchName, syscallNumberOn } from './profile/compile.js';
 import { archToken } from './arch.js';
+import { errnoName } from './errors.js';
 import type { CompiledProfile } from './profile/types.js';
 
 /** What to do about it, for messages. */
@@ -23,4 +24,9 @@ export function execveDenied(c: CompiledProfile): Decision | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The denial for a message: `ERRNO EPERM`, `KILL_THREAD`, ... */
+export function describeDenial(d: Decision): string {
+  return d.action === 'ERRNO' ? `ERRNO ${errnoName(d.errno ?? 0)}` : d.action;
 }

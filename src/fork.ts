@@ -54,6 +54,9 @@ export function forkSandboxed(
     // Evaluated against the set the child will hold (spawn.ts's rule), which fork() then enforces.
     const capabilities = childCapabilitySet(forkOptions.capabilities, forkOptions.uid);
     if (seccompStrict === true) deprecateStrict('options.seccompStrict');
+    if (seccompStrict === true && seccompUnknownSyscalls !== undefined && seccompUnknownSyscalls !== 'error') {
+      throw new RangeError(`options.seccompStrict (deprecated) contradicts options.seccompUnknownSyscalls ${JSON.stringify(seccompUnknownSyscalls)}`);
+    }
     // compile() checks the value (and that it agrees with a deprecated seccompStrict).
     const unknownSyscalls = seccompUnknownSyscalls ?? (seccompStrict === true ? 'error' : undefined);
     compiled = compile(seccomp as ProfileInput, { capabilities, ...(unknownSyscalls === undefined ? {} : { unknownSyscalls }) });

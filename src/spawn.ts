@@ -14,7 +14,7 @@ import { ErrorCode, errnoName, SeccompError } from './errors.js';
 import { addonDir, native } from './native.js';
 import { compile, isCompiledProfile } from './profile/compile.js';
 import { emitProfileWarnings } from './profile/report.js';
-import { EXECVE_HINT, execveDenied } from './exec-denied.js';
+import { describeDenial, EXECVE_HINT, execveDenied } from './exec-denied.js';
 import { BUILTIN_NAMES } from './profiles/index.js';
 import { capabilityState, capMask, childCapabilities, listCapabilities, passableMask } from './capabilities.js';
 import { normalizeCapabilities } from './profile/context.js';
@@ -202,7 +202,7 @@ function launchError(record: string, file: string, spawnargs: string[], compiled
     // The same shape as child_process's spawn errors (negative errno, "spawn cmd ENOENT").
     const code = errnoName(errno);
     const denied = stage === 'execve' ? execveDenied(compiled) : undefined;
-    const why = denied ? `: the seccomp profile denies execve (${denied.action}); ${EXECVE_HINT}` : '';
+    const why = denied ? `: the seccomp profile denies execve (${describeDenial(denied)}); ${EXECVE_HINT}` : '';
     const err = Object.assign(new Error(`${syscall} ${code}${why}`), {
       errno: -errno, code, syscall, path: file, spawnargs: spawnargs.slice(1),
     });
