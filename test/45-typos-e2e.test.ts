@@ -32,7 +32,9 @@ describe('seccomp run: bad input', () => {
   });
 
   it('--unknown-syscalls takes error, warn or ignore; --strict contradicting it is a usage error', () => {
-    expect(seccomp(['run', '--unknown-syscalls=loud', '--', 'true']).status).toBe(125);
+    const bad = seccomp(['run', '--unknown-syscalls=loud', '--', 'true']);
+    expect(bad.status).toBe(125);
+    expect(bad.stderr).toContain('--unknown-syscalls must be one of error, warn, ignore, got "loud"');
     expect(seccomp(['run', '--strict', '--unknown-syscalls=ignore', '--', 'true']).status).toBe(125);
     expect(seccomp(['check', '--unknown-syscalls', 'loud', 'docker-default']).status).toBe(125);
   });
