@@ -21,7 +21,8 @@ what it compiles to: arches, rules, instructions and syscall names libseccomp do
 exit status: 0 valid, 1 invalid (every problem is listed with its JSON path), 125 usage error.
 `;
 
-const DECIDE_USAGE = `usage: seccomp decide [--profile NAME|FILE] [--cap-add CAP]... [--cap-drop CAP|ALL]... [--arch ARCH] [--kernel X.Y] (SYSCALL [ARG...] | --all)
+const DECIDE_USAGE = `usage: seccomp decide [--profile NAME|FILE] [--cap-add CAP]... [--cap-drop CAP|ALL]... [--arch ARCH] [--kernel X.Y]
+                      [--unknown-syscalls error|warn|ignore] (SYSCALL [ARG...] | --all)
 
 Prints what the profile (default docker-default) does with SYSCALL (a name or a number) called
 with ARGs (up to six; decimal or 0x hex; missing ones are 0), without running anything.
