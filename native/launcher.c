@@ -531,6 +531,7 @@ static int launcher_main(int argc, char **argv, char **envp)
         fail("seccomp", r, "the kernel refused the filter");
 
     r = sys_execve(path, argv + 7, envp);
-    /* Only the filter itself (or a race on the file) gets here: report what execve said. */
-    fail("exec", r, path);
+    /* Only the filter itself (or a race on the file) gets here: report what execve said, as
+     * stage "execve" when a filter is attached (the parent then looks at the profile). */
+    fail(prog.filter ? "execve" : "exec", r, path);
 }

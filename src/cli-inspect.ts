@@ -1,7 +1,7 @@
 // `seccomp check` and `seccomp decide`: look at what a profile does without running anything.
 import { errnoName } from './errors.js';
 import { decide, dependence, type Decision } from './decide.js';
-import { effectiveCapabilities, parseOptions, profileError } from './cli-options.js';
+import { effectiveCapabilities, parseOptions, profileError, unknownSyscallsOption } from './cli-options.js';
 import { syscallName } from './library.js';
 import { compile } from './profile/compile.js';
 import { libseccompArchName } from './profile/compile.js';
@@ -11,15 +11,18 @@ import type { CompiledProfile } from './profile/types.js';
 const EXIT_USAGE = 125;
 const EXIT_INVALID = 1;
 
-const CHECK_USAGE = `usage: seccomp check [--cap-add CAP]... [--cap-drop CAP|ALL]... [--arch ARCH] [--kernel X.Y] [--strict] PROFILE
+const CHECK_USAGE = `usage: seccomp check [--cap-add CAP]... [--cap-drop CAP|ALL]... [--arch ARCH] [--kernel X.Y]
+                     [--unknown-syscalls error|warn|ignore] PROFILE
 
 Validates PROFILE (a built-in name or a JSON file) in the given context (Docker's default
-capabilities unless changed, the native arch, this kernel) and prints what it compiles to:
-arches, rules, instructions, warnings and syscall names libseccomp does not know.
+capabilities unless changed, the native arch, this kernel) and prints its warnings first, then
+what it compiles to: arches, rules, instructions and syscall names libseccomp does not know.
+--unknown-syscalls: see seccomp run --help (--strict, deprecated, is --unknown-syscalls=error).
 exit status: 0 valid, 1 invalid (every problem is listed with its JSON path), 125 usage error.
 `;
 
-const DECIDE_USAGE = `usage: seccomp decide [--profile NAME|FILE] [--cap-add CAP]... [--cap-drop CAP|ALL]... [--arch ARCH] [--kernel X.Y] (SYSCALL [ARG...] | --all)
+const DECIDE_USAGE = `usage: seccomp decide [--profile NAME|FILE] [--cap-add CAP]... [--cap-drop CAP|ALL]... [--arch ARCH] [--kernel X.Y]
+                      [--unknown-syscalls error|warn|ignore] (SYSCALL [ARG...] | --all)
 
 Prints what the profile (default docker-default) does with SYSCALL (a name or a number) called
 with ARGs (up to six; decimal or 0x hex; missing ones are 0), without running anything.
@@ -34,12 +37,13 @@ interface InspectArgs {
   capDrop: string[];
   arch?: string;
   kernel?: string;
+  unknownSyscalls: 'error' | 'warn' | 'ignore';
   strict: boolean;
   all: boolean;
   positional: string[];
 }
 
-const VALUED = ['--profile', '--cap-add', '--cap-drop', '--arch', '--kernel'];
+const VALUED = ['--profile', '--cap-add', '--cap-drop', '--arch', '--kernel', '--unknown-syscalls'];
 
 function parse(argv: string[], usage: string, command: string): InspectArgs | undefined {
   const o = parseOptions(argv, {
@@ -58,6 +62,7 @@ function parse(argv: string[], usage: string, command: string): InspectArgs | un
     capDrop: o.values.get('--cap-drop') ?? [],
     arch: last('--arch'),
     kernel: last('--kernel'),
+    unknownSyscalls: unknownSyscallsOption(o),
     strict: o.flags.has('--strict'),
     all: o.flags.has('--all'),
     positional: o.positional,
@@ -76,8 +81,11 @@ function compileOr(args: InspectArgs, profile: string): CompiledProfile {
   } catch (err) {
     usageFail((err as Error).message);
   }
+  if (args.strict) {
+    process.stderr.write('seccomp: --strict is deprecated: unknown syscall names are errors by default now (--unknown-syscalls=error)\n');
+  }
   try {
-    return compile(profile, { capabilities, arch: args.arch, kernel: args.kernel, strict: args.strict });
+    return compile(profile, { capabilities, arch: args.arch, kernel: args.kernel, unknownSyscalls: args.unknownSyscalls });
   } catch (err) {
     process.stderr.write(`seccomp: ${profileError(err)}\n`);
     process.exit(EXIT_INVALID);
@@ -97,7 +105,9 @@ export function check(argv: string[]): void {
   if (!args) return;
   if (args.positional.length !== 1) usageFail('check takes one PROFILE (see seccomp check --help)');
   const c = compileOr(args, args.positional[0]);
-  const lines = [`${args.positional[0]}: valid`];
+  // Warnings first, where they are seen.
+  const lines = c.warnings.map((w) => `warning: ${w.path || '(profile)'}: ${w.message}`);
+  lines.push(`${args.positional[0]}: valid${c.warnings.length ? ` (${c.warnings.length} warning${c.warnings.length > 1 ? 's' : ''} above)` : ''}`);
   if (c.unconfined) lines.push('  no filter (unconfined)');
   else {
     lines.push(`  default action: ${c.defaultAction}${c.defaultData !== undefined ? ` (${c.defaultData})` : ''}`);
@@ -108,7 +118,6 @@ export function check(argv: string[]): void {
     if (c.unknownSyscalls.length) lines.push(`  unknown to libseccomp (skipped): ${c.unknownSyscalls.join(', ')}`);
     lines.push(`  hash: ${c.hash}`);
   }
-  for (const w of c.warnings) lines.push(`  warning: ${w.path}: ${w.message}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

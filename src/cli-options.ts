@@ -1,7 +1,7 @@
 // Option handling shared by the CLI's subcommands: one option parser, capabilities derived the
 // way docker run derives them, and profile errors printed with their JSON paths.
 import { readFileSync } from 'node:fs';
-import { SeccompError } from './errors.js';
+import { ErrorCode, SeccompError } from './errors.js';
 import { CAPABILITIES } from './profile/context.js';
 import { DOCKER_DEFAULT_CAPABILITIES, normalizeCapabilities } from './spawn.js';
 
@@ -24,9 +24,19 @@ export function effectiveCapabilities(capAdd: string[], capDrop: string[]): stri
   return normalizeCapabilities(caps);
 }
 
+// Codes that say the profile itself is wrong; anything else is not labelled a profile error.
+const PROFILE_CODES: readonly string[] = [
+  ErrorCode.PROFILE_INVALID, ErrorCode.PROFILE_NOT_FOUND, ErrorCode.PROFILE_TOO_LARGE, ErrorCode.UNKNOWN_SYSCALL,
+];
+
+/** An error from compiling a profile, for stderr: "profile error" only when the profile is at fault. */
 export function profileError(err: unknown): string {
-  if (!(err instanceof SeccompError)) return `cannot use the profile: ${(err as Error)?.message ?? err}`;
-  const lines = [`profile error (${err.code}): ${err.message}`];
+  if (!(err instanceof SeccompError)) {
+    const code = (err as { code?: unknown })?.code;
+    return `error${typeof code === 'string' ? ` (${code})` : ''}: ${(err as Error)?.message ?? err}`;
+  }
+  const label = PROFILE_CODES.includes(err.code) ? 'profile error' : 'error';
+  const lines = [`${label} (${err.code}): ${err.message}`];
   // Each problem with its JSON path, unless the message already lists it.
   for (const p of err.problems ?? []) {
     const line = `${p.path}: ${p.message}`;
@@ -36,6 +46,19 @@ export function profileError(err: unknown): string {
 }
 
 export class UsageError extends Error {}
+
+const UNKNOWN_SYSCALLS = ['error', 'warn', 'ignore'] as const;
+
+/** --unknown-syscalls (last one wins), with --strict as its deprecated spelling of `error`. */
+export function unknownSyscallsOption(o: ParsedOptions): (typeof UNKNOWN_SYSCALLS)[number] {
+  const v = o.values.get('--unknown-syscalls')?.at(-1);
+  if (v === undefined) return 'error';
+  if (!(UNKNOWN_SYSCALLS as readonly string[]).includes(v)) {
+    throw new UsageError(`--unknown-syscalls must be one of ${UNKNOWN_SYSCALLS.join(', ')}, got ${JSON.stringify(v)}`);
+  }
+  if (o.flags.has('--strict') && v !== 'error') throw new UsageError(`--strict contradicts --unknown-syscalls=${v}`);
+  return v as (typeof UNKNOWN_SYSCALLS)[number];
+}
 
 /** Options as the subcommands take them: `--flag value`, `--flag=value`, boolean `--flag`. */
 export interface ParsedOptions {

@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from './native.js';
 import { compile } from './profile/compile.js';
+import { markReported, reportableWarnings, warningLines } from './profile/report.js';
 import type { CompiledProfile } from './profile/types.js';
 import { check, decideCommand } from './cli-inspect.js';
-import { effectiveCapabilities, parseOptions, profileError, UsageError } from './cli-options.js';
+import { effectiveCapabilities, parseOptions, profileError, unknownSyscallsOption, UsageError } from './cli-options.js';
+import { describeDenial, EXECVE_HINT, execveDenied } from './exec-denied.js';
 import { type Isolation, isolationMode, type IsolationMode } from './isolation.js';
 import { childCapabilitySet, spawn } from './spawn.js';
 
@@ -28,8 +30,9 @@ options:
   -v, --version   the package version
 `;
 
-const RUN_USAGE = `usage: seccomp run [--profile NAME|FILE] [--cap-add CAP]... [--cap-drop CAP|ALL]... [--strict]
-                   [--isolation full|available|none] [--verbose] -- COMMAND [ARGS...]
+const RUN_USAGE = `usage: seccomp run [--profile NAME|FILE] [--cap-add CAP]... [--cap-drop CAP|ALL]...
+                   [--unknown-syscalls error|warn|ignore] [--isolation full|available|none]
+                   [--quiet] [--verbose] -- COMMAND [ARGS...]
 
 Runs COMMAND behind a Docker-format seccomp profile, with Docker's default capability set
 (change it with --cap-add/--cap-drop, as with docker run), as far as this process holds those
@@ -39,7 +42,12 @@ capabilities; the profile is evaluated against the set COMMAND holds. no_new_pri
                        called builtin or default); "unconfined" runs without a filter
   --cap-add CAP        keep CAP (CAP_ prefix optional; ALL = every capability)
   --cap-drop CAP|ALL   drop CAP, or every capability
-  --strict             unknown syscall names in the profile are errors
+  --unknown-syscalls error|warn|ignore
+                       a syscall name no Linux arch has (a typo such as mkdri), or a misspelt
+                       key: error (default) refuses the profile and names the nearest real
+                       name; warn skips it with a warning; ignore skips names silently, as
+                       Docker does. (--strict, deprecated, is --unknown-syscalls=error.)
+  --quiet              print no warnings about the profile
   --isolation MODE     what keeps COMMAND from tracing, reading or signalling processes outside
                        its sandbox (Landlock): full (default; fails without Landlock ABI 6),
                        available (what the kernel has), none (the default for unconfined)
@@ -58,7 +66,10 @@ interface RunArgs {
   profile: string;
   capAdd: string[];
   capDrop: string[];
+  unknownSyscalls: 'error' | 'warn' | 'ignore';
+  /** --strict was given (deprecated spelling of --unknown-syscalls=error). */
   strict: boolean;
+  quiet: boolean;
   /** undefined: spawn()'s default (full, or none for unconfined). */
   isolation: IsolationMode | undefined;
   verbose: boolean;
@@ -69,8 +80,8 @@ function parseRun(argv: string[]): RunArgs | 'help' {
   let o;
   try {
     o = parseOptions(argv, {
-      valued: ['--profile', '--cap-add', '--cap-drop', '--isolation'],
-      boolean: ['--strict', '--verbose'],
+      valued: ['--profile', '--cap-add', '--cap-drop', '--isolation', '--unknown-syscalls'],
+      boolean: ['--strict', '--verbose', '--quiet'],
       stopAtPositional: true,
     });
   } catch (err) {
@@ -82,7 +93,9 @@ function parseRun(argv: string[]): RunArgs | 'help' {
     profile: o.values.get('--profile')?.at(-1) ?? 'docker-default',
     capAdd: o.values.get('--cap-add') ?? [],
     capDrop: o.values.get('--cap-drop') ?? [],
+    unknownSyscalls: unknownSyscallsOption(o),
     strict: o.flags.has('--strict'),
+    quiet: o.flags.has('--quiet'),
     isolation: o.values.has('--isolation') ? isolationMode(o.values.get('--isolation')?.at(-1), '--isolation') : undefined,
     verbose: o.flags.has('--verbose'),
     command: o.positional,
@@ -107,11 +120,19 @@ function run(argv: string[]): void {
   } catch (err) {
     fail((err as Error).message);
   }
+  if (args.strict && !args.quiet) {
+    process.stderr.write('seccomp: --strict is deprecated: unknown syscall names are errors by default now (--unknown-syscalls=error)\n');
+  }
   let compiled: CompiledProfile;
   try {
-    compiled = compile(args.profile, { capabilities: caps, strict: args.strict });
+    compiled = compile(args.profile, { capabilities: caps, unknownSyscalls: args.unknownSyscalls });
   } catch (err) {
     fail(profileError(err));
+  }
+  // Shown here, once; spawn() then has nothing left to emit.
+  const warnings = reportableWarnings(compiled);
+  if (markReported(compiled) && !args.quiet) {
+    for (const line of warningLines(warnings)) process.stderr.write(`seccomp: warning: ${line}\n`);
   }
   const [command, ...rest] = args.command;
   // Handlers first: the command may be running (and be signalled) before spawn() returns.
@@ -142,6 +163,9 @@ function run(argv: string[]): void {
     process.off('SIGTERM', onTerm);
     if (signal) {
       const n = signalNumber(signal);
+      // The launcher's own execve was killed: the command never started.
+      const denied = signal === 'SIGSYS' ? execveDenied(compiled) : undefined;
+      if (denied) fail(`${command} did not start: the profile kills execve (${describeDenial(denied)}, SIGSYS); ${EXECVE_HINT}`);
       const why = signal === 'SIGSYS' ? ': a seccomp KILL action fired (the command made a syscall the profile forbids)' : '';
       process.stderr.write(`seccomp: ${command} was killed by ${signal} (signal ${n})${why}\n`);
       process.exit(128 + n);

@@ -2,14 +2,16 @@
 // It goes through the launcher (spawn.ts's fork): the filter is attached before Node itself is
 // exec'd, so nothing in the child (preloads from NODE_OPTIONS or execArgv included) runs unfiltered.
 import type { NodeChildProcess as ChildProcess } from './node-shapes.js';
-import { compile, isCompiledProfile } from './profile/compile.js';
-import type { CompiledProfile, ProfileInput } from './profile/types.js';
+import { compile, deprecateStrict, isCompiledProfile } from './profile/compile.js';
+import type { CompiledProfile, ProfileInput, UnknownSyscalls } from './profile/types.js';
 import { childCapabilitySet, fork, type ForkOptions } from './spawn.js';
 
 export interface ForkSandboxedOptions extends Omit<ForkOptions, 'seccomp'> {
   /** A built-in name, a profile file path (relative to this process's cwd), JSON text, a profile object, or compile()'s result. */
   seccomp: ProfileInput | CompiledProfile;
-  /** Unknown syscall names are an error (as compile()'s `strict`); not with a compiled profile. */
+  /** compile()'s `unknownSyscalls` ('error' by default); not with a compiled profile. */
+  seccompUnknownSyscalls?: UnknownSyscalls;
+  /** @deprecated `true` is `seccompUnknownSyscalls: 'error'`, the default. */
   seccompStrict?: boolean;
 }
 
@@ -33,7 +35,7 @@ export function forkSandboxed(
   if (options === null || typeof options !== 'object') {
     throw new TypeError('forkSandboxed needs options with a seccomp profile');
   }
-  const { seccomp, seccompStrict, ...forkOptions } = options;
+  const { seccomp, seccompStrict, seccompUnknownSyscalls, ...forkOptions } = options;
   if (seccomp === undefined) throw new TypeError('options.seccomp is required (a profile, e.g. "docker-default")');
   if (seccompStrict !== undefined && typeof seccompStrict !== 'boolean') {
     throw new TypeError(`options.seccompStrict must be a boolean, got ${typeof seccompStrict}`);
@@ -44,12 +46,20 @@ export function forkSandboxed(
   if (seccomp === '') throw new TypeError('seccomp must not be an empty string');
   let compiled: CompiledProfile;
   if (isCompiledProfile(seccomp)) {
-    if (seccompStrict !== undefined) throw new TypeError('options.seccompStrict applies when compiling; pass strict to compile() instead');
+    if (seccompStrict !== undefined || seccompUnknownSyscalls !== undefined) {
+      throw new TypeError('options.seccompUnknownSyscalls applies when compiling; pass unknownSyscalls to compile() instead');
+    }
     compiled = seccomp;
   } else {
     // Evaluated against the set the child will hold (spawn.ts's rule), which fork() then enforces.
     const capabilities = childCapabilitySet(forkOptions.capabilities, forkOptions.uid);
-    compiled = compile(seccomp as ProfileInput, { strict: seccompStrict === true, capabilities });
+    if (seccompStrict === true) deprecateStrict('options.seccompStrict');
+    if (seccompStrict === true && seccompUnknownSyscalls !== undefined && seccompUnknownSyscalls !== 'error') {
+      throw new RangeError(`options.seccompStrict (deprecated) contradicts options.seccompUnknownSyscalls ${JSON.stringify(seccompUnknownSyscalls)}`);
+    }
+    // compile() checks the value (and that it agrees with a deprecated seccompStrict).
+    const unknownSyscalls = seccompUnknownSyscalls ?? (seccompStrict === true ? 'error' : undefined);
+    compiled = compile(seccomp as ProfileInput, { capabilities, ...(unknownSyscalls === undefined ? {} : { unknownSyscalls }) });
   }
   const { capabilities, ...rest } = forkOptions;
   // A profile compiled here carries the set; a caller's compiled one is checked against theirs.

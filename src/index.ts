@@ -44,6 +44,7 @@ export type {
   ProfileWarning,
   ResolvedProfile,
   ResolvedRule,
+  UnknownSyscalls,
 } from './profile/types.js';
 export {
   spawn,

@@ -12,6 +12,8 @@ import { native } from './native.js';
 import { preloadsBefore, runOrder, splitNodeOptions, type Preload } from './preloads.js';
 import { capabilityState, processCapabilities } from './capabilities.js';
 import { compile } from './profile/compile.js';
+import { markReported, quietFromEnv, reportableWarnings, warningLines } from './profile/report.js';
+import type { UnknownSyscalls } from './profile/types.js';
 import { normalizeCapabilities } from './profile/context.js';
 import { sandbox } from './sandbox.js';
 
@@ -35,10 +37,25 @@ function describe(err: unknown): string {
   return text;
 }
 
-function strictFromEnv(value: string | undefined): boolean {
-  if (value === undefined || value === '' || value === '0') return false;
-  if (value === '1') return true;
-  return fail(`SECCOMP_PROFILE_STRICT must be 1 or 0, got ${JSON.stringify(value)}`);
+const UNKNOWN_SYSCALLS: readonly UnknownSyscalls[] = ['error', 'warn', 'ignore'];
+
+// SECCOMP_UNKNOWN_SYSCALLS: compile's unknownSyscalls (default error). SECCOMP_PROFILE_STRICT=1
+// is its deprecated spelling of `error`.
+function unknownSyscallsFromEnv(value: string | undefined, strictValue: string | undefined): UnknownSyscalls {
+  let strict = false;
+  if (strictValue !== undefined && strictValue !== '' && strictValue !== '0') {
+    if (strictValue !== '1') fail(`SECCOMP_PROFILE_STRICT must be 1 or 0, got ${JSON.stringify(strictValue)}`);
+    strict = true;
+    if (!quietFromEnv()) {
+      writeSync(2, 'seccomp/register: SECCOMP_PROFILE_STRICT is deprecated: unknown syscall names are errors by default now (SECCOMP_UNKNOWN_SYSCALLS=error)\n');
+    }
+  }
+  if (value === undefined || value === '') return 'error';
+  if (!(UNKNOWN_SYSCALLS as readonly string[]).includes(value)) {
+    return fail(`SECCOMP_UNKNOWN_SYSCALLS must be one of ${UNKNOWN_SYSCALLS.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  if (strict && value !== 'error') fail(`SECCOMP_PROFILE_STRICT=1 contradicts SECCOMP_UNKNOWN_SYSCALLS=${value}`);
+  return value as UnknownSyscalls;
 }
 
 /** This thread's `Seccomp:` and `Seccomp_filters:` as the kernel reports them. */
@@ -139,7 +156,7 @@ function registerFromEnv(): void {
     if (!isMainThread && threadSeccomp().mode === '2') return;
     fail('SECCOMP_PROFILE is not set (a built-in name such as docker-default, a profile file path, or profile JSON)');
   }
-  const strict = strictFromEnv(process.env.SECCOMP_PROFILE_STRICT);
+  const unknownSyscalls = unknownSyscallsFromEnv(process.env.SECCOMP_UNKNOWN_SYSCALLS, process.env.SECCOMP_PROFILE_STRICT);
   const isolation = isolationFromEnv(process.env.SECCOMP_ISOLATION);
   const requested = capabilitiesFromEnv(process.env.SECCOMP_CAPABILITIES);
   const label = spec.trimStart().startsWith('{') ? 'the JSON profile in SECCOMP_PROFILE' : JSON.stringify(spec);
@@ -154,11 +171,17 @@ function registerFromEnv(): void {
     native().registerLock(true);
     try {
       const capabilities = processCapabilities(requested, capabilityState());
-      const key = `${strict ? 1 : 0}\0${capabilities.join()}\0${spec}`;
+      const key = `${unknownSyscalls}\0${capabilities.join()}\0${spec}`;
       if (covered(native().rememberedHash(key))) return;
-      const compiled = compile(spec, { strict, capabilities });
+      const compiled = compile(spec, { unknownSyscalls, capabilities });
       native().rememberHash(key, compiled.hash);
       if (covered(compiled.hash)) return;
+      // Once, by the thread that applies it (a worker's preload finds it covered above), and
+      // before the filter, which might deny the write.
+      const warnings = reportableWarnings(compiled);
+      if (warnings.length && markReported(compiled) && !quietFromEnv()) {
+        writeSync(2, warningLines(warnings).map((l) => `seccomp/register: warning: ${l}\n`).join(''));
+      }
       sandbox(compiled, isolation === undefined ? {} : { isolation });
     } finally {
       native().registerLock(false);

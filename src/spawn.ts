@@ -13,6 +13,8 @@ import { checkApplicable } from './applicable.js';
 import { ErrorCode, errnoName, SeccompError } from './errors.js';
 import { addonDir, native } from './native.js';
 import { compile, isCompiledProfile } from './profile/compile.js';
+import { emitProfileWarnings } from './profile/report.js';
+import { describeDenial, EXECVE_HINT, execveDenied } from './exec-denied.js';
 import { BUILTIN_NAMES } from './profiles/index.js';
 import { capabilityState, capMask, childCapabilities, listCapabilities, passableMask } from './capabilities.js';
 import { normalizeCapabilities } from './profile/context.js';
@@ -187,16 +189,21 @@ const STAGE_CODES: Record<string, string> = {
   seccomp: ErrorCode.LOAD, bpf: ErrorCode.LOAD, isolation: ErrorCode.ISOLATION, caps: ErrorCode.CAPABILITIES,
 };
 
-/** The 'error' for a launcher failure record "STAGE\tERRNO\tMESSAGE". */
-function launchError(record: string, file: string, spawnargs: string[]): Error {
+/**
+ * The 'error' for a launcher failure record "STAGE\tERRNO\tMESSAGE". Stage `execve` is the exec
+ * after the filter was attached: when the profile denies execve, the message says so.
+ */
+function launchError(record: string, file: string, spawnargs: string[], compiled: CompiledProfile): Error {
   const [stage = 'exec', errText = '0', ...rest] = record.replace(/\n$/, '').split('\t');
   const errno = Number(errText) || 0;
   const message = rest.join('\t');
   const syscall = `spawn ${file}`;
-  if (stage === 'exec') {
+  if (stage === 'exec' || stage === 'execve') {
     // The same shape as child_process's spawn errors (negative errno, "spawn cmd ENOENT").
     const code = errnoName(errno);
-    const err = Object.assign(new Error(`${syscall} ${code}`), {
+    const denied = stage === 'execve' ? execveDenied(compiled) : undefined;
+    const why = denied ? `: the seccomp profile denies execve (${describeDenial(denied)}); ${EXECVE_HINT}` : '';
+    const err = Object.assign(new Error(`${syscall} ${code}${why}`), {
       errno: -errno, code, syscall, path: file, spawnargs: spawnargs.slice(1),
     });
     return err;
@@ -230,6 +237,7 @@ export function spawn(command: string, argsOrOptions?: readonly string[] | Spawn
   const mode = isolationMode(isolationOption);
   // Always through the launcher, `unconfined` too: the child gets its capability set either way.
   const { compiled, caps } = profileFor(profile, capabilities, (nodeOptions as NodeSpawnOptions).uid);
+  emitProfileWarnings(compiled);
   const plan = planIsolation(isolationOption === undefined && compiled.unconfined ? 'none' : mode, mode === 'none' ? 0 : landlockAbi(), 'spawn()');
   const isolate = launcherIsolateArg(plan);
   const { bpfFd, flags } = launchFor(compiled);
@@ -271,7 +279,7 @@ export function spawn(command: string, argsOrOptions?: readonly string[] | Spawn
   (child as { spawnfile: string }).spawnfile = file;
   (child as { spawnargs: string[] }).spawnargs = spawnargs;
   child.seccompIsolation = plan.isolation;
-  if (record) failLaunch(child, launchError(record, file, spawnargs));
+  if (record) failLaunch(child, launchError(record, file, spawnargs, compiled));
   return child;
 }
 

@@ -192,13 +192,13 @@ describe('resolveProfile: includes and excludes', () => {
     const doc = {
       defaultAction: 'SCMP_ACT_ERRNO',
       syscalls: [
-        { names: ['a'], action: 'SCMP_ACT_ALLOW', includes: {}, excludes: {}, args: [] },
-        { names: ['b'], action: 'SCMP_ACT_ALLOW', includes: null, excludes: null, args: null },
+        { names: ['read'], action: 'SCMP_ACT_ALLOW', includes: {}, excludes: {}, args: [] },
+        { names: ['write'], action: 'SCMP_ACT_ALLOW', includes: null, excludes: null, args: null },
       ],
     };
     expect(resolveProfile(doc, ctx()).rules).toEqual([
-      { syscall: 'a', action: 'ALLOW', conditions: [], source: 'syscalls[0]' },
-      { syscall: 'b', action: 'ALLOW', conditions: [], source: 'syscalls[1]' },
+      { syscall: 'read', action: 'ALLOW', conditions: [], source: 'syscalls[0]' },
+      { syscall: 'write', action: 'ALLOW', conditions: [], source: 'syscalls[1]' },
     ]);
   });
 });
@@ -243,25 +243,25 @@ describe('resolveProfile: rules', () => {
     const doc = {
       defaultAction: 'SCMP_ACT_ALLOW',
       syscalls: [
-        { names: ['a'], action: 'SCMP_ACT_KILL' },
-        { names: ['b'], action: 'SCMP_ACT_KILL_THREAD' },
-        { names: ['c'], action: 'SCMP_ACT_KILL_PROCESS' },
-        { names: ['d'], action: 'SCMP_ACT_TRAP' },
-        { names: ['e'], action: 'SCMP_ACT_ERRNO' },
-        { names: ['f'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 },
-        { names: ['g'], action: 'SCMP_ACT_TRACE' },
-        { names: ['h'], action: 'SCMP_ACT_TRACE', errnoRet: 40000 },
-        { names: ['i'], action: 'SCMP_ACT_LOG' },
-        { names: ['j'], action: 'SCMP_ACT_ERRNO', errnoRet: 0 },
+        { names: ['read'], action: 'SCMP_ACT_KILL' },
+        { names: ['write'], action: 'SCMP_ACT_KILL_THREAD' },
+        { names: ['open'], action: 'SCMP_ACT_KILL_PROCESS' },
+        { names: ['close'], action: 'SCMP_ACT_TRAP' },
+        { names: ['stat'], action: 'SCMP_ACT_ERRNO' },
+        { names: ['fstat'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 },
+        { names: ['lstat'], action: 'SCMP_ACT_TRACE' },
+        { names: ['poll'], action: 'SCMP_ACT_TRACE', errnoRet: 40000 },
+        { names: ['lseek'], action: 'SCMP_ACT_LOG' },
+        { names: ['mmap'], action: 'SCMP_ACT_ERRNO', errnoRet: 0 },
       ],
     };
     const r = resolveProfile(doc, ctx());
     expect(r.defaultAction).toBe('ALLOW');
     expect(r.defaultData).toBeUndefined();
     expect(summary(r)).toEqual([
-      ['a', 'KILL_THREAD', undefined], ['b', 'KILL_THREAD', undefined], ['c', 'KILL_PROCESS', undefined],
-      ['d', 'TRAP', undefined], ['e', 'ERRNO', 1], ['f', 'ERRNO', 38], ['g', 'TRACE', 1], ['h', 'TRACE', 40000],
-      ['i', 'LOG', undefined], ['j', 'ERRNO', 0],
+      ['read', 'KILL_THREAD', undefined], ['write', 'KILL_THREAD', undefined], ['open', 'KILL_PROCESS', undefined],
+      ['close', 'TRAP', undefined], ['stat', 'ERRNO', 1], ['fstat', 'ERRNO', 38], ['lstat', 'TRACE', 1], ['poll', 'TRACE', 40000],
+      ['lseek', 'LOG', undefined], ['mmap', 'ERRNO', 0],
     ]);
     expect('data' in r.rules[0]).toBe(false);
   });
@@ -276,32 +276,32 @@ describe('resolveProfile: rules', () => {
       defaultAction: 'SCMP_ACT_ERRNO',
       defaultErrnoRet: 38,
       syscalls: [
-        { names: ['a'], action: 'SCMP_ACT_ERRNO', errno: 'EACCES' },
-        { names: ['b'], action: 'SCMP_ACT_ERRNO', errno: 22, errnoRet: 22 },
+        { names: ['read'], action: 'SCMP_ACT_ERRNO', errno: 'EACCES' },
+        { names: ['write'], action: 'SCMP_ACT_ERRNO', errno: 22, errnoRet: 22 },
       ],
     };
-    expect(summary(resolveProfile(doc, ctx()))).toEqual([['a', 'ERRNO', 13], ['b', 'ERRNO', 22]]);
+    expect(summary(resolveProfile(doc, ctx()))).toEqual([['read', 'ERRNO', 13], ['write', 'ERRNO', 22]]);
   });
 
   it('drops rules whose action and errno equal the default (libseccomp rejects them)', () => {
     const doc = {
       defaultAction: 'SCMP_ACT_ERRNO',
       syscalls: [
-        { names: ['a'], action: 'SCMP_ACT_ERRNO' },
-        { names: ['b'], action: 'SCMP_ACT_ERRNO', errnoRet: 1, args: [{ index: 0, value: 1, op: 'SCMP_CMP_EQ' }] },
-        { names: ['c'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 },
-        { names: ['d'], action: 'SCMP_ACT_ALLOW' },
-        { names: ['e'], action: 'SCMP_ACT_TRACE', errnoRet: 1 },
+        { names: ['read'], action: 'SCMP_ACT_ERRNO' },
+        { names: ['write'], action: 'SCMP_ACT_ERRNO', errnoRet: 1, args: [{ index: 0, value: 1, op: 'SCMP_CMP_EQ' }] },
+        { names: ['open'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 },
+        { names: ['close'], action: 'SCMP_ACT_ALLOW' },
+        { names: ['stat'], action: 'SCMP_ACT_TRACE', errnoRet: 1 },
       ],
     };
-    expect(summary(resolveProfile(doc, ctx()))).toEqual([['c', 'ERRNO', 38], ['d', 'ALLOW', undefined], ['e', 'TRACE', 1]]);
-    expect(names(resolveProfile({ ...doc, defaultErrnoRet: 38 }, ctx()))).toEqual(['a', 'b', 'd', 'e']);
+    expect(summary(resolveProfile(doc, ctx()))).toEqual([['open', 'ERRNO', 38], ['close', 'ALLOW', undefined], ['stat', 'TRACE', 1]]);
+    expect(names(resolveProfile({ ...doc, defaultErrnoRet: 38 }, ctx()))).toEqual(['read', 'write', 'close', 'stat']);
     const kill = {
       defaultAction: 'SCMP_ACT_KILL',
-      syscalls: [{ names: ['a'], action: 'SCMP_ACT_KILL_THREAD' }, { names: ['b'], action: 'SCMP_ACT_KILL_PROCESS' }],
+      syscalls: [{ names: ['read'], action: 'SCMP_ACT_KILL_THREAD' }, { names: ['write'], action: 'SCMP_ACT_KILL_PROCESS' }],
     };
-    expect(names(resolveProfile(kill, ctx()))).toEqual(['b']);
-    expect(names(resolveProfile({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['a'], action: 'SCMP_ACT_ALLOW' }] }, ctx()))).toEqual([]);
+    expect(names(resolveProfile(kill, ctx()))).toEqual(['write']);
+    expect(names(resolveProfile({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] }, ctx()))).toEqual([]);
   });
 
   it('conditions: values are exact bigints up to 2^64-1; MASKED_EQ is mask = value, expected = valueTwo', () => {
@@ -323,7 +323,7 @@ describe('resolveProfile: rules', () => {
     ]);
     for (const rule of r.rules) for (const c of rule.conditions) expect(typeof c.value).toBe('bigint');
     // A bigint given in an object is taken as is.
-    const big = resolveProfile({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['x'], action: 'SCMP_ACT_ERRNO', args: [{ index: 5, value: 2n ** 64n - 1n, op: 'SCMP_CMP_GE' }] }] }, ctx());
+    const big = resolveProfile({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mprotect'], action: 'SCMP_ACT_ERRNO', args: [{ index: 5, value: 2n ** 64n - 1n, op: 'SCMP_CMP_GE' }] }] }, ctx());
     expect(big.rules[0].conditions).toEqual([{ arg: 5, op: 'GE', value: 0xffff_ffff_ffff_ffffn }]);
   });
 

@@ -35,14 +35,15 @@ describe('compile: bad input', () => {
     expect(e.message).toContain('flags[0]');
   });
 
-  it('strict: an unknown syscall name is ERR_SECCOMP_UNKNOWN_SYSCALL with its path', () => {
+  it('a name that is no syscall is a profile error with its path (strict, deprecated, or not)', () => {
     const p = { defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: ['read', 'no_such_call'], action: 'SCMP_ACT_ALLOW' }] };
-    const e = thrown(() => compile(p, { ...ctx, strict: true }));
-    expect(e.code).toBe('ERR_SECCOMP_UNKNOWN_SYSCALL');
-    expect(e.message).toContain('syscalls[0].names[1]');
-    expect(e.syscall).toBe('no_such_call');
-    // Not strict: skipped, listed and warned about.
-    const c = compile(p, { ...ctx, cache: false });
+    for (const o of [{}, { strict: true }]) {
+      const e = thrown(() => compile(p, { ...ctx, ...o }));
+      expect(e.code).toBe('ERR_SECCOMP_PROFILE_INVALID');
+      expect(e.message).toContain('syscalls[0].names[1]');
+    }
+    // unknownSyscalls 'warn': skipped, listed and warned about.
+    const c = compile(p, { ...ctx, cache: false, unknownSyscalls: 'warn' });
     expect(c.unknownSyscalls).toEqual(['no_such_call']);
     expect(c.warnings).toContainEqual(expect.objectContaining({ path: 'syscalls[0].names[1]' }));
     expect(c.rules.map((r) => r.syscall)).toEqual(['read']);

@@ -62,17 +62,20 @@ describe('register: refuses to start the program', () => {
     }
   });
 
-  it('for a missing file, an unknown syscall under SECCOMP_PROFILE_STRICT=1, or a bad STRICT value', () => {
+  it('for a missing file, a name that is no syscall (SECCOMP_PROFILE_STRICT=1 or not), or a bad STRICT value', () => {
     refused(runApp('--import', 'register-app.mjs', { SECCOMP_PROFILE: '/nonexistent/profile.json' }));
     const dir = scratch();
     const unknown = join(dir, 'unknown.json');
     writeFileSync(unknown, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'not_a_syscall'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }] }));
-    const strict = runApp('--import', 'register-app.mjs', { SECCOMP_PROFILE: unknown, SECCOMP_PROFILE_STRICT: '1' });
-    refused(strict);
-    expect(strict.stderr).toContain('not_a_syscall');
+    for (const env of [{ SECCOMP_PROFILE_STRICT: '1' }, {}]) {
+      const strict = runApp('--import', 'register-app.mjs', { SECCOMP_PROFILE: unknown, ...env });
+      refused(strict);
+      expect(strict.stderr).toContain('syscalls[0].names[1]');
+      expect(strict.stderr).toContain('not_a_syscall');
+    }
     refused(runApp('--import', 'register-app.mjs', { SECCOMP_PROFILE: unknown, SECCOMP_PROFILE_STRICT: 'yes' }));
-    // Not strict: the unknown name is skipped and the rest applies.
-    const lax = runApp('--import', 'register-app.mjs', { SECCOMP_PROFILE: unknown });
+    // SECCOMP_UNKNOWN_SYSCALLS=ignore: the unknown name is skipped and the rest applies.
+    const lax = runApp('--import', 'register-app.mjs', { SECCOMP_PROFILE: unknown, SECCOMP_UNKNOWN_SYSCALLS: 'ignore' });
     expect(lax.status, lax.stderr).toBe(0);
     expect(lax.json.mkdir).toBe('EPERM');
   });

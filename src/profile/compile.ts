@@ -10,7 +10,7 @@ import { multiplexerBlock, narrowingBlock } from '../bpf/narrow.js';
 import { newerSyscallInsns, newerSyscallNumber, type NumberedRule } from '../bpf/newer-syscalls.js';
 import { decode, encode, INSN_SIZE, MAX_INSNS } from '../bpf/program.js';
 import { specialize } from '../bpf/specialize.js';
-import { ErrorCode, SeccompError, unsupported, type ProfileProblem, argTypeError, argRangeError } from '../errors.js';
+import { ErrorCode, SeccompError, unsupported, argTypeError, argRangeError } from '../errors.js';
 import { flattenConditions } from '../filter.js';
 import { apiLevel, features, FilterFlag, version } from '../library.js';
 import { native, type NativeFilter } from '../native.js';
@@ -20,7 +20,7 @@ import { dedupeRules, insnsLowerBound } from './estimate.js';
 import { multiplexers, narrowRules, narrowTargets, tableBase } from './kernel-args.js';
 import { loadProfileDocument } from './load.js';
 import { own } from './problems.js';
-import { resolveProfile } from './resolve.js';
+import { isKnownSyscallName, resolveProfile } from './resolve.js';
 import type {
   CompiledProfile,
   CompileOptions,
@@ -29,10 +29,11 @@ import type {
   ProfileWarning,
   ResolvedProfile,
   ResolvedRule,
+  UnknownSyscalls,
 } from './types.js';
 
 /** Bumped when the compiler's output for the same input changes; part of the hash. */
-const COMPILER = 'seccomp-compile/4';
+const COMPILER = 'seccomp-compile/5';
 const CACHE_MAX = 64;
 
 // libseccomp filter attributes (enum scmp_filter_attr).
@@ -81,7 +82,7 @@ function lruSet(m: Map<string, CompiledProfile>, key: string, v: CompiledProfile
 
 /** The options besides the context that change what compile builds. */
 interface BuildOptions {
-  strict: boolean;
+  unknownSyscalls: UnknownSyscalls;
   enosys: boolean;
   newSyscalls: boolean;
   optimize?: 1 | 2;
@@ -91,7 +92,7 @@ interface BuildOptions {
 }
 
 const optionsKey = (o: BuildOptions): string =>
-  `strict=${o.strict}\0enosys=${o.enosys}\0newSyscalls=${o.newSyscalls}\0optimize=${o.optimize ?? 'runc'}\0specialize=${o.specialize}\0narrowArgs=${o.narrowArgs}\0multiplexers=${o.multiplexers}`;
+  `unknownSyscalls=${o.unknownSyscalls}\0enosys=${o.enosys}\0newSyscalls=${o.newSyscalls}\0optimize=${o.optimize ?? 'runc'}\0specialize=${o.specialize}\0narrowArgs=${o.narrowArgs}\0multiplexers=${o.multiplexers}`;
 
 function contextKey(ctx: ProfileContext, o: BuildOptions): string {
   const caps = [...new Set(ctx.capabilities)].sort().join(',');
@@ -201,7 +202,7 @@ function hashOf(doc: unknown, unconfined: boolean, ctx: ProfileContext, o: Build
 }
 
 const OPTION_KEYS = [
-  'capabilities', 'arch', 'kernel', 'strict', 'enosys', 'cache', 'newSyscalls', 'optimize', 'specialize', 'narrowArgs', 'multiplexers',
+  'capabilities', 'arch', 'kernel', 'unknownSyscalls', 'strict', 'enosys', 'cache', 'newSyscalls', 'optimize', 'specialize', 'narrowArgs', 'multiplexers',
 ] as const;
 
 function checkOptions(options: unknown): CompileOptions {
@@ -225,11 +226,47 @@ function checkOptions(options: unknown): CompileOptions {
       throw argTypeError(`options.${k} must be a boolean, got ${o[k] === null ? 'null' : typeof o[k]}`);
     }
   }
+  if (o.unknownSyscalls !== undefined) {
+    const v = o.unknownSyscalls;
+    if (typeof v !== 'string') throw argTypeError(`options.unknownSyscalls must be 'error', 'warn' or 'ignore', got ${v === null ? 'null' : typeof v}`);
+    if (!(UNKNOWN_SYSCALLS as readonly string[]).includes(v)) {
+      throw argRangeError(`options.unknownSyscalls must be 'error', 'warn' or 'ignore', got ${JSON.stringify(v)}`);
+    }
+    if (o.strict === true && v !== 'error') {
+      throw argRangeError(`options.strict (deprecated: unknownSyscalls 'error') contradicts options.unknownSyscalls ${JSON.stringify(v)}`);
+    }
+  }
   if (o.optimize !== undefined) {
     if (typeof o.optimize !== 'number') throw argTypeError(`options.optimize must be 1 or 2, got ${typeof o.optimize}`);
     if (o.optimize !== 1 && o.optimize !== 2) throw argRangeError(`options.optimize must be 1 or 2, got ${o.optimize}`);
   }
   return o as CompileOptions;
+}
+
+const UNKNOWN_SYSCALLS = ['error', 'warn', 'ignore'] as const;
+let strictDeprecated = false;
+
+/**
+ * The deprecation note for the old `strict` spelling (compile's `strict`, forkSandboxed's
+ * `seccompStrict`), once per process: it now means `unknownSyscalls: 'error'`.
+ */
+export function deprecateStrict(spelling = 'options.strict'): void {
+  if (strictDeprecated) return;
+  strictDeprecated = true;
+  process.emitWarning(
+    `${spelling} is deprecated: use unknownSyscalls: 'error' (now the default), 'warn' or 'ignore'. ` +
+      'It no longer refuses real syscall names the installed libseccomp cannot number.',
+    { type: 'DeprecationWarning', code: 'SECCOMP_DEP_STRICT' },
+  );
+}
+
+/**
+ * True when `name` is a syscall on some Linux arch: in our tables, or known to libseccomp,
+ * which numbers every name of its table on every arch (a pseudo number where the arch lacks it),
+ * so asking it for the native arch covers all of its arches.
+ */
+export function isSyscallAnywhere(name: string): boolean {
+  return isKnownSyscallName(name) || syscallNumberOn(name, archToken(nativeArch())) !== undefined;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -398,7 +435,6 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, o: BuildO
   const unknownSeen = new Set<string>();
   const namePaths = new Map<string, Map<string, string>>();
   const tableSeen = new Set<string>();
-  const problems: ProfileProblem[] = [];
   const rules: ResolvedRule[] = [];
   const nrs: number[] = [];
   const table: ResolvedRule[] = [];
@@ -422,21 +458,19 @@ function build(rp: ResolvedProfile, ctx: ProfileContext, doc: unknown, o: BuildO
       if (!unknownSeen.has(rule.syscall)) {
         unknownSeen.add(rule.syscall);
         unknown.push(rule.syscall);
-        const path = namePath(doc, rule.source, rule.syscall, namePaths);
-        const message = `libseccomp ${fmtVersion()} does not know the syscall "${rule.syscall}"; its rule is skipped`;
-        warnings.push({ path, message });
-        problems.push({ path, message: `unknown syscall "${rule.syscall}"` });
+        // Names that are no syscall at all were dealt with by resolveProfile (unknownSyscalls).
+        if (o.unknownSyscalls !== 'ignore' && isSyscallAnywhere(rule.syscall)) {
+          const path = namePath(doc, rule.source, rule.syscall, namePaths);
+          const message =
+            `libseccomp ${fmtVersion()} has no number for the syscall "${rule.syscall}" on ${host} ` +
+            '(a syscall of another arch, or newer than this libseccomp); its rule is skipped';
+          warnings.push({ path, message, code: ErrorCode.UNKNOWN_SYSCALL });
+        }
       }
       continue;
     }
     rules.push(rule);
     nrs.push(nr);
-  }
-  if (o.strict && problems.length) {
-    throw new SeccompError(
-      `unknown syscall${problems.length > 1 ? 's' : ''} (strict): ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
-      { code: ErrorCode.UNKNOWN_SYSCALL, syscall: unknown[0], problems },
-    );
   }
   const block = newerSyscallInsns(numberedRules(table, arches));
   // Refused before libseccomp when the program cannot fit: libseccomp takes minutes over
@@ -549,8 +583,9 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
   if (isCompiledProfile(profile)) return profile;
   const opts = checkOptions(options);
   const context = resolveContext(opts);
+  if (opts.strict === true) deprecateStrict();
   const o: BuildOptions = {
-    strict: opts.strict === true,
+    unknownSyscalls: opts.unknownSyscalls ?? 'error',
     enosys: opts.enosys !== false,
     newSyscalls: opts.newSyscalls !== false,
     specialize: opts.specialize !== false,
@@ -599,7 +634,7 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
       context,
     };
   } else {
-    const rp = resolveProfile(loaded.doc, context);
+    const rp = resolveProfile(loaded.doc, context, { unknownSyscalls: o.unknownSyscalls, isSyscall: isSyscallAnywhere });
     const b = build(rp, context, loaded.doc, o);
     result = {
       ...(loaded.name !== undefined ? { name: loaded.name } : {}),

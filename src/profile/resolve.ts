@@ -13,8 +13,11 @@ import {
   isCapabilityName,
   normalizeCapability,
 } from './context.js';
+import { NEWER_SYSCALLS } from '../bpf/newer-syscalls.js';
 import { invalid, join, own } from './problems.js';
-import type { KernelVersion, ProfileContext, ProfileWarning, ResolvedProfile, ResolvedRule } from './types.js';
+import { nearest, suggestSyscall } from './suggest.js';
+import { isLinuxSyscallName } from './syscall-names.js';
+import type { KernelVersion, ProfileContext, ProfileWarning, ResolvedProfile, ResolvedRule, UnknownSyscalls } from './types.js';
 
 /** Profile action names (`SCMP_ACT_*`) -> ours. SCMP_ACT_KILL is KILL_THREAD, as in libseccomp. */
 export const PROFILE_ACTIONS: Readonly<Record<string, ActionName>> = {
@@ -61,6 +64,21 @@ const RULE_KEYS = ['name', 'names', 'action', 'errnoRet', 'errno', 'args', 'comm
 const ARG_KEYS = ['index', 'value', 'valueTwo', 'op'] as const;
 const FILTER_KEYS = ['caps', 'arches', 'minKernel'] as const;
 const ARCHMAP_KEYS = ['architecture', 'subArchitectures'] as const;
+/** Keys whose loss changes nothing in the filter: a near miss of one is only a warning. */
+const HARMLESS_KEYS: readonly string[] = ['comment'];
+
+/** How names that are no syscall and misspelt keys are treated (compile's `unknownSyscalls`). */
+export interface TypoOptions {
+  /** 'error' (default): refused; 'warn': warnings; 'ignore': names skipped silently, as Docker does. */
+  unknownSyscalls?: UnknownSyscalls;
+  /** Whether a name is a syscall somewhere; default: the kernel tables (syscall-names.ts) and ours. */
+  isSyscall?: (name: string) => boolean;
+}
+
+/** A syscall on some Linux arch by the tables this package carries. */
+export function isKnownSyscallName(name: string): boolean {
+  return isLinuxSyscallName(name) || Object.hasOwn(NEWER_SYSCALLS, name);
+}
 
 // ---- validated form -------------------------------------------------------------------------
 
@@ -141,6 +159,30 @@ class Checker {
   /** Every problem found; only the first MAX_PROBLEMS are kept (a huge bad list stays cheap to report). */
   total = 0;
   warnings: ProfileWarning[] = [];
+  /** Names that are no syscall, warned about one by one up to MAX_PROBLEMS ('warn'). */
+  typoWarnings = 0;
+  readonly mode: UnknownSyscalls;
+  readonly isSyscall: (name: string) => boolean;
+
+  constructor(o: TypoOptions = {}) {
+    this.mode = o.unknownSyscalls ?? 'error';
+    this.isSyscall = o.isSyscall ?? isKnownSyscallName;
+  }
+
+  /**
+   * A syscall name as the profile gives it: one that is no syscall on any Linux arch is a
+   * problem ('error'), a warning ('warn') or nothing ('ignore'); either way the rule for it is
+   * skipped later, as Docker skips names libseccomp cannot resolve.
+   */
+  syscallName(s: string, path: () => string): string | undefined {
+    if (this.mode === 'ignore' || this.isSyscall(s)) return s;
+    if (this.mode === 'error') {
+      if (this.total >= MAX_PROBLEMS) return this.problem('', '');
+      return this.problem(path(), unknownSyscallMessage(s, 'refused'));
+    }
+    if (this.typoWarnings++ < MAX_PROBLEMS) this.warn(path(), unknownSyscallMessage(s, 'skipped'));
+    return s;
+  }
 
   problem(path: string, message: string): undefined {
     if (this.total++ < MAX_PROBLEMS) this.problems.push({ path, message });
@@ -166,7 +208,7 @@ class Checker {
       if (k === undefined) {
         k = lower.get(key.toLowerCase()) as K | undefined;
         if (k === undefined) {
-          this.warn(keyPath, `unknown key ${JSON.stringify(key)} ignored`);
+          this.unknownKey(key, keyPath, known);
           continue;
         }
         if (Object.prototype.hasOwnProperty.call(obj, k) || out.has(k)) {
@@ -181,6 +223,24 @@ class Checker {
       out.set(k, { value, path: keyPath });
     }
     return out;
+  }
+
+  /**
+   * A key the profile format does not have. Docker ignores it; so do we (a warning), unless it
+   * is a near miss of a known key (`sycalls`, `agrs`, `include`): Docker would drop that part of
+   * the profile, its rules or their conditions, and the filter would allow what was meant to be
+   * denied. That is refused ('error') or a warning with the key meant ('warn', 'ignore').
+   */
+  unknownKey(key: string, keyPath: string, known: readonly string[]): void {
+    const meant = key.length > 1 ? nearest(key.toLowerCase(), known.map((k) => k.toLowerCase())) : undefined;
+    const k = meant === undefined ? undefined : known.find((x) => x.toLowerCase() === meant);
+    if (k === undefined) {
+      this.warn(keyPath, `unknown key ${JSON.stringify(key)} ignored`);
+    } else if (this.mode === 'error' && !HARMLESS_KEYS.includes(k)) {
+      this.problem(keyPath, `unknown key ${JSON.stringify(key)}: did you mean ${JSON.stringify(k)}? (Docker would ignore the key and what it holds; pass unknownSyscalls: 'warn' to do the same)`);
+    } else {
+      this.warn(keyPath, `unknown key ${JSON.stringify(key)} ignored; did you mean ${JSON.stringify(k)}?`);
+    }
   }
 
   string(f: Field | undefined, what = 'a string', nulOk = false): string | undefined {
@@ -398,10 +458,11 @@ class Checker {
     };
 
     const nameField = fs.get('name');
-    const name = this.string(nameField);
+    let name = this.string(nameField);
+    if (name) name = this.syscallName(name, () => nameField!.path);
     if (nameField && name === undefined) fail();
     const namesField = fs.get('names');
-    const names = this.list(namesField, (s, p) => (s === '' ? this.problem(p(), 'empty syscall name') : s));
+    const names = this.list(namesField, (s, p) => (s === '' ? this.problem(p(), 'empty syscall name') : this.syscallName(s, p)));
     if (namesField && (names === undefined || names.length !== (namesField.value as unknown[]).length)) fail();
     let all: string[] = [];
     if (name) {
@@ -460,6 +521,14 @@ class Checker {
     if (!ok || action === undefined) return undefined;
     return { path, names: all, action, data, args, argsPath, includes, excludes };
   }
+}
+
+function unknownSyscallMessage(name: string, what: 'refused' | 'skipped'): string {
+  const meant = suggestSyscall(name);
+  const hint = meant === undefined ? '' : `; did you mean ${JSON.stringify(meant)}?`;
+  return what === 'refused'
+    ? `unknown syscall ${JSON.stringify(name)}: no Linux arch has a syscall of that name${hint}`
+    : `unknown syscall ${JSON.stringify(name)} skipped: no Linux arch has a syscall of that name${hint}`;
 }
 
 /** Locates the seccomp object: the document itself, or `linux.seccomp` of a full OCI config. */
@@ -548,6 +617,9 @@ function validate(doc: unknown, c: Checker): Profile | undefined {
     });
   }
 
+  if (c.typoWarnings > MAX_PROBLEMS) {
+    c.warn(join(base, 'syscalls'), `${c.typoWarnings - MAX_PROBLEMS} more names that are no syscall are skipped`);
+  }
   if (c.total > 0 || defaultAction === undefined) return undefined;
   return {
     defaultAction,
@@ -657,9 +729,11 @@ function evaluate(p: Profile, ctx: ProfileContext, c: Checker): ResolvedProfile 
  * setupSeccomp and runc's loader do: one rule per syscall name in profile order, rules equal to
  * the default dropped, duplicate argument indexes split into one rule per condition.
  * Any problem -> one SeccompError ERR_SECCOMP_PROFILE_INVALID whose `problems` lists them all.
+ * Names that are no syscall on any arch, and near misses of known keys, are problems unless
+ * `typos.unknownSyscalls` says otherwise.
  */
-export function resolveProfile(doc: unknown, ctx: ProfileContext): ResolvedProfile {
-  const c = new Checker();
+export function resolveProfile(doc: unknown, ctx: ProfileContext, typos?: TypoOptions): ResolvedProfile {
+  const c = new Checker(typos);
   const p = validate(doc, c);
   if (c.total > 0 || p === undefined) throw invalid(c.problems, c.total);
   return evaluate(p, ctx, c);

@@ -20,6 +20,16 @@ export interface ProfileContext {
   kernel: KernelVersion;
 }
 
+/**
+ * What compile does with a syscall name no Linux arch has (a typo such as `mkdri`): `'error'`
+ * refuses the profile (ERR_SECCOMP_PROFILE_INVALID, the name's JSON path and the nearest real
+ * name), and near misses of known keys (`sycalls`, `agrs`) too; `'warn'` skips the name's rule
+ * with a warning (and near-miss keys are warnings); `'ignore'` skips names silently, as Docker
+ * does. Real syscall names this libseccomp cannot number on the arch (another arch's, or newer)
+ * are skipped with a warning in every mode but `'ignore'`.
+ */
+export type UnknownSyscalls = 'error' | 'warn' | 'ignore';
+
 export interface CompileOptions {
   /** Capability set (`CAP_*` names) for includes/excludes.caps; default: this process's bounding set. */
   capabilities?: string[];
@@ -27,7 +37,12 @@ export interface CompileOptions {
   arch?: string;
   /** Kernel version for minKernel, as "6.1" or { major, minor }; default: uname. */
   kernel?: string | KernelVersion;
-  /** Unknown syscall names are an error instead of a warning. */
+  /** Names that are no syscall on any arch, and misspelt keys: `'error'` (default), `'warn'` or `'ignore'` (UnknownSyscalls). */
+  unknownSyscalls?: UnknownSyscalls;
+  /**
+   * @deprecated Use `unknownSyscalls`. `true` is `unknownSyscalls: 'error'` (the default); it
+   * no longer refuses real syscall names this libseccomp cannot number (uretprobe on 2.5.4).
+   */
   strict?: boolean;
   /** ENOSYS (not the default errno) for syscalls newer than the profile; default true. */
   enosys?: boolean;

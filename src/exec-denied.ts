@@ -1,0 +1,32 @@
+// A profile that denies execve stops every command before it starts: the launcher (and runc)
+// must exec the command after the filter is attached. Said plainly instead of "killed by SIGSYS".
+import { decide, dependence, type Decision } from './decide.js';
+import { libseccompArchName, syscallNumberOn } from './profile/compile.js';
+import { archToken } from './arch.js';
+import { errnoName } from './errors.js';
+import type { CompiledProfile } from './profile/types.js';
+
+/** What to do about it, for messages. */
+export const EXECVE_HINT = 'the profile must allow execve (and execveat) for a command to start';
+
+/**
+ * The profile's answer to execve on its arch when it is not ALLOW whatever the arguments, else
+ * undefined (allowed, depends on the arguments, or not known).
+ */
+export function execveDenied(c: CompiledProfile): Decision | undefined {
+  if (c.unconfined) return undefined;
+  try {
+    const arch = libseccompArchName(c.context.arch);
+    const nr = syscallNumberOn('execve', archToken(arch));
+    if (nr === undefined || nr < 0 || dependence(c, nr, arch) !== null) return undefined;
+    const d = decide(c, { syscall: nr, arch });
+    return d.action === 'ALLOW' || d.action === 'LOG' || d.action === 'NOTIFY' ? undefined : d;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The denial for a message: `ERRNO EPERM`, `KILL_THREAD`, ... */
+export function describeDenial(d: Decision): string {
+  return d.action === 'ERRNO' ? `ERRNO ${errnoName(d.errno ?? 0)}` : d.action;
+}
