@@ -11,9 +11,10 @@ import { ISOLATION_MODES, type IsolationMode } from './isolation.js';
 import { native } from './native.js';
 import { preloadsBefore, runOrder, splitNodeOptions, type Preload } from './preloads.js';
 import { capabilityState, processCapabilities } from './capabilities.js';
-import { compile } from './profile/compile.js';
 import { normalizeCapabilities } from './profile/context.js';
-import { sandbox } from './sandbox.js';
+import { fromDiskCache } from './profile/cached.js';
+import type { CompileOptions } from './profile/types.js';
+import { applyProfile, type Compile } from './apply.js';
 
 // Exit status when the sandbox cannot be applied (as env(1) and timeout(1) use for their own failures).
 const REGISTER_FAILED_EXIT = 125;
@@ -131,6 +132,23 @@ function isolationFromEnv(value: string | undefined): IsolationMode | undefined 
   return fail(`SECCOMP_ISOLATION must be one of ${ISOLATION_MODES.join(', ')}, got ${JSON.stringify(value)}`);
 }
 
+// The compiler is loaded only when the disk cache does not have the profile (startup cost):
+// synchronously, as an ES module through require (Node.js >= 20.19 / 22.12).
+function compileNow(spec: string, options: CompileOptions) {
+  const hit = fromDiskCache(spec, options);
+  if (hit) return hit;
+  let compile: Compile;
+  try {
+    compile = (createRequire(import.meta.url)('./profile/compile.js') as { compile: Compile }).compile;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw err;
+    return fail(
+      `compiling a profile that is not in the disk cache needs Node.js >= 20.19 (require of ES modules); this is ${process.version}`,
+    );
+  }
+  return compile(spec, options);
+}
+
 function registerFromEnv(): void {
   if (isMainThread) refuseEarlierPreloads();
   const spec = process.env.SECCOMP_PROFILE;
@@ -156,10 +174,10 @@ function registerFromEnv(): void {
       const capabilities = processCapabilities(requested, capabilityState());
       const key = `${strict ? 1 : 0}\0${capabilities.join()}\0${spec}`;
       if (covered(native().rememberedHash(key))) return;
-      const compiled = compile(spec, { strict, capabilities });
+      const compiled = compileNow(spec, { strict, capabilities });
       native().rememberHash(key, compiled.hash);
       if (covered(compiled.hash)) return;
-      sandbox(compiled, isolation === undefined ? {} : { isolation });
+      applyProfile(compiled, isolation === undefined ? {} : { isolation });
     } finally {
       native().registerLock(false);
     }

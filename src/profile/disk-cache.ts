@@ -1,0 +1,418 @@
+// compile()'s results kept across processes, so that `seccomp/register` and `seccomp run` load
+// a known profile without compiling it (or loading the compiler). One file per key in a per-user
+// directory ($XDG_CACHE_HOME/seccomp, else ~/.cache/seccomp).
+//
+// Trust: an entry decides what filter protects a process, so it is trusted exactly as much as
+// the user's own files and no more: the directory and every entry must belong to this process's
+// effective uid and be writable by nobody else, entries are opened without following links and
+// must be regular, singly-linked files, and each carries its full key (compared as text) and a
+// checksum of its content (against damage, not forgery: whoever can write the user's files can
+// also change the package or the profile). A program read back is checked as the kernel checks
+// one before it is used. Anything wrong is a miss: the entry is compiled again and replaced.
+// No node:crypto here: loading it costs a startup more than the whole lookup.
+import {
+  closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync,
+  unlinkSync, writeSync,
+} from 'node:fs';
+import { homedir, release, version as osVersion } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkProgram } from '../bpf/interpret.js';
+import { INSN_SIZE, MAX_INSNS } from '../bpf/program.js';
+import { features } from '../library.js';
+import { addonDir, native } from '../native.js';
+import { COMPILER, contextKey, type BuildOptions } from './cache-key.js';
+import { markProduced } from './produced.js';
+import type { CompiledProfile, ProfileContext } from './types.js';
+
+const FORMAT = 'seccomp-cache/1';
+/** docker-default's entry is about 70 KB; anything far larger is not one of ours. */
+const MAX_ENTRY = 8 * 1024 * 1024;
+
+/** `cache` option values: true (memory and disk), 'memory' (this process only), false (none). */
+export type CacheOption = boolean | 'memory';
+
+/** Whether compile results go to disk: the `cache` option, then SECCOMP_CACHE=0 turns it off. */
+export function diskCacheEnabled(option: CacheOption | undefined): boolean {
+  if (option === false || option === 'memory') return false;
+  const env = process.env.SECCOMP_CACHE;
+  return !(env !== undefined && /^(0|false|no|off)$/i.test(env.trim()));
+}
+
+function debug(what: string): void {
+  if (process.env.SECCOMP_CACHE_DEBUG === '1') writeSync(2, `seccomp cache: ${what}\n`);
+}
+
+const euid = (): number => process.geteuid?.() ?? -1;
+
+/** The cache directory's path, or undefined when there is no home to put it in. */
+export function cacheDirPath(): string | undefined {
+  const xdg = process.env.XDG_CACHE_HOME;
+  let base: string | undefined;
+  // The XDG spec: a relative XDG_CACHE_HOME is invalid and ignored.
+  if (xdg && isAbsolute(xdg)) base = xdg;
+  else {
+    let home: string;
+    try {
+      home = homedir();
+    } catch {
+      return undefined;
+    }
+    if (!home || !isAbsolute(home)) return undefined;
+    base = join(home, '.cache');
+  }
+  return join(base, 'seccomp');
+}
+
+/** Ours: a directory (not a link) owned by this euid that nobody else can write. */
+function ownDir(path: string): boolean {
+  const st = lstatSync(path);
+  return st.isDirectory() && st.uid === euid() && (st.mode & 0o022) === 0;
+}
+
+/**
+ * The cache directory when it is usable: owned by this euid and not group/world-writable. With
+ * `create`, it is made (0700) when missing, inside a parent that belongs to this euid (never in
+ * another user's home, as with `sudo` keeping HOME).
+ */
+function usableDir(create: boolean): string | undefined {
+  const dir = cacheDirPath();
+  if (dir === undefined) return undefined;
+  try {
+    if (ownDir(dir)) return dir;
+    debug(`refused ${dir}: not a directory of uid ${euid()} closed to others`);
+    return undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !create) return undefined;
+  }
+  try {
+    const base = dirname(dir);
+    try {
+      if (statSync(base).uid !== euid()) return undefined;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || statSync(dirname(base)).uid !== euid()) return undefined;
+      mkdirSync(base, { mode: 0o700 });
+    }
+    mkdirSync(dir, { mode: 0o700 });
+    return ownDir(dir) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// What besides the compile inputs decides the program: this package's build (its version and
+// the files of the compiler and addon), the libseccomp build, and the kernel's answers. Taken
+// once per process; the API level, which setApiLevel() changes, is read per key.
+let environment: string | undefined;
+
+function packageRoot(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+}
+
+// The compiler's own files (what compile.ts imports, directly or not) and the addon.
+const COMPILER_FILES = ['action', 'arch', 'errors', 'filter', 'library', 'native', 'values'];
+
+function buildFingerprint(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js'; // src/ under the test runner
+  const parts: string[] = [];
+  let version = '?';
+  try {
+    version = (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? '?';
+  } catch {
+    // no package.json beside the build: the file stats still tell builds apart
+  }
+  parts.push(`version ${version}`);
+  const top = join(here, '..');
+  const files = COMPILER_FILES.map((f) => join(top, f + ext));
+  for (const dir of [here, join(top, 'bpf'), join(top, 'profiles'), addonDir()]) {
+    try {
+      for (const n of readdirSync(dir)) if (n.endsWith(dir === addonDir() ? '.node' : ext) && !n.endsWith('.d.ts')) files.push(join(dir, n));
+    } catch {
+      // no such directory
+    }
+  }
+  for (const f of files.sort()) {
+    try {
+      const st = statSync(f);
+      parts.push(`${f} ${st.size} ${st.mtimeMs} ${st.ino}`);
+    } catch {
+      parts.push(`${f} -`);
+    }
+  }
+  return parts.join('\n');
+}
+
+function environmentFacts(): string {
+  if (environment !== undefined) return environment;
+  const info = native().libraryInfo();
+  const f = features();
+  const flags = Object.entries(f.flags).map(([k, v]) => `${k}=${v}`).join(',');
+  const optional = Object.entries(info.optional).sort().map(([k, v]) => `${k}=${v}`).join(',');
+  environment = [
+    COMPILER,
+    `libseccomp ${info.major}.${info.minor}.${info.micro} ${optional}`,
+    `kernel ${release()} ${osVersion()} flags ${flags}`,
+    `host ${process.arch} ${native().archNative()}`,
+    buildFingerprint(),
+  ].join('\n');
+  return environment;
+}
+
+/**
+ * The key of an entry, in full: what the profile is (`text`: a built-in name or JSON text, which
+ * determine the document in this build; `doc`: the loaded document's canonical text), its name,
+ * the context and options, and the environment facts. Stored in the entry and compared whole;
+ * the file name is only a digest of it.
+ */
+export function entryKey(kind: 'text' | 'doc', source: string, name: string | undefined, ctx: ProfileContext, o: BuildOptions): string {
+  const named = name === undefined ? 'unnamed' : `name ${name}`;
+  return `${FORMAT}\0${kind}\0${named}\0${contextKey(ctx, o)}\0api ${native().libraryInfo().api}\0${environmentFacts()}\0${source}`;
+}
+
+/**
+ * 64 bits of two 32-bit multiplicative hashes (FNV-1a and a murmur-style mix) over UTF-16 code
+ * units, as hex: a file name for a key and a checksum against damage, not a defence against
+ * anyone who can write the file (nothing stored beside it could be).
+ */
+export function digest64(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  a ^= a >>> 16;
+  a = Math.imul(a, 0x85ebca6b);
+  b ^= b >>> 13;
+  b = Math.imul(b, 0xc2b2ae35);
+  return (a >>> 0).toString(16).padStart(8, '0') + ((b ^ (b >>> 16)) >>> 0).toString(16).padStart(8, '0');
+}
+
+let written = 0;
+
+/** What an entry must say besides its key. */
+export interface Expected {
+  name: string | undefined;
+  context: ProfileContext;
+}
+
+// Condition values are bigints in compile's results: written as "123n" strings.
+function replacer(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? `${v}n` : v;
+}
+
+/** Writes `compiled` under `key`: a 0600 temporary file in the directory, renamed into place. */
+export function writeEntry(key: string, compiled: CompiledProfile): void {
+  const dir = usableDir(true);
+  if (dir === undefined) return;
+  const name = digest64(key);
+  const body = JSON.stringify({ key, profile: { ...compiled, bpf: Buffer.from(compiled.bpf).toString('base64') } }, replacer);
+  const text = `${FORMAT}\n${digest64(body)}\n${body}`;
+  // O_EXCL below: a name taken (by anyone) is an error, never a file shared with someone else.
+  const tmp = join(dir, `.${name}.${process.pid}.${Date.now()}.${++written}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    const buf = Buffer.from(text);
+    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, join(dir, `${name}.json`));
+    debug(`wrote ${name}`);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created
+    }
+    debug(`cannot write ${name}: ${(e as Error).message}`);
+  }
+}
+
+/** The entry for `key`, verified and frozen, or undefined (a miss, or an entry refused). */
+export function readEntry(key: string, expected: Expected): CompiledProfile | undefined {
+  const dir = usableDir(false);
+  if (dir === undefined) return undefined;
+  const name = digest64(key);
+  const path = join(dir, `${name}.json`);
+  let text: string;
+  let fd: number;
+  try {
+    // O_NONBLOCK: a FIFO planted under the name must not block the open.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    debug(code === 'ENOENT' ? `miss ${name}` : `refused ${name}: ${code}`);
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    const why = !st.isFile() ? 'not a regular file'
+      : st.uid !== euid() ? `owned by uid ${st.uid}`
+      : (st.mode & 0o077) !== 0 ? `mode ${(st.mode & 0o777).toString(8)}`
+      : st.nlink !== 1 ? `${st.nlink} links`
+      : st.size > MAX_ENTRY ? 'too large'
+      : undefined;
+    if (why) {
+      debug(`refused ${name}: ${why}`);
+      return undefined;
+    }
+    text = readFileSync(fd, 'utf8');
+  } catch (e) {
+    debug(`refused ${name}: ${(e as Error).message}`);
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+  const result = parseEntry(text, key, expected);
+  if (typeof result === 'string') {
+    debug(`refused ${name}: ${result}`);
+    return undefined;
+  }
+  debug(`hit ${name}`);
+  return result;
+}
+
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isInt = (v: unknown, lo: number, hi: number): v is number => Number.isSafeInteger(v) && (v as number) >= lo && (v as number) <= hi;
+const strArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
+const ACTIONS = new Set(['ALLOW', 'ERRNO', 'KILL_PROCESS', 'KILL_THREAD', 'TRAP', 'TRACE', 'LOG', 'NOTIFY']);
+const OPS = new Set(['NE', 'LT', 'LE', 'EQ', 'GE', 'GT', 'MASKED_EQ']);
+const U64_MAX = (1n << 64n) - 1n;
+
+function hasOnly(o: object, allowed: readonly string[]): boolean {
+  return Object.keys(o).every((k) => allowed.includes(k));
+}
+
+function u64(v: unknown): bigint | number | undefined {
+  if (isInt(v, 0, Number.MAX_SAFE_INTEGER)) return v;
+  if (isStr(v) && /^\d{1,20}n$/.test(v)) {
+    const b = BigInt(v.slice(0, -1));
+    return b <= U64_MAX ? b : undefined;
+  }
+  return undefined;
+}
+
+const RULE_KEYS = ['syscall', 'action', 'data', 'conditions', 'source', 'numbers'] as const;
+
+function checkRule(r: unknown): boolean {
+  if (r === null || typeof r !== 'object' || Array.isArray(r) || !hasOnly(r, RULE_KEYS)) return false;
+  const x = r as Record<string, unknown>;
+  if (!isStr(x.syscall) || !isStr(x.action) || !ACTIONS.has(x.action) || !isStr(x.source)) return false;
+  if (x.data !== undefined && !isInt(x.data, 0, 0xffff)) return false;
+  if (!Array.isArray(x.conditions) || x.conditions.length > 6) return false;
+  for (const c of x.conditions as unknown[]) {
+    if (c === null || typeof c !== 'object' || !hasOnly(c, ['arg', 'op', 'value', 'valueTwo'])) return false;
+    const k = c as Record<string, unknown>;
+    if (!isInt(k.arg, 0, 5) || !isStr(k.op) || !OPS.has(k.op)) return false;
+    const value = u64(k.value);
+    if (value === undefined) return false;
+    k.value = value;
+    if (k.valueTwo !== undefined) {
+      const two = u64(k.valueTwo);
+      if (two === undefined) return false;
+      k.valueTwo = two;
+    }
+  }
+  if (x.numbers !== undefined && !archNumbers(x.numbers)) return false;
+  return true;
+}
+
+function archNumbers(v: unknown): boolean {
+  return Array.isArray(v) && v.every((n) => n !== null && typeof n === 'object' && hasOnly(n, ['arch', 'nr']) &&
+    isStr((n as { arch: unknown }).arch) && isInt((n as { nr: unknown }).nr, -0x8000_0000, 0x7fff_ffff));
+}
+
+const ENTRY_KEYS = [
+  'name', 'unconfined', 'bpf', 'arches', 'flags', 'filterFlags', 'defaultAction', 'defaultData', 'rules',
+  'unknownSyscalls', 'tableSyscalls', 'warnings', 'hash', 'context', 'listenerPath', 'listenerMetadata', 'lastSyscalls',
+] as const;
+
+function sameContext(a: unknown, b: ProfileContext): boolean {
+  if (a === null || typeof a !== 'object') return false;
+  const c = a as ProfileContext;
+  return hasOnly(c, ['capabilities', 'arch', 'kernel']) && strArray(c.capabilities) &&
+    c.capabilities.join() === b.capabilities.join() && c.arch === b.arch &&
+    c.kernel !== null && typeof c.kernel === 'object' && hasOnly(c.kernel, ['major', 'minor']) &&
+    c.kernel.major === b.kernel.major && c.kernel.minor === b.kernel.minor;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** The entry's profile, or why it is refused. Pure apart from decoding. */
+export function parseEntry(text: string, key: string, expected: Expected): CompiledProfile | string {
+  const lines = text.split('\n', 2);
+  if (lines.length < 2 || lines[0] !== FORMAT) return 'not an entry of this format';
+  const body = text.slice(lines[0].length + lines[1].length + 2);
+  if (digest64(body) !== lines[1]) return 'checksum mismatch';
+  let outer: { key?: unknown; profile?: unknown };
+  try {
+    outer = JSON.parse(body) as typeof outer;
+  } catch {
+    return 'not JSON';
+  }
+  if (outer === null || typeof outer !== 'object' || outer.key !== key) return 'written for another key';
+  const e = outer.profile as Record<string, unknown>;
+  if (e === null || typeof e !== 'object' || Array.isArray(e) || !hasOnly(e, ENTRY_KEYS)) return 'unexpected fields';
+  if (e.name !== expected.name) return 'another profile name';
+  if (typeof e.hash !== 'string' || !/^[0-9a-f]{64}$/.test(e.hash)) return 'bad hash';
+  if (!sameContext(e.context, expected.context)) return 'another context';
+  if (typeof e.unconfined !== 'boolean' || !isStr(e.bpf)) return 'bad program';
+  const bpf = Buffer.from(e.bpf, 'base64');
+  if (bpf.toString('base64') !== e.bpf) return 'bad program encoding';
+  if (e.unconfined ? bpf.length !== 0 : bpf.length === 0 || bpf.length % INSN_SIZE !== 0 || bpf.length / INSN_SIZE > MAX_INSNS) {
+    return 'bad program length';
+  }
+  if (!e.unconfined) {
+    try {
+      checkProgram(bpf);
+    } catch (err) {
+      return `program refused: ${(err as Error).message}`;
+    }
+  }
+  if (![e.arches, e.flags, e.unknownSyscalls, e.tableSyscalls].every(strArray)) return 'bad name lists';
+  if (!isInt(e.filterFlags, 0, 0xffff_ffff)) return 'bad filterFlags';
+  if (!isStr(e.defaultAction) || !ACTIONS.has(e.defaultAction)) return 'bad defaultAction';
+  if (e.defaultData !== undefined && !isInt(e.defaultData, 0, 0xffff)) return 'bad defaultData';
+  if (!Array.isArray(e.rules) || !e.rules.every(checkRule)) return 'bad rules';
+  const warnings = e.warnings;
+  if (!Array.isArray(warnings) || !warnings.every((w) => w !== null && typeof w === 'object' && hasOnly(w, ['path', 'message', 'code']) &&
+    isStr(w.path) && isStr(w.message) && (w.code === undefined || isStr(w.code)))) return 'bad warnings';
+  if (!archNumbers(e.lastSyscalls)) return 'bad lastSyscalls';
+  if ((e.listenerPath !== undefined && !isStr(e.listenerPath)) || (e.listenerMetadata !== undefined && !isStr(e.listenerMetadata))) {
+    return 'bad listener fields';
+  }
+  // Field for field as compile() builds its result.
+  const c = e as unknown as CompiledProfile;
+  const result: CompiledProfile = {
+    ...(c.name !== undefined ? { name: c.name } : {}),
+    unconfined: c.unconfined,
+    bpf,
+    arches: c.arches,
+    flags: c.flags,
+    filterFlags: c.filterFlags,
+    defaultAction: c.defaultAction,
+    ...(c.defaultData !== undefined ? { defaultData: c.defaultData } : {}),
+    rules: c.rules,
+    unknownSyscalls: c.unknownSyscalls,
+    tableSyscalls: c.tableSyscalls,
+    warnings: c.warnings,
+    lastSyscalls: c.lastSyscalls,
+    hash: c.hash,
+    context: c.context,
+    ...(c.listenerPath !== undefined ? { listenerPath: c.listenerPath } : {}),
+    ...(c.listenerMetadata !== undefined ? { listenerMetadata: c.listenerMetadata } : {}),
+  };
+  markProduced(result);
+  return deepFreeze(result);
+}
