@@ -3,7 +3,7 @@
 // asked for (Docker's default unless told) intersected with what this process can give it; this
 // process keeps what it can use unless told to drop the rest.
 import { readFileSync } from 'node:fs';
-import { CAPABILITIES, capabilitiesFromMask } from './profile/context.js';
+import { CAPABILITIES, capabilitiesFromMask, normalizeCapabilities } from './profile/context.js';
 
 /** The capabilities `docker run` gives a container by default (moby's DefaultCapabilities). */
 export const DOCKER_DEFAULT_CAPABILITIES: readonly string[] = Object.freeze([
@@ -88,4 +88,13 @@ export function processCapabilities(requested: readonly string[] | undefined, st
 /** `caps` as a sorted, comma-separated list for messages ("(none)" when empty). */
 export function listCapabilities(caps: readonly string[]): string {
   return caps.length ? caps.join(',') : '(none)';
+}
+
+/**
+ * The set a child started with these options holds: `capabilities` (default Docker's) within
+ * what this process can give a child with that `uid`.
+ */
+export function childCapabilitySet(capabilities: unknown, uid?: unknown): string[] {
+  const requested = capabilities === undefined ? undefined : normalizeCapabilities(capabilities);
+  return childCapabilities(requested, passableMask(capabilityState(), typeof uid === 'number' ? uid : undefined));
 }

@@ -2,8 +2,8 @@
 // way docker run derives them, and profile errors printed with their JSON paths.
 import { readFileSync } from 'node:fs';
 import { SeccompError } from './errors.js';
-import { CAPABILITIES } from './profile/context.js';
-import { DOCKER_DEFAULT_CAPABILITIES, normalizeCapabilities } from './spawn.js';
+import { CAPABILITIES, normalizeCapabilities } from './profile/context.js';
+import { DOCKER_DEFAULT_CAPABILITIES } from './capabilities.js';
 
 /** The capabilities the way docker run derives them from its defaults and the flags. */
 export function effectiveCapabilities(capAdd: string[], capDrop: string[]): string[] {

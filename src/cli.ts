@@ -7,12 +7,14 @@ import { constants } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from './native.js';
-import { compile } from './profile/compile.js';
 import type { CompiledProfile } from './profile/types.js';
-import { check, decideCommand } from './cli-inspect.js';
 import { effectiveCapabilities, parseOptions, profileError, UsageError } from './cli-options.js';
 import { type Isolation, isolationMode, type IsolationMode } from './isolation.js';
-import { childCapabilitySet, spawn } from './spawn.js';
+import { childCapabilitySet } from './capabilities.js';
+import { fromDiskCache } from './profile/cached.js';
+import { launchCompiled, type SandboxedChild } from './launch.js';
+// Each command loads what it needs when it runs (startup cost): `run` finds its profile in the
+// disk cache and loads the compiler only when it is not there; check and decide load theirs.
 
 const EXIT_RUNNER = 125;
 
@@ -93,7 +95,7 @@ function signalNumber(sig: NodeJS.Signals): number {
   return Object.hasOwn(constants.signals, sig) ? (constants.signals as Record<string, number>)[sig] : 0;
 }
 
-function run(argv: string[]): void {
+async function run(argv: string[]): Promise<void> {
   let args: RunArgs | 'help';
   let caps: string[];
   try {
@@ -109,13 +111,15 @@ function run(argv: string[]): void {
   }
   let compiled: CompiledProfile;
   try {
-    compiled = compile(args.profile, { capabilities: caps, strict: args.strict });
+    const options = { capabilities: caps, strict: args.strict };
+    compiled = fromDiskCache(args.profile, options) ?? (await import('./profile/compile.js')).compile(args.profile, options);
   } catch (err) {
     fail(profileError(err));
   }
   const [command, ...rest] = args.command;
+  if (command === '') fail('command must be a non-empty string');
   // Handlers first: the command may be running (and be signalled) before spawn() returns.
-  let child: ReturnType<typeof spawn> | undefined;
+  let child: SandboxedChild | undefined;
   const forward = (sig: NodeJS.Signals) => () => {
     if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill(sig);
   };
@@ -124,8 +128,7 @@ function run(argv: string[]): void {
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   try {
-    const isolation = args.isolation === undefined ? {} : { isolation: args.isolation };
-    child = spawn(command, rest, { seccomp: compiled, capabilities: caps, ...isolation, stdio: 'inherit' });
+    child = launchCompiled(command, rest, { stdio: 'inherit' }, compiled, caps, args.isolation);
   } catch (err) {
     fail((err as Error).message);
   }
@@ -168,9 +171,13 @@ function version(): string {
   return pkg.version;
 }
 
-const COMMANDS: Record<string, (argv: string[]) => void> = { run, check, decide: decideCommand };
+const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
+  run,
+  check: async (argv) => (await import('./cli-inspect.js')).check(argv),
+  decide: async (argv) => (await import('./cli-inspect.js')).decideCommand(argv),
+};
 
-export function main(argv: string[]): void {
+export function main(argv: string[]): void | Promise<void> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     process.stdout.write(USAGE);
@@ -184,7 +191,7 @@ export function main(argv: string[]): void {
   // Own names only: "toString" or "constructor" is an unknown command, not Object.prototype's.
   const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
   if (!command) fail(`unknown command "${first}" (see seccomp --help)`);
-  command(rest);
+  return command(rest);
 }
 
 // Run when executed (also through the npm bin symlink), not when imported.
@@ -195,4 +202,6 @@ try {
 } catch {
   invoked = '';
 }
-if (invoked === self) main(process.argv.slice(2));
+if (invoked === self) {
+  Promise.resolve(main(process.argv.slice(2))).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+}

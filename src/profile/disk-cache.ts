@@ -28,6 +28,9 @@ import type { CompiledProfile, ProfileContext } from './types.js';
 const FORMAT = 'seccomp-cache/1';
 /** docker-default's entry is about 70 KB; anything far larger is not one of ours. */
 const MAX_ENTRY = 8 * 1024 * 1024;
+/** Entries kept; past this a write removes the oldest half. Temporary files die after 10 minutes. */
+const MAX_ENTRIES = 256;
+const TMP_AGE_MS = 10 * 60 * 1000;
 
 /** `cache` option values: true (memory and disk), 'memory' (this process only), false (none). */
 export type CacheOption = boolean | 'memory';
@@ -222,6 +225,7 @@ export function writeEntry(key: string, compiled: CompiledProfile): void {
     fd = undefined;
     renameSync(tmp, join(dir, `${name}.json`));
     debug(`wrote ${name}`);
+    prune(dir);
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     try {
@@ -230,6 +234,40 @@ export function writeEntry(key: string, compiled: CompiledProfile): void {
       // never created
     }
     debug(`cannot write ${name}: ${(e as Error).message}`);
+  }
+}
+
+// Bounded: a program that compiles many different profiles (or a fuzzer) must not fill the disk.
+function prune(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const now = Date.now();
+  const entries: { path: string; mtime: number }[] = [];
+  for (const n of names) {
+    const path = join(dir, n);
+    const tmp = n.endsWith('.tmp');
+    if (!tmp && !n.endsWith('.json')) continue;
+    if (!tmp && names.length <= MAX_ENTRIES) continue;
+    try {
+      const st = lstatSync(path);
+      if (tmp && now - st.mtimeMs > TMP_AGE_MS) unlinkSync(path);
+      else if (!tmp) entries.push({ path, mtime: st.mtimeMs });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  if (entries.length <= MAX_ENTRIES) return;
+  entries.sort((a, b) => a.mtime - b.mtime);
+  for (const e of entries.slice(0, entries.length - MAX_ENTRIES / 2)) {
+    try {
+      unlinkSync(e.path);
+    } catch {
+      // gone meanwhile
+    }
   }
 }
 
