@@ -15,6 +15,7 @@ import * as spawn from './items/spawn.js';
 import * as syscall from './items/syscall.js';
 import * as size from './items/size.js';
 import * as memory from './items/memory.js';
+import * as startup from './items/startup.js';
 
 const ITEMS = [
   ['1 compile', 'compile', compile],
@@ -23,6 +24,7 @@ const ITEMS = [
   ['3 syscall', 'syscall', syscall],
   ['4 size', 'size', size],
   ['5 memory', 'memory', memory],
+  ['6 startup', 'startup', startup],
 ];
 
 const args = process.argv.slice(2);

@@ -1,7 +1,8 @@
 // Puts the running process behind a compiled profile: every thread at once (TSYNC), or nothing.
 // sandbox.ts adds the compiler; seccomp/register uses this module alone when the disk cache has
 // its profile, so that it does not load the compiler.
-import { readdirSync, readFileSync } from 'node:fs';
+import { fs } from './builtins.js';
+const { readdirSync, readFileSync } = fs;
 import { checkApplicable } from './applicable.js';
 import { ErrorCode, SeccompError, unsupported } from './errors.js';
 import { type Isolation, isolationMode, type IsolationMode, landlockAbi, planIsolation } from './isolation.js';

@@ -2,7 +2,8 @@
 // against the set the filtered code will hold, and that set is enforced. A child gets the set
 // asked for (Docker's default unless told) intersected with what this process can give it; this
 // process keeps what it can use unless told to drop the rest.
-import { readFileSync } from 'node:fs';
+import { fs } from './builtins.js';
+const { readFileSync } = fs;
 import { CAPABILITIES, capabilitiesFromMask, normalizeCapabilities } from './profile/context.js';
 
 /** The capabilities `docker run` gives a container by default (moby's DefaultCapabilities). */

@@ -1,6 +1,7 @@
 // Option handling shared by the CLI's subcommands: one option parser, capabilities derived the
 // way docker run derives them, and profile errors printed with their JSON paths.
-import { readFileSync } from 'node:fs';
+import { fs } from './builtins.js';
+const { readFileSync } = fs;
 import { SeccompError } from './errors.js';
 import { CAPABILITIES, normalizeCapabilities } from './profile/context.js';
 import { DOCKER_DEFAULT_CAPABILITIES } from './capabilities.js';

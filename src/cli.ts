@@ -2,10 +2,11 @@
 // The `seccomp` command. Subcommands live in COMMANDS; `run` is `docker run --security-opt
 // seccomp=...` without Docker. Exit codes follow docker run: 125 for errors of the runner
 // itself, 126 command not executable, 127 command not found, 128+N death by signal N.
-import { readFileSync, realpathSync } from 'node:fs';
-import { constants } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fs, os, path, url } from './builtins.js';
+const { readFileSync, realpathSync } = fs;
+const { constants } = os;
+const { join } = path;
+const { fileURLToPath } = url;
 import { packageRoot } from './native.js';
 import type { CompiledProfile } from './profile/types.js';
 import { effectiveCapabilities, parseOptions, profileError, UsageError } from './cli-options.js';

@@ -2,10 +2,10 @@
 // (native/launcher.c), which installs it in the child and execs the command in place. Kept apart
 // from spawn.ts (which compiles what is not compiled yet), so that `seccomp run` starts a profile
 // from the disk cache without loading the compiler.
-import * as cp from 'node:child_process';
-import { closeSync, existsSync, readSync } from 'node:fs';
+import { childProcess, fs, path } from './builtins.js';
+const { closeSync, existsSync, readSync } = fs;
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+const { join } = path;
 import type { NodeChildProcess as ChildProcess, NodeSpawnOptions } from './node-shapes.js';
 import { checkApplicable } from './applicable.js';
 import { capMask } from './capabilities.js';
@@ -146,7 +146,7 @@ export function launchCompiled(
   let record = '';
   try {
     try {
-      child = cp.spawn(launcher, launchArgs, { ...rest, stdio: fds as Stdio });
+      child = childProcess().spawn(launcher, launchArgs, { ...rest, stdio: fds as Stdio });
     } finally {
       closeSync(errWrite); // only the launcher may hold it, so that its exec ends our read
     }

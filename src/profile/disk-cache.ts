@@ -10,13 +10,11 @@
 // also change the package or the profile). A program read back is checked as the kernel checks
 // one before it is used. Anything wrong is a miss: the entry is compiled again and replaced.
 // No node:crypto here: loading it costs a startup more than the whole lookup.
-import {
-  closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync,
-  unlinkSync, writeSync,
-} from 'node:fs';
-import { homedir, release, version as osVersion } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fs, os, path, url } from '../builtins.js';
+const { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, } = fs;
+const { homedir, release, version: osVersion } = os;
+const { dirname, isAbsolute, join } = path;
+const { fileURLToPath } = url;
 import { checkProgram } from '../bpf/interpret.js';
 import { INSN_SIZE, MAX_INSNS } from '../bpf/program.js';
 import { features } from '../library.js';
@@ -174,24 +172,13 @@ export function entryKey(kind: 'text' | 'doc', source: string, name: string | un
 }
 
 /**
- * 64 bits of two 32-bit multiplicative hashes (FNV-1a and a murmur-style mix) over UTF-16 code
- * units, as hex: a file name for a key and a checksum against damage, not a defence against
- * anyone who can write the file (nothing stored beside it could be).
+ * FNV-1a 64 of the text's UTF-8 bytes, as 16 hex digits (computed in the addon: node:crypto's load
+ * time, or a cold JavaScript loop, would cost a startup more than the whole lookup). A file name
+ * for a key and a checksum against damage; not a defence against anyone who can write the file
+ * (nothing stored beside it could be).
  */
-export function digest64(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x9747b28c ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 15;
-  }
-  a ^= a >>> 16;
-  a = Math.imul(a, 0x85ebca6b);
-  b ^= b >>> 13;
-  b = Math.imul(b, 0xc2b2ae35);
-  return (a >>> 0).toString(16).padStart(8, '0') + ((b ^ (b >>> 16)) >>> 0).toString(16).padStart(8, '0');
+export function digest64(text: string | Uint8Array): string {
+  return native().checksum64(typeof text === 'string' ? Buffer.from(text) : text);
 }
 
 let written = 0;
@@ -212,14 +199,13 @@ export function writeEntry(key: string, compiled: CompiledProfile): void {
   const dir = usableDir(true);
   if (dir === undefined) return;
   const name = digest64(key);
-  const body = JSON.stringify({ key, profile: { ...compiled, bpf: Buffer.from(compiled.bpf).toString('base64') } }, replacer);
-  const text = `${FORMAT}\n${digest64(body)}\n${body}`;
+  const body = Buffer.from(JSON.stringify({ key, profile: { ...compiled, bpf: Buffer.from(compiled.bpf).toString('base64') } }, replacer));
+  const buf = Buffer.concat([Buffer.from(`${FORMAT}\n${digest64(body)}\n`), body]);
   // O_EXCL below: a name taken (by anyone) is an error, never a file shared with someone else.
   const tmp = join(dir, `.${name}.${process.pid}.${Date.now()}.${++written}.tmp`);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    const buf = Buffer.from(text);
     for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
     closeSync(fd);
     fd = undefined;
@@ -277,7 +263,7 @@ export function readEntry(key: string, expected: Expected): CompiledProfile | un
   if (dir === undefined) return undefined;
   const name = digest64(key);
   const path = join(dir, `${name}.json`);
-  let text: string;
+  let bytes: Buffer;
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO planted under the name must not block the open.
@@ -299,14 +285,14 @@ export function readEntry(key: string, expected: Expected): CompiledProfile | un
       debug(`refused ${name}: ${why}`);
       return undefined;
     }
-    text = readFileSync(fd, 'utf8');
+    bytes = readFileSync(fd);
   } catch (e) {
     debug(`refused ${name}: ${(e as Error).message}`);
     return undefined;
   } finally {
     closeSync(fd);
   }
-  const result = parseEntry(text, key, expected);
+  const result = parseEntry(bytes, key, expected);
   if (typeof result === 'string') {
     debug(`refused ${name}: ${result}`);
     return undefined;
@@ -388,14 +374,15 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** The entry's profile, or why it is refused. Pure apart from decoding. */
-export function parseEntry(text: string, key: string, expected: Expected): CompiledProfile | string {
-  const lines = text.split('\n', 2);
-  if (lines.length < 2 || lines[0] !== FORMAT) return 'not an entry of this format';
-  const body = text.slice(lines[0].length + lines[1].length + 2);
-  if (digest64(body) !== lines[1]) return 'checksum mismatch';
+export function parseEntry(bytes: Buffer, key: string, expected: Expected): CompiledProfile | string {
+  const header = `${FORMAT}\n`;
+  const nl = bytes.indexOf(10, header.length);
+  if (bytes.toString('latin1', 0, header.length) !== header || nl !== header.length + 16) return 'not an entry of this format';
+  const body = bytes.subarray(nl + 1);
+  if (digest64(body) !== bytes.toString('latin1', header.length, nl)) return 'checksum mismatch';
   let outer: { key?: unknown; profile?: unknown };
   try {
-    outer = JSON.parse(body) as typeof outer;
+    outer = JSON.parse(body.toString('utf8')) as typeof outer;
   } catch {
     return 'not JSON';
   }
