@@ -106,6 +106,13 @@ describe('disk cache', () => {
       const text = JSON.stringify(e);
       writeFileSync(p, `${format}\n${digest64(text)}\n${text}`);
     }, /program refused/],
+    ['rules that are not rules, checksum recomputed', (p) => {
+      const [format, , body] = readFileSync(p, 'utf8').split('\n');
+      const e = JSON.parse(body);
+      e.profile.rules = JSON.stringify([{ syscall: 'mkdir', action: 'ALLOW', conditions: [{ arg: 9, op: 'EQ', value: 1 }], source: 'x' }]);
+      const text = JSON.stringify(e);
+      writeFileSync(p, `${format}\n${digest64(text)}\n${text}`);
+    }, /bad rules/],
     ['an entry written for another key', (p, xdg) => {
       const other = compileIn(xdg, '{"defaultAction":"SCMP_ACT_ALLOW"}');
       expect(other.log).toMatch(/wrote/);
@@ -192,12 +199,12 @@ function loadedModules(stderr: string): string[] {
 // A cache hit needs no more than these (the compiler, the built-in profiles and the full API
 // are loaded only on a miss).
 const REGISTER_HIT = [
-  'apply.js', 'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'capabilities.js', 'errors.js', 'isolation.js',
+  'apply.js', 'applicable.js', 'arch.js', 'bpf/interpret.js', 'builtins.js', 'bpf/program.js', 'capabilities.js', 'errors.js', 'isolation.js',
   'library.js', 'native.js', 'preloads.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js', 'profile/disk-cache.js',
   'profile/problems.js', 'profile/produced.js', 'profiles/names.js', 'register.js', 'values.js',
 ].sort();
 const CLI_HIT = [
-  'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'capabilities.js', 'cli-options.js', 'cli.js', 'errors.js',
+  'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli-options.js', 'cli.js', 'errors.js',
   'isolation.js', 'launch.js', 'library.js', 'native.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js',
   'profile/disk-cache.js', 'profile/problems.js', 'profile/produced.js', 'profiles/names.js', 'values.js',
 ].sort();

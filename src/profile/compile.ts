@@ -489,7 +489,7 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
     if (hit) return hit;
   }
   let disk = useDisk && text ? textKey(profile, context, o) : undefined;
-  const fromDisk = disk && readEntry(disk.key, disk.expected);
+  const fromDisk = disk && readEntry(disk.key, disk.expected, true);
   if (fromDisk) {
     if (useCache) lruSet(fastCache, fast as string, fromDisk);
     return fromDisk;
@@ -507,7 +507,7 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
   }
   if (useDisk && !text) {
     disk = docKey(docText, loaded.name, context, o);
-    const hit = readEntry(disk.key, disk.expected);
+    const hit = readEntry(disk.key, disk.expected, true);
     if (hit) {
       if (useCache) lruSet(cache, key, hit);
       return hit;

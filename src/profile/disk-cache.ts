@@ -21,7 +21,8 @@ import { features } from '../library.js';
 import { addonDir, native } from '../native.js';
 import { COMPILER, contextKey, type BuildOptions } from './cache-key.js';
 import { markProduced } from './produced.js';
-import type { CompiledProfile, ProfileContext } from './types.js';
+import { ErrorCode, SeccompError } from '../errors.js';
+import type { CompiledProfile, ProfileContext, ResolvedRule } from './types.js';
 
 const FORMAT = 'seccomp-cache/1';
 /** docker-default's entry is about 70 KB; anything far larger is not one of ours. */
@@ -199,7 +200,10 @@ export function writeEntry(key: string, compiled: CompiledProfile): void {
   const dir = usableDir(true);
   if (dir === undefined) return;
   const name = digest64(key);
-  const body = Buffer.from(JSON.stringify({ key, profile: { ...compiled, bpf: Buffer.from(compiled.bpf).toString('base64') } }, replacer));
+  // The rules as a JSON text of their own, parsed when first asked for: the startup paths never
+  // read them, and they are most of the entry.
+  const profile = { ...compiled, bpf: Buffer.from(compiled.bpf).toString('base64'), rules: JSON.stringify(compiled.rules, replacer) };
+  const body = Buffer.from(JSON.stringify({ key, profile }));
   const buf = Buffer.concat([Buffer.from(`${FORMAT}\n${digest64(body)}\n`), body]);
   // O_EXCL below: a name taken (by anyone) is an error, never a file shared with someone else.
   const tmp = join(dir, `.${name}.${process.pid}.${Date.now()}.${++written}.tmp`);
@@ -257,8 +261,12 @@ function prune(dir: string): void {
   }
 }
 
-/** The entry for `key`, verified and frozen, or undefined (a miss, or an entry refused). */
-export function readEntry(key: string, expected: Expected): CompiledProfile | undefined {
+/**
+ * The entry for `key`, verified and frozen, or undefined (a miss, or an entry refused). `rules`:
+ * verify the rules now too (compile() does); otherwise they are read when first asked for, and
+ * only a forged entry could then fail (ERR_SECCOMP_PROFILE_INVALID).
+ */
+export function readEntry(key: string, expected: Expected, rules = false): CompiledProfile | undefined {
   const dir = usableDir(false);
   if (dir === undefined) return undefined;
   const name = digest64(key);
@@ -292,7 +300,14 @@ export function readEntry(key: string, expected: Expected): CompiledProfile | un
   } finally {
     closeSync(fd);
   }
-  const result = parseEntry(bytes, key, expected);
+  let result = parseEntry(bytes, key, expected);
+  if (rules && typeof result !== 'string') {
+    try {
+      void result.rules;
+    } catch {
+      result = 'bad rules';
+    }
+  }
   if (typeof result === 'string') {
     debug(`refused ${name}: ${result}`);
     return undefined;
@@ -409,7 +424,7 @@ export function parseEntry(bytes: Buffer, key: string, expected: Expected): Comp
   if (!isInt(e.filterFlags, 0, 0xffff_ffff)) return 'bad filterFlags';
   if (!isStr(e.defaultAction) || !ACTIONS.has(e.defaultAction)) return 'bad defaultAction';
   if (e.defaultData !== undefined && !isInt(e.defaultData, 0, 0xffff)) return 'bad defaultData';
-  if (!Array.isArray(e.rules) || !e.rules.every(checkRule)) return 'bad rules';
+  if (!isStr(e.rules) || !e.rules.startsWith('[')) return 'bad rules';
   const warnings = e.warnings;
   if (!Array.isArray(warnings) || !warnings.every((w) => w !== null && typeof w === 'object' && hasOnly(w, ['path', 'message', 'code']) &&
     isStr(w.path) && isStr(w.message) && (w.code === undefined || isStr(w.code)))) return 'bad warnings';
@@ -428,7 +443,7 @@ export function parseEntry(bytes: Buffer, key: string, expected: Expected): Comp
     filterFlags: c.filterFlags,
     defaultAction: c.defaultAction,
     ...(c.defaultData !== undefined ? { defaultData: c.defaultData } : {}),
-    rules: c.rules,
+    rules: [],
     unknownSyscalls: c.unknownSyscalls,
     tableSyscalls: c.tableSyscalls,
     warnings: c.warnings,
@@ -438,6 +453,26 @@ export function parseEntry(bytes: Buffer, key: string, expected: Expected): Comp
     ...(c.listenerPath !== undefined ? { listenerPath: c.listenerPath } : {}),
     ...(c.listenerMetadata !== undefined ? { listenerMetadata: c.listenerMetadata } : {}),
   };
+  for (const k of Object.keys(result)) deepFreeze((result as unknown as Record<string, unknown>)[k]);
+  const text = e.rules;
+  let rules: readonly ResolvedRule[] | undefined;
+  Object.defineProperty(result, 'rules', { enumerable: true, get: () => (rules ??= parseRules(text)) });
   markProduced(result);
-  return deepFreeze(result);
+  return Object.freeze(result);
+}
+
+// The checksum matched, so only a forged entry (written by this user) can fail here.
+function parseRules(text: string): readonly ResolvedRule[] {
+  let rules: unknown;
+  try {
+    rules = JSON.parse(text);
+  } catch {
+    rules = undefined;
+  }
+  if (!Array.isArray(rules) || !rules.every(checkRule)) {
+    throw new SeccompError('a disk cache entry has invalid rules; remove the seccomp cache directory (see README "Disk cache")', {
+      code: ErrorCode.PROFILE_INVALID,
+    });
+  }
+  return deepFreeze(rules as ResolvedRule[]);
 }
