@@ -8,7 +8,7 @@ import { ErrorCode, SeccompError, unsupported } from './errors.js';
 import { type Isolation, isolationMode, type IsolationMode, landlockAbi, planIsolation } from './isolation.js';
 import { features, FilterFlag } from './library.js';
 import { native } from './native.js';
-import { capabilityState, capMask, listCapabilities, processCapabilities } from './capabilities.js';
+import { capabilityState, capMask, forgetCapabilityState, listCapabilities, processCapabilities } from './capabilities.js';
 import { isCompiledProfile } from './profile/produced.js';
 import { capabilitiesFromMask, normalizeCapabilities } from './profile/context.js';
 import type { CompiledProfile, CompileOptions, ProfileInput } from './profile/types.js';
@@ -247,6 +247,7 @@ function evaluated(
 /** Leaves every thread holding at most `keep`, or throws ERR_SECCOMP_CAPABILITIES naming those that do not. */
 function dropCapabilities(keep: bigint, noNewPrivs: boolean): void {
   const reach = native().dropCapabilities(keep);
+  forgetCapabilityState();
   // Checked from /proc as well: a thread that started meanwhile, or missed the signal.
   const over: string[] = [...reach.uncovered.map((t) => `${t.tid} (${t.name || '?'}): ${t.reason}`)];
   for (const tid of readdirSync('/proc/self/task')) {

@@ -4,6 +4,7 @@
 // process keeps what it can use unless told to drop the rest.
 import { fs } from './builtins.js';
 const { readFileSync } = fs;
+import { native } from './native.js';
 import { CAPABILITIES, capabilitiesFromMask, normalizeCapabilities } from './profile/context.js';
 
 /** The capabilities `docker run` gives a container by default (moby's DefaultCapabilities). */
@@ -47,6 +48,33 @@ export function capabilityState(path = '/proc/thread-self/status'): CapabilitySt
     root: uids !== null && (uids[1] === '0' || uids[2] === '0'),
     noNewPrivs: /^NoNewPrivs:\s*1\s*$/m.test(text),
   };
+}
+
+// The spawn path asks for the state on every spawn: kept per thread (each has its own module
+// instance, as each has its own capabilities) while the credentials and no_new_privs are what
+// they were, and until this package changes them (forgetCapabilityState). A change it cannot see
+// (capset from other native code) can only make a spawn ask for capabilities this process no
+// longer holds, which the launcher refuses.
+let kept: { key: string; state: CapabilityState; defaults: Map<string, readonly string[]> } | undefined;
+
+function credentials(): string {
+  return `${process.getuid?.()},${process.geteuid?.()},${process.getgid?.()},${process.getegid?.()},${native().getNoNewPrivs()}`;
+}
+
+function keptState(): NonNullable<typeof kept> {
+  const key = credentials();
+  if (kept?.key !== key) kept = { key, state: capabilityState(), defaults: new Map() };
+  return kept;
+}
+
+/** capabilityState(), kept while nothing that changes it happened (see above). */
+export function currentCapabilityState(): CapabilityState {
+  return keptState().state;
+}
+
+/** Forgets the kept state: this thread's capabilities were changed. */
+export function forgetCapabilityState(): void {
+  kept = undefined;
 }
 
 /** The mask of `CAP_*` names (canonical ones, see normalizeCapabilities). */
@@ -96,6 +124,13 @@ export function listCapabilities(caps: readonly string[]): string {
  * what this process can give a child with that `uid`.
  */
 export function childCapabilitySet(capabilities: unknown, uid?: unknown): string[] {
-  const requested = capabilities === undefined ? undefined : normalizeCapabilities(capabilities);
-  return childCapabilities(requested, passableMask(capabilityState(), typeof uid === 'number' ? uid : undefined));
+  const u = typeof uid === 'number' ? uid : undefined;
+  const k = keptState();
+  if (capabilities === undefined) {
+    // Docker's default set, asked for on almost every spawn: worked out once per uid.
+    let set = k.defaults.get(String(u));
+    if (set === undefined) k.defaults.set(String(u), (set = Object.freeze(childCapabilities(undefined, passableMask(k.state, u)))));
+    return set as string[];
+  }
+  return childCapabilities(normalizeCapabilities(capabilities), passableMask(k.state, u));
 }

@@ -8,7 +8,7 @@ import type { Bytes, NodeBufferEncoding, NodeForkOptions, NodeSpawnOptions } fro
 import { ErrorCode, SeccompError } from './errors.js';
 import { compile } from './profile/compile.js';
 import { BUILTIN_NAMES } from './profiles/index.js';
-import { capabilityState, childCapabilities, childCapabilitySet, listCapabilities, passableMask } from './capabilities.js';
+import { childCapabilities, childCapabilitySet, currentCapabilityState, listCapabilities, passableMask } from './capabilities.js';
 import { normalizeCapabilities } from './profile/context.js';
 import { isolationMode, type IsolationMode } from './isolation.js';
 import { launchCompiled, type SandboxedChild, type Stdio } from './launch.js';
@@ -76,7 +76,7 @@ export function profileFor(
         { code: 'ERR_INVALID_ARG_VALUE' },
       );
     }
-    const passable = passableMask(capabilityState(), typeof uid === 'number' ? uid : undefined);
+    const passable = passableMask(currentCapabilityState(), typeof uid === 'number' ? uid : undefined);
     const missing = caps.filter((c) => childCapabilities([c], passable).length === 0);
     if (missing.length > 0) {
       throw new SeccompError(
