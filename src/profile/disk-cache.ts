@@ -38,7 +38,13 @@ export type CacheOption = boolean | 'memory';
 export function diskCacheEnabled(option: CacheOption | undefined): boolean {
   if (option === false || option === 'memory') return false;
   const env = process.env.SECCOMP_CACHE;
-  return !(env !== undefined && /^(0|false|no|off)$/i.test(env.trim()));
+  if (env !== undefined && /^(0|false|no|off)$/i.test(env.trim())) return false;
+  // An addon built before the cache (a stale prebuild) has no checksum: no cache then.
+  try {
+    return typeof native().checksum64 === 'function';
+  } catch {
+    return false;
+  }
 }
 
 function debug(what: string): void {
