@@ -12,17 +12,21 @@ import { renderTable } from './lib/table.js';
 import * as compile from './items/compile.js';
 import * as compileScaling from './items/compile-scaling.js';
 import * as spawn from './items/spawn.js';
+import * as spawnLoad from './items/spawn-load.js';
 import * as syscall from './items/syscall.js';
 import * as size from './items/size.js';
 import * as memory from './items/memory.js';
+import * as startup from './items/startup.js';
 
 const ITEMS = [
   ['1 compile', 'compile', compile],
   ['1 compile', 'compile-scaling', compileScaling],
   ['2 spawn', 'spawn', spawn],
+  ['2 spawn', 'spawn-load', spawnLoad],
   ['3 syscall', 'syscall', syscall],
   ['4 size', 'size', size],
   ['5 memory', 'memory', memory],
+  ['6 startup', 'startup', startup],
 ];
 
 const args = process.argv.slice(2);

@@ -76,7 +76,25 @@ Napi::Value SyscallName(const Napi::CallbackInfo &info) {
   return s;
 }
 
+// checksum64(bytes) -> 16 hex digits of FNV-1a 64: the disk cache's check against damaged
+// entries (not against forgery). Native because a startup cannot afford node:crypto's load
+// time, nor a cold JavaScript loop over the entry.
+Napi::Value Checksum64(const Napi::CallbackInfo &info) {
+  Napi::Uint8Array bytes = info[0].As<Napi::Uint8Array>();
+  const uint8_t *p = bytes.Data();
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (size_t i = 0, n = bytes.ByteLength(); i < n; i++) {
+    h ^= p[i];
+    h *= 0x100000001b3ULL;
+  }
+  static const char digits[] = "0123456789abcdef";
+  char out[16];
+  for (int i = 15; i >= 0; i--, h >>= 4) out[i] = digits[h & 15];
+  return Napi::String::New(info.Env(), out, 16);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("checksum64", Napi::Function::New(env, Checksum64));
   exports.Set("setErrorClass", Napi::Function::New(env, SetErrorClass));
   exports.Set("libraryInfo", Napi::Function::New(env, LibraryInfo));
   exports.Set("apiSet", Napi::Function::New(env, ApiSet));

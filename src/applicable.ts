@@ -3,6 +3,7 @@
 import { nativeArch } from './arch.js';
 import { ErrorCode, SeccompError, unsupported } from './errors.js';
 import { FilterFlag } from './library.js';
+import { isCompiledProfile } from './profile/produced.js';
 import type { CompiledProfile } from './profile/types.js';
 
 /**
@@ -12,10 +13,13 @@ import type { CompiledProfile } from './profile/types.js';
  */
 export function checkApplicable(compiled: CompiledProfile, where: string): void {
   if (compiled.unconfined) return;
+  // compile() asks for a listener (NEW_LISTENER) whenever a rule notifies: only a hand-made
+  // object's rules need reading (a cached profile's are parsed only when asked for).
+  const handMade: boolean = !isCompiledProfile(compiled);
   const usesNotify =
     compiled.defaultAction === 'NOTIFY' ||
-    (Array.isArray(compiled.rules) && compiled.rules.some((r) => r.action === 'NOTIFY')) ||
-    (compiled.filterFlags & FilterFlag.NEW_LISTENER) !== 0;
+    (compiled.filterFlags & FilterFlag.NEW_LISTENER) !== 0 ||
+    (handMade && Array.isArray(compiled.rules) && compiled.rules.some((r) => r.action === 'NOTIFY'));
   if (usesNotify) {
     throw unsupported(
       `${where} cannot serve SCMP_ACT_NOTIFY rules: nothing would receive the listener fd ` +

@@ -2,8 +2,10 @@
 // against the set the filtered code will hold, and that set is enforced. A child gets the set
 // asked for (Docker's default unless told) intersected with what this process can give it; this
 // process keeps what it can use unless told to drop the rest.
-import { readFileSync } from 'node:fs';
-import { CAPABILITIES, capabilitiesFromMask } from './profile/context.js';
+import { fs } from './builtins.js';
+const { readFileSync } = fs;
+import { native } from './native.js';
+import { CAPABILITIES, capabilitiesFromMask, normalizeCapabilities } from './profile/context.js';
 
 /** The capabilities `docker run` gives a container by default (moby's DefaultCapabilities). */
 export const DOCKER_DEFAULT_CAPABILITIES: readonly string[] = Object.freeze([
@@ -48,6 +50,33 @@ export function capabilityState(path = '/proc/thread-self/status'): CapabilitySt
   };
 }
 
+// The spawn path asks for the state on every spawn: kept per thread (each has its own module
+// instance, as each has its own capabilities) while the credentials and no_new_privs are what
+// they were, and until this package changes them (forgetCapabilityState). A change it cannot see
+// (capset from other native code) can only make a spawn ask for capabilities this process no
+// longer holds, which the launcher refuses.
+let kept: { key: string; state: CapabilityState; defaults: Map<string, readonly string[]> } | undefined;
+
+function credentials(): string {
+  return `${process.getuid?.()},${process.geteuid?.()},${process.getgid?.()},${process.getegid?.()},${native().getNoNewPrivs()}`;
+}
+
+function keptState(): NonNullable<typeof kept> {
+  const key = credentials();
+  if (kept?.key !== key) kept = { key, state: capabilityState(), defaults: new Map() };
+  return kept;
+}
+
+/** capabilityState(), kept while nothing that changes it happened (see above). */
+export function currentCapabilityState(): CapabilityState {
+  return keptState().state;
+}
+
+/** Forgets the kept state: this thread's capabilities were changed. */
+export function forgetCapabilityState(): void {
+  kept = undefined;
+}
+
 /** The mask of `CAP_*` names (canonical ones, see normalizeCapabilities). */
 export function capMask(caps: readonly string[]): bigint {
   let m = 0n;
@@ -88,4 +117,20 @@ export function processCapabilities(requested: readonly string[] | undefined, st
 /** `caps` as a sorted, comma-separated list for messages ("(none)" when empty). */
 export function listCapabilities(caps: readonly string[]): string {
   return caps.length ? caps.join(',') : '(none)';
+}
+
+/**
+ * The set a child started with these options holds: `capabilities` (default Docker's) within
+ * what this process can give a child with that `uid`.
+ */
+export function childCapabilitySet(capabilities: unknown, uid?: unknown): string[] {
+  const u = typeof uid === 'number' ? uid : undefined;
+  const k = keptState();
+  if (capabilities === undefined) {
+    // Docker's default set, asked for on almost every spawn: worked out once per uid.
+    let set = k.defaults.get(String(u));
+    if (set === undefined) k.defaults.set(String(u), (set = Object.freeze(childCapabilities(undefined, passableMask(k.state, u)))));
+    return set as string[];
+  }
+  return childCapabilities(normalizeCapabilities(capabilities), passableMask(k.state, u));
 }

@@ -1,9 +1,10 @@
 // Option handling shared by the CLI's subcommands: one option parser, capabilities derived the
 // way docker run derives them, and profile errors printed with their JSON paths.
-import { readFileSync } from 'node:fs';
+import { fs } from './builtins.js';
+const { readFileSync } = fs;
 import { ErrorCode, SeccompError } from './errors.js';
-import { CAPABILITIES } from './profile/context.js';
-import { DOCKER_DEFAULT_CAPABILITIES, normalizeCapabilities } from './spawn.js';
+import { CAPABILITIES, normalizeCapabilities } from './profile/context.js';
+import { DOCKER_DEFAULT_CAPABILITIES } from './capabilities.js';
 
 /** The capabilities the way docker run derives them from its defaults and the flags. */
 export function effectiveCapabilities(capAdd: string[], capDrop: string[]): string[] {

@@ -2,19 +2,21 @@
 // The `seccomp` command. Subcommands live in COMMANDS; `run` is `docker run --security-opt
 // seccomp=...` without Docker. Exit codes follow docker run: 125 for errors of the runner
 // itself, 126 command not executable, 127 command not found, 128+N death by signal N.
-import { readFileSync, realpathSync } from 'node:fs';
-import { constants } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fs, os, path, url } from './builtins.js';
+const { readFileSync, realpathSync } = fs;
+const { constants } = os;
+const { join } = path;
+const { fileURLToPath } = url;
 import { packageRoot } from './native.js';
-import { compile } from './profile/compile.js';
 import { markReported, reportableWarnings, warningLines } from './profile/report.js';
 import type { CompiledProfile } from './profile/types.js';
-import { check, decideCommand } from './cli-inspect.js';
 import { effectiveCapabilities, parseOptions, profileError, unknownSyscallsOption, UsageError } from './cli-options.js';
-import { describeDenial, EXECVE_HINT, execveDenied } from './exec-denied.js';
 import { type Isolation, isolationMode, type IsolationMode } from './isolation.js';
-import { childCapabilitySet, spawn } from './spawn.js';
+import { childCapabilitySet } from './capabilities.js';
+import { fromDiskCache } from './profile/cached.js';
+import { launchCompiled, type SandboxedChild } from './launch.js';
+// Each command loads what it needs when it runs (startup cost): `run` finds its profile in the
+// disk cache and loads the compiler only when it is not there; check and decide load theirs.
 
 const EXIT_RUNNER = 125;
 
@@ -106,7 +108,7 @@ function signalNumber(sig: NodeJS.Signals): number {
   return Object.hasOwn(constants.signals, sig) ? (constants.signals as Record<string, number>)[sig] : 0;
 }
 
-function run(argv: string[]): void {
+async function run(argv: string[]): Promise<void> {
   let args: RunArgs | 'help';
   let caps: string[];
   try {
@@ -125,7 +127,8 @@ function run(argv: string[]): void {
   }
   let compiled: CompiledProfile;
   try {
-    compiled = compile(args.profile, { capabilities: caps, unknownSyscalls: args.unknownSyscalls });
+    const options = { capabilities: caps, unknownSyscalls: args.unknownSyscalls };
+    compiled = fromDiskCache(args.profile, options) ?? (await import('./profile/compile.js')).compile(args.profile, options);
   } catch (err) {
     fail(profileError(err));
   }
@@ -135,8 +138,9 @@ function run(argv: string[]): void {
     for (const line of warningLines(warnings)) process.stderr.write(`seccomp: warning: ${line}\n`);
   }
   const [command, ...rest] = args.command;
+  if (command === '') fail('command must be a non-empty string');
   // Handlers first: the command may be running (and be signalled) before spawn() returns.
-  let child: ReturnType<typeof spawn> | undefined;
+  let child: SandboxedChild | undefined;
   const forward = (sig: NodeJS.Signals) => () => {
     if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill(sig);
   };
@@ -145,8 +149,7 @@ function run(argv: string[]): void {
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   try {
-    const isolation = args.isolation === undefined ? {} : { isolation: args.isolation };
-    child = spawn(command, rest, { seccomp: compiled, capabilities: caps, ...isolation, stdio: 'inherit' });
+    child = launchCompiled(command, rest, { stdio: 'inherit' }, compiled, caps, args.isolation);
   } catch (err) {
     fail((err as Error).message);
   }
@@ -157,13 +160,15 @@ function run(argv: string[]): void {
     const code = err.code === 'ENOENT' ? 127 : err.code === 'EACCES' ? 126 : EXIT_RUNNER;
     fail(err.message, code);
   });
-  child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
+  child.on('close', async (code: number | null, signal: NodeJS.Signals | null) => {
     if (failed) return;
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
     if (signal) {
       const n = signalNumber(signal);
-      // The launcher's own execve was killed: the command never started.
+      // The launcher's own execve was killed: the command never started. (Loaded only here:
+      // it needs the decision machinery, which a plain run does not.)
+      const { describeDenial, EXECVE_HINT, execveDenied } = await import('./exec-denied.js');
       const denied = signal === 'SIGSYS' ? execveDenied(compiled) : undefined;
       if (denied) fail(`${command} did not start: the profile kills execve (${describeDenial(denied)}, SIGSYS); ${EXECVE_HINT}`);
       const why = signal === 'SIGSYS' ? ': a seccomp KILL action fired (the command made a syscall the profile forbids)' : '';
@@ -192,9 +197,13 @@ function version(): string {
   return pkg.version;
 }
 
-const COMMANDS: Record<string, (argv: string[]) => void> = { run, check, decide: decideCommand };
+const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
+  run,
+  check: async (argv) => (await import('./cli-inspect.js')).check(argv),
+  decide: async (argv) => (await import('./cli-inspect.js')).decideCommand(argv),
+};
 
-export function main(argv: string[]): void {
+export function main(argv: string[]): void | Promise<void> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
     process.stdout.write(USAGE);
@@ -208,7 +217,7 @@ export function main(argv: string[]): void {
   // Own names only: "toString" or "constructor" is an unknown command, not Object.prototype's.
   const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
   if (!command) fail(`unknown command "${first}" (see seccomp --help)`);
-  command(rest);
+  return command(rest);
 }
 
 // Run when executed (also through the npm bin symlink), not when imported.
@@ -219,4 +228,6 @@ try {
 } catch {
   invoked = '';
 }
-if (invoked === self) main(process.argv.slice(2));
+if (invoked === self) {
+  Promise.resolve(main(process.argv.slice(2))).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+}

@@ -1,4 +1,5 @@
-import { constants } from 'node:os';
+import { os } from './builtins.js';
+const { constants } = os;
 
 /** Stable error codes thrown by this package (besides errno names such as `EINVAL`). */
 export const ErrorCode = {

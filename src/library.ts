@@ -1,5 +1,6 @@
 // Library-level calls: version, API level, syscall names, and what this system supports.
-import { readFileSync } from 'node:fs';
+import { fs } from './builtins.js';
+const { readFileSync } = fs;
 import { archToken } from './arch.js';
 import { ErrorCode, SeccompError, argTypeError } from './errors.js';
 import { native } from './native.js';

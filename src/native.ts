@@ -1,8 +1,9 @@
 // Loads the addon (a prebuild when present, else build/) and reports whether this
 // platform can use it. Nothing here touches libseccomp until first use.
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { path, url } from './builtins.js';
+const { dirname, join } = path;
+const { fileURLToPath } = url;
 import { ErrorCode, SeccompError, unsupported } from './errors.js';
 import type { Bytes } from './node-shapes.js';
 
@@ -62,6 +63,8 @@ export interface Binding {
   /** Process-wide (all threads and workers), one per successful installFilter. */
   recordApplied(text: string): void;
   appliedRecords(): string[];
+  /** FNV-1a 64 of the bytes, as 16 hex digits (the disk cache's damage check). */
+  checksum64(bytes: Bytes): string;
   /** seccomp/register's process-wide cache: profile spec -> compiled hash. */
   rememberHash(key: string, hash: string): void;
   rememberedHash(key: string): string | undefined;

@@ -1,21 +1,22 @@
 // `node --import seccomp/register app.js`: applies the profile named by SECCOMP_PROFILE before any
 // user code runs, or prints why it cannot and exits. It never lets the app run unfiltered, and it
 // refuses to start the app when another preload ran before it (that code ran unfiltered).
-import { readFileSync, realpathSync, writeSync } from 'node:fs';
+import { fs, path, url } from './builtins.js';
+const { readFileSync, realpathSync, writeSync } = fs;
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isMainThread } from 'node:worker_threads';
+const { join } = path;
+const { fileURLToPath } = url;
 import { SeccompError } from './errors.js';
 import { ISOLATION_MODES, type IsolationMode } from './isolation.js';
 import { native } from './native.js';
 import { preloadsBefore, runOrder, splitNodeOptions, type Preload } from './preloads.js';
 import { capabilityState, processCapabilities } from './capabilities.js';
-import { compile } from './profile/compile.js';
 import { markReported, quietFromEnv, reportableWarnings, warningLines } from './profile/report.js';
 import type { UnknownSyscalls } from './profile/types.js';
 import { normalizeCapabilities } from './profile/context.js';
-import { sandbox } from './sandbox.js';
+import { fromDiskCache } from './profile/cached.js';
+import type { CompileOptions } from './profile/types.js';
+import { applyProfile, type Compile } from './apply.js';
 
 // Exit status when the sandbox cannot be applied (as env(1) and timeout(1) use for their own failures).
 const REGISTER_FAILED_EXIT = 125;
@@ -148,7 +149,32 @@ function isolationFromEnv(value: string | undefined): IsolationMode | undefined 
   return fail(`SECCOMP_ISOLATION must be one of ${ISOLATION_MODES.join(', ')}, got ${JSON.stringify(value)}`);
 }
 
+// The compiler is loaded only when the disk cache does not have the profile (startup cost):
+// synchronously, as an ES module through require (Node.js >= 20.19 / 22.12).
+function compileNow(spec: string, options: CompileOptions) {
+  const hit = fromDiskCache(spec, options);
+  if (hit) return hit;
+  let compile: Compile;
+  try {
+    compile = (createRequire(import.meta.url)('./profile/compile.js') as { compile: Compile }).compile;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw err;
+    return fail(
+      `compiling a profile that is not in the disk cache needs Node.js >= 20.19 (require of ES modules); this is ${process.version}`,
+    );
+  }
+  return compile(spec, options);
+}
+
+// The main thread is the process's first (its tid is the pid): asked of /proc rather than of
+// node:worker_threads, whose load costs a startup more than everything else here.
+function onMainThread(): boolean {
+  const text = readFileSync('/proc/thread-self/status', 'latin1');
+  return /^Pid:\s*(\d+)/m.exec(text)?.[1] === String(process.pid);
+}
+
 function registerFromEnv(): void {
+  const isMainThread = onMainThread();
   if (isMainThread) refuseEarlierPreloads();
   const spec = process.env.SECCOMP_PROFILE;
   if (spec === undefined || spec.trim() === '') {
@@ -173,7 +199,7 @@ function registerFromEnv(): void {
       const capabilities = processCapabilities(requested, capabilityState());
       const key = `${unknownSyscalls}\0${capabilities.join()}\0${spec}`;
       if (covered(native().rememberedHash(key))) return;
-      const compiled = compile(spec, { unknownSyscalls, capabilities });
+      const compiled = compileNow(spec, { unknownSyscalls, capabilities });
       native().rememberHash(key, compiled.hash);
       if (covered(compiled.hash)) return;
       // Once, by the thread that applies it (a worker's preload finds it covered above), and
@@ -182,7 +208,7 @@ function registerFromEnv(): void {
       if (warnings.length && markReported(compiled) && !quietFromEnv()) {
         writeSync(2, warningLines(warnings).map((l) => `seccomp/register: warning: ${l}\n`).join(''));
       }
-      sandbox(compiled, isolation === undefined ? {} : { isolation });
+      applyProfile(compiled, isolation === undefined ? {} : { isolation });
     } finally {
       native().registerLock(false);
     }

@@ -3,26 +3,21 @@
 // (native/launcher.c) installs it in the child and execs the command in place: the
 // ChildProcess is a real one whose pid is the command's. spawn() waits (blocking, like
 // child_process does for its own exec) until the launcher has exec'd the command or
-// reported why it could not, so the outcome is known before spawn() returns.
-import * as cp from 'node:child_process';
-import type { Bytes, NodeBufferEncoding, NodeChildProcess as ChildProcess, NodeForkOptions, NodeSpawnOptions } from './node-shapes.js';
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, readSync } from 'node:fs';
-import { join } from 'node:path';
-import { checkApplicable } from './applicable.js';
-import { ErrorCode, errnoName, SeccompError } from './errors.js';
-import { addonDir, native } from './native.js';
-import { compile, isCompiledProfile } from './profile/compile.js';
+// reported why it could not, so the outcome is known before spawn() returns (launch.ts).
+import type { Bytes, NodeBufferEncoding, NodeForkOptions, NodeSpawnOptions } from './node-shapes.js';
+import { ErrorCode, SeccompError } from './errors.js';
+import { compile } from './profile/compile.js';
 import { emitProfileWarnings } from './profile/report.js';
-import { describeDenial, EXECVE_HINT, execveDenied } from './exec-denied.js';
 import { BUILTIN_NAMES } from './profiles/index.js';
-import { capabilityState, capMask, childCapabilities, listCapabilities, passableMask } from './capabilities.js';
+import { childCapabilities, childCapabilitySet, currentCapabilityState, listCapabilities, passableMask } from './capabilities.js';
 import { normalizeCapabilities } from './profile/context.js';
-import { type Isolation, isolationMode, type IsolationMode, landlockAbi, launcherIsolateArg, planIsolation } from './isolation.js';
+import { isolationMode, type IsolationMode } from './isolation.js';
+import { launchCompiled, type SandboxedChild, type Stdio } from './launch.js';
 import type { CompiledProfile, ProfileInput } from './profile/types.js';
 
-export { DOCKER_DEFAULT_CAPABILITIES } from './capabilities.js';
+export { DOCKER_DEFAULT_CAPABILITIES, childCapabilitySet } from './capabilities.js';
 export { normalizeCapabilities } from './profile/context.js';
+export { launcherPath, type SandboxedChild } from './launch.js';
 
 export interface SeccompSpawnOptions {
   /** A profile (JSON text, object, file path), a built-in name, or a compiled profile. Default `docker-default`. */
@@ -44,9 +39,6 @@ export interface SeccompSpawnOptions {
   isolation?: IsolationMode;
 }
 
-/** A ChildProcess started by this package, with the guards it got. */
-export type SandboxedChild = ChildProcess & { seccompIsolation?: Isolation };
-
 export type SpawnOptions = NodeSpawnOptions & SeccompSpawnOptions;
 
 function isCompiled(p: unknown): p is CompiledProfile {
@@ -59,21 +51,9 @@ function isCompiled(p: unknown): p is CompiledProfile {
 // Built-in profiles compiled per capability set; everything else goes through compile()'s own
 // cache, which sees the content (a file or an object may change between spawns).
 const byName = new Map<string, CompiledProfile>();
-// One sealed memfd per program, kept open for the life of the process, with the identity it
-// had when made: the program may close the number, and another file may then get it.
-const memfds = new Map<string, { fd: number; identity: string }>();
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join() === [...b].sort().join();
-}
-
-/**
- * The set a child started with these options holds: `capabilities` (default Docker's) within
- * what this process can give a child with that `uid`.
- */
-export function childCapabilitySet(capabilities: unknown, uid?: unknown): string[] {
-  const requested = capabilities === undefined ? undefined : normalizeCapabilities(capabilities);
-  return childCapabilities(requested, passableMask(capabilityState(), typeof uid === 'number' ? uid : undefined));
 }
 
 /**
@@ -97,7 +77,7 @@ export function profileFor(
         { code: 'ERR_INVALID_ARG_VALUE' },
       );
     }
-    const passable = passableMask(capabilityState(), typeof uid === 'number' ? uid : undefined);
+    const passable = passableMask(currentCapabilityState(), typeof uid === 'number' ? uid : undefined);
     const missing = caps.filter((c) => childCapabilities([c], passable).length === 0);
     if (missing.length > 0) {
       throw new SeccompError(
@@ -118,55 +98,6 @@ export function profileFor(
   return { compiled, caps };
 }
 
-/** What a spawn passes to the launcher for a compiled profile. */
-interface Launch {
-  /** The sealed memfd with the program; undefined when unconfined. */
-  bpfFd: number | undefined;
-  /** SECCOMP_FILTER_FLAG_* bits, as the launcher's FLAGS argument. */
-  flags: string;
-}
-
-// Worked out once per result of compile() (its program and rules are fixed); a hand-made
-// compiled object is looked at on every spawn, since it may have been changed.
-const launches = new WeakMap<CompiledProfile, Launch>();
-
-function launchFor(compiled: CompiledProfile): Launch {
-  const hit = launches.get(compiled);
-  if (hit) return hit.bpfFd === undefined ? hit : { ...hit, bpfFd: programFd(compiled) };
-  if (compiled.unconfined) return { bpfFd: undefined, flags: '0' };
-  checkApplicable(compiled, 'spawn()');
-  const launch = { bpfFd: programFd(compiled), flags: String(compiled.filterFlags >>> 0) };
-  if (isCompiledProfile(compiled)) launches.set(compiled, launch);
-  return launch;
-}
-
-function programFd(compiled: CompiledProfile): number {
-  // compile()'s hash covers the program; for a hand-made object only the bytes can be trusted.
-  const key = isCompiledProfile(compiled)
-    ? compiled.hash
-    : `bpf:${createHash('sha256').update((compiled as CompiledProfile).bpf).digest('hex')}`;
-  const b = native();
-  const kept = memfds.get(key);
-  // Checked before each use; a number that is no longer ours is forgotten, never closed.
-  if (kept && b.memfdIsOurs(kept.fd, kept.identity, compiled.bpf.length)) return kept.fd;
-  const fd = b.memfdFromBuffer(compiled.bpf);
-  memfds.set(key, { fd, identity: b.memfdIdentity(fd) });
-  return fd;
-}
-
-let launcher: string | undefined;
-
-/** The launcher executable, beside the loaded addon. */
-export function launcherPath(): string {
-  if (launcher) return launcher;
-  const p = join(addonDir(), 'seccomp-launcher');
-  if (!existsSync(p)) {
-    throw new SeccompError(`the seccomp launcher is missing (${p}); run \`npm rebuild seccomp\``, {
-      code: ErrorCode.UNSUPPORTED,
-    });
-  }
-  return (launcher = p);
-}
 
 function checkArgs(command: unknown, args: unknown, options: unknown): void {
   if (typeof command !== 'string' || command === '') throw new TypeError('command must be a non-empty string');
@@ -174,44 +105,6 @@ function checkArgs(command: unknown, args: unknown, options: unknown): void {
     throw new TypeError('args must be an array of strings');
   }
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
-}
-
-type Stdio = NonNullable<NodeSpawnOptions['stdio']>;
-
-function stdioArray(stdio: Stdio | undefined): unknown[] {
-  const arr: unknown[] = stdio === undefined ? ['pipe', 'pipe', 'pipe'] : typeof stdio === 'string' ? [stdio, stdio, stdio] : [...stdio];
-  while (arr.length < 3) arr.push(undefined);
-  return arr;
-}
-
-// Launcher stage -> error code; exec failures keep their errno name, like child_process.
-const STAGE_CODES: Record<string, string> = {
-  seccomp: ErrorCode.LOAD, bpf: ErrorCode.LOAD, isolation: ErrorCode.ISOLATION, caps: ErrorCode.CAPABILITIES,
-};
-
-/**
- * The 'error' for a launcher failure record "STAGE\tERRNO\tMESSAGE". Stage `execve` is the exec
- * after the filter was attached: when the profile denies execve, the message says so.
- */
-function launchError(record: string, file: string, spawnargs: string[], compiled: CompiledProfile): Error {
-  const [stage = 'exec', errText = '0', ...rest] = record.replace(/\n$/, '').split('\t');
-  const errno = Number(errText) || 0;
-  const message = rest.join('\t');
-  const syscall = `spawn ${file}`;
-  if (stage === 'exec' || stage === 'execve') {
-    // The same shape as child_process's spawn errors (negative errno, "spawn cmd ENOENT").
-    const code = errnoName(errno);
-    const denied = stage === 'execve' ? execveDenied(compiled) : undefined;
-    const why = denied ? `: the seccomp profile denies execve (${describeDenial(denied)}); ${EXECVE_HINT}` : '';
-    const err = Object.assign(new Error(`${syscall} ${code}${why}`), {
-      errno: -errno, code, syscall, path: file, spawnargs: spawnargs.slice(1),
-    });
-    return err;
-  }
-  const code = STAGE_CODES[stage] ?? errnoName(errno);
-  return new SeccompError(`${syscall}: ${message}${errno ? ` (${errnoName(errno)})` : ''}`, {
-    code, errno, syscall, path: file, spawnargs: spawnargs.slice(1), stage,
-  });
 }
 
 /**
@@ -238,90 +131,9 @@ export function spawn(command: string, argsOrOptions?: readonly string[] | Spawn
   // Always through the launcher, `unconfined` too: the child gets its capability set either way.
   const { compiled, caps } = profileFor(profile, capabilities, (nodeOptions as NodeSpawnOptions).uid);
   emitProfileWarnings(compiled);
-  const plan = planIsolation(isolationOption === undefined && compiled.unconfined ? 'none' : mode, mode === 'none' ? 0 : landlockAbi(), 'spawn()');
-  const isolate = launcherIsolateArg(plan);
-  const { bpfFd, flags } = launchFor(compiled);
-  const launcher = launcherPath();
-
-  // What child_process would run: `shell` wraps the command line in `sh -c`.
-  const { shell, argv0, stdio, ...rest } = nodeOptions as NodeSpawnOptions;
-  let file = command;
-  let argv = [...args];
-  if (shell) {
-    argv = ['-c', [command, ...args].join(' ')];
-    file = typeof shell === 'string' ? shell : '/bin/sh';
-  }
-  const spawnargs = [argv0 ?? file, ...argv];
-
-  // Our two descriptors go after the caller's (and after 'ipc' for fork). The error pipe
-  // is a plain close-on-exec pipe: its write end is the launcher's ERR_FD.
-  const fds = stdioArray(stdio);
-  const bpfIndex = fds.length;
-  const [errRead, errWrite] = native().pipeCloexec();
-  fds.push(bpfFd ?? 'ignore', errWrite);
-  const bpfArg = bpfFd === undefined ? '-' : String(bpfIndex);
-  const launchArgs = [bpfArg, String(bpfIndex + 1), flags, capMask(caps).toString(16), isolate, file, ...spawnargs];
-  let child: SandboxedChild;
-  let record = '';
-  try {
-    try {
-      child = cp.spawn(launcher, launchArgs, { ...rest, stdio: fds as Stdio });
-    } finally {
-      closeSync(errWrite); // only the launcher may hold it, so that its exec ends our read
-    }
-    // No pid: the launcher itself could not be started, and child_process reports that.
-    if (child.pid !== undefined) record = readRecord(errRead);
-  } finally {
-    closeSync(errRead);
-  }
-  (child.stdio as unknown[]).length = bpfIndex; // hide our descriptors
-  if (child.pid === undefined) return child;
-  (child as { spawnfile: string }).spawnfile = file;
-  (child as { spawnargs: string[] }).spawnargs = spawnargs;
-  child.seccompIsolation = plan.isolation;
-  if (record) failLaunch(child, launchError(record, file, spawnargs, compiled));
-  return child;
+  return launchCompiled(command, args, nodeOptions as NodeSpawnOptions, compiled, caps, isolationOption);
 }
 
-/**
- * The launcher's failure record, or '' once its exec closed the pipe. Blocks for the
- * launcher's work before exec (reading the program, PATH lookup, capabilities, filter
- * attach), as child_process blocks until its own child has exec'd.
- */
-function readRecord(fd: number): string {
-  const buf = Buffer.allocUnsafe(8192);
-  let len = 0;
-  for (;;) {
-    let n: number;
-    try {
-      n = readSync(fd, buf, len, buf.length - len, null);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EINTR') continue;
-      throw e;
-    }
-    if (n === 0 || (len += n) === buf.length) break;
-  }
-  return buf.toString('utf8', 0, len);
-}
-
-/**
- * Makes a ChildProcess whose launcher failed look like one child_process could not start:
- * 'error' (next tick), then 'close' with the negative errno; no 'spawn', no 'exit' and no
- * pid (those were the launcher's, not the command's).
- */
-function failLaunch(child: ChildProcess, err: Error): void {
-  const errno = Math.abs(Number((err as { errno?: number }).errno) || 0);
-  const failCode = errno ? -errno : -1;
-  const emit = child.emit.bind(child);
-  child.emit = ((event: string, ...a: unknown[]) => {
-    if (event === 'spawn' || event === 'exit') return false;
-    if (event === 'close') return emit('close', failCode, null);
-    return emit(event, ...a);
-  }) as ChildProcess['emit'];
-  (child as { pid?: number }).pid = undefined;
-  Object.defineProperty(child, 'exitCode', { get: () => failCode, set: () => {}, configurable: true });
-  process.nextTick(() => emit('error', err));
-}
 
 export interface ExecFileOptions extends SpawnOptions {
   encoding?: NodeBufferEncoding | 'buffer' | null;

@@ -1,6 +1,8 @@
 // 5. Memory: RSS of a Node process that imported the package and compiled docker-default,
-// against a bare Node process (and one that only imported the package).
+// against a bare Node process (and one that only imported the package, and one started behind
+// `--import seccomp/register`, its profile from the disk cache).
 import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { need } from '../lib/pkg.js';
@@ -9,17 +11,24 @@ import { interleave, summary } from '../lib/stats.js';
 
 const child = join(benchDir, 'lib', 'rss-child.mjs');
 
-function rssMiB(mode) {
-  const out = execFileSync(process.execPath, [child, mode, pathToFileURL(dist + '/').href], { encoding: 'utf8' });
+function rssMiB(mode, execArgv = [], env = process.env) {
+  const out = execFileSync(process.execPath, [...execArgv, child, mode, pathToFileURL(dist + '/').href], { encoding: 'utf8', env });
   return JSON.parse(out.trim().split('\n').pop()).rss / 2 ** 20;
 }
 
 export async function run(ctx) {
   need(ctx.pkg, 'compile');
+  const cache = join(ctx.tmp, 'rss-cache');
+  mkdirSync(cache, { mode: 0o700 });
+  const regEnv = { ...process.env, SECCOMP_PROFILE: 'docker-default', XDG_CACHE_HOME: cache };
+  delete regEnv.SECCOMP_CACHE;
+  const register = () => rssMiB('bare', ['--import', join(dist, 'register.js')], regEnv);
+  register(); // fills the disk cache
   const s = await interleave(ctx.quick ? 3 : 8, {
     bare: () => rssMiB('bare'),
     import: () => rssMiB('import'),
     compile: () => rssMiB('compile'),
+    register,
   });
   const base = summary(s.bare);
   const row = (name, k) => ({
@@ -35,6 +44,7 @@ export async function run(ctx) {
       { item: '5 memory', name: 'bare node process', unit: 'MiB', ...base, baseline: true },
       row('imported the package', 'import'),
       row("imported + compile('docker-default')", 'compile'),
+      row('started behind --import seccomp/register (docker-default, disk cache warm)', 'register'),
     ],
     raw: s,
   };

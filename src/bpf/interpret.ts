@@ -1,7 +1,8 @@
 // A classic-BPF interpreter for seccomp programs: the checks the kernel makes when a filter
 // is installed (bpf_check_classic + seccomp_check_filter), then evaluation over a
 // struct seccomp_data. Registers are 32-bit; all arithmetic wraps like the kernel's.
-import { endianness } from 'node:os';
+import { os } from '../builtins.js';
+const { endianness } = os;
 import { ErrorCode, SeccompError, argTypeError, argRangeError } from '../errors.js';
 import { toU64 } from '../values.js';
 import { BPF, decode, MAX_INSNS, MEM_WORDS, SECCOMP_DATA_SIZE, type Insn } from './program.js';

@@ -2,7 +2,6 @@
 // context, hand the rules to libseccomp, export its program and put runc's ENOSYS stub in front,
 // and (newSyscalls) a block of our own for the syscalls libseccomp is too old to name, and
 // (narrowArgs, multiplexers) blocks that hold argument rules as the kernel reads the arguments.
-import { createHash } from 'node:crypto';
 import { Action, type ActionName } from '../action.js';
 import { archToken, nativeArch } from '../arch.js';
 import { enosysApplies, enosysStub, lastSyscalls, type LastSyscall } from '../bpf/enosys.js';
@@ -14,12 +13,15 @@ import { ErrorCode, SeccompError, unsupported, argTypeError, argRangeError } fro
 import { flattenConditions } from '../filter.js';
 import { apiLevel, features, FilterFlag, version } from '../library.js';
 import { native, type NativeFilter } from '../native.js';
-import { BUILTIN_NAMES } from '../profiles/index.js';
+import { buildOptions, contextKey, documentText, hashOfText, type BuildOptions } from './cache-key.js';
+import { docKey, isTextSpec, textKey } from './cached.js';
 import { ARCHES_BY_DOCKER, dockerArchName, resolveContext } from './context.js';
+import { diskCacheEnabled, readEntry, writeEntry } from './disk-cache.js';
 import { dedupeRules, insnsLowerBound } from './estimate.js';
 import { multiplexers, narrowRules, narrowTargets, tableBase } from './kernel-args.js';
 import { loadProfileDocument } from './load.js';
 import { own } from './problems.js';
+import { isCompiledProfile, markProduced } from './produced.js';
 import { isKnownSyscallName, resolveProfile } from './resolve.js';
 import type {
   CompiledProfile,
@@ -32,8 +34,6 @@ import type {
   UnknownSyscalls,
 } from './types.js';
 
-/** Bumped when the compiler's output for the same input changes; part of the hash. */
-const COMPILER = 'seccomp-compile/5';
 const CACHE_MAX = 64;
 
 // libseccomp filter attributes (enum scmp_filter_attr).
@@ -60,7 +60,6 @@ const FLAG_BITS: Record<string, [keyof typeof FilterFlag, number]> = {
   SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV: ['WAIT_KILLABLE_RECV', FilterFlag.WAIT_KILLABLE_RECV],
 };
 
-const produced = new WeakSet<object>();
 /** By hash of (document, context, options, libseccomp) and name. */
 const cache = new Map<string, CompiledProfile>();
 /** By context, options and the input string, for built-in names and JSON text. */
@@ -80,29 +79,7 @@ function lruSet(m: Map<string, CompiledProfile>, key: string, v: CompiledProfile
   if (m.size > CACHE_MAX) m.delete(m.keys().next().value as string);
 }
 
-/** The options besides the context that change what compile builds. */
-interface BuildOptions {
-  unknownSyscalls: UnknownSyscalls;
-  enosys: boolean;
-  newSyscalls: boolean;
-  optimize?: 1 | 2;
-  specialize: boolean;
-  narrowArgs: boolean;
-  multiplexers: boolean;
-}
-
-const optionsKey = (o: BuildOptions): string =>
-  `unknownSyscalls=${o.unknownSyscalls}\0enosys=${o.enosys}\0newSyscalls=${o.newSyscalls}\0optimize=${o.optimize ?? 'runc'}\0specialize=${o.specialize}\0narrowArgs=${o.narrowArgs}\0multiplexers=${o.multiplexers}`;
-
-function contextKey(ctx: ProfileContext, o: BuildOptions): string {
-  const caps = [...new Set(ctx.capabilities)].sort().join(',');
-  return `${ctx.arch}\0${ctx.kernel.major}.${ctx.kernel.minor}\0${caps}\0${optionsKey(o)}`;
-}
-
-/** True for a result of compile() (of this module instance). */
-export function isCompiledProfile(value: unknown): value is CompiledProfile {
-  return typeof value === 'object' && value !== null && produced.has(value);
-}
+export { isCompiledProfile };
 
 /** Drops every cached compile result. */
 export function clearCompileCache(): void {
@@ -148,59 +125,6 @@ function actionValue(action: ActionName, data: number | undefined): number {
   }
 }
 
-// A canonical JSON text: sorted keys, integers (number or bigint) as plain digits.
-function canonical(value: unknown, path: string, stack: Set<object>): string {
-  switch (typeof value) {
-    case 'bigint': return value.toString();
-    case 'number': return Number.isFinite(value) ? JSON.stringify(value) : 'null';
-    case 'string': return JSON.stringify(value);
-    case 'boolean': return value ? 'true' : 'false';
-    case 'object': {
-      if (value === null) return 'null';
-      if (stack.has(value)) {
-        throw new SeccompError(`${path || '(root)'}: the profile refers to itself`, {
-          code: ErrorCode.PROFILE_INVALID,
-          problems: [{ path: path || '(root)', message: 'the profile refers to itself' }],
-        });
-      }
-      stack.add(value);
-      let out: string;
-      if (Array.isArray(value)) {
-        out = `[${value.map((v, i) => canonical(v ?? null, `${path}[${i}]`, stack)).join(',')}]`;
-      } else {
-        const o = value as Record<string, unknown>;
-        const parts: string[] = [];
-        for (const k of Object.keys(o).sort()) {
-          const v = o[k];
-          if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-          parts.push(`${JSON.stringify(k)}:${canonical(v, path ? `${path}.${k}` : k, stack)}`);
-        }
-        out = `{${parts.join(',')}}`;
-      }
-      stack.delete(value);
-      return out;
-    }
-    default: return 'null';
-  }
-}
-
-function hashOf(doc: unknown, unconfined: boolean, ctx: ProfileContext, o: BuildOptions): string {
-  const v = version();
-  const context = {
-    capabilities: [...new Set(ctx.capabilities)].sort(),
-    arch: ctx.arch,
-    kernel: `${ctx.kernel.major}.${ctx.kernel.minor}`,
-  };
-  return createHash('sha256')
-    .update(COMPILER)
-    .update('\0')
-    .update(unconfined ? 'unconfined' : canonical(doc, '', new Set()))
-    .update('\0')
-    .update(canonical(context, '', new Set()))
-    .update(`\0libseccomp ${v.major}.${v.minor}.${v.micro}\0${optionsKey(o)}`)
-    .digest('hex');
-}
-
 const OPTION_KEYS = [
   'capabilities', 'arch', 'kernel', 'unknownSyscalls', 'strict', 'enosys', 'cache', 'newSyscalls', 'optimize', 'specialize', 'narrowArgs', 'multiplexers',
 ] as const;
@@ -222,6 +146,7 @@ function checkOptions(options: unknown): CompileOptions {
     if (v !== undefined) o[k] = v;
   }
   for (const k of ['strict', 'enosys', 'cache', 'newSyscalls', 'specialize', 'narrowArgs', 'multiplexers'] as const) {
+    if (k === 'cache' && o[k] === 'memory') continue; // cache: true (memory and disk), 'memory' or false
     if (o[k] !== undefined && typeof o[k] !== 'boolean') {
       throw argTypeError(`options.${k} must be a boolean, got ${o[k] === null ? 'null' : typeof o[k]}`);
     }
@@ -577,40 +502,49 @@ function fmtVersion(): string {
  * get their direct syscall's strictest answer where it depends on arguments (`multiplexers`);
  * both default on, both deliberate differences from Docker (README). A compiled
  * profile is returned as it is. Repeat compiles of the same document in the same context are
- * served from an in-process cache (frozen results) unless `cache: false`.
+ * served from an in-process cache (frozen results), and across processes from a per-user disk
+ * cache (disk-cache.ts), unless `cache: 'memory'` (in-process only), `cache: false` or
+ * SECCOMP_CACHE=0.
  */
 export function compile(profile: ProfileInput | CompiledProfile, options?: CompileOptions): CompiledProfile {
   if (isCompiledProfile(profile)) return profile;
   const opts = checkOptions(options);
   const context = resolveContext(opts);
   if (opts.strict === true) deprecateStrict();
-  const o: BuildOptions = {
-    unknownSyscalls: opts.unknownSyscalls ?? 'error',
-    enosys: opts.enosys !== false,
-    newSyscalls: opts.newSyscalls !== false,
-    specialize: opts.specialize !== false,
-    narrowArgs: opts.narrowArgs !== false,
-    multiplexers: opts.multiplexers !== false,
-    ...(opts.optimize !== undefined ? { optimize: opts.optimize } : {}),
-  };
+  const o: BuildOptions = buildOptions(opts);
   const useCache = opts.cache !== false;
+  // Across processes too (disk-cache.ts), unless cache: 'memory' or false, or SECCOMP_CACHE=0.
+  const useDisk = diskCacheEnabled(opts.cache);
   // Built-in names and JSON text fully determine the document: a repeat is found without
   // loading and hashing it again.
-  const fast =
-    typeof profile === 'string' && (BUILTIN_NAMES.includes(profile) || profile.trimStart().startsWith('{'))
-      ? `${contextKey(context, o)}\0${profile}`
-      : undefined;
+  const text = isTextSpec(profile);
+  const fast = text ? `${contextKey(context, o)}\0${profile}` : undefined;
   if (useCache && fast !== undefined) {
     const hit = lruGet(fastCache, fast);
     if (hit) return hit;
   }
+  let disk = useDisk && text ? textKey(profile, context, o) : undefined;
+  const fromDisk = disk && readEntry(disk.key, disk.expected, true);
+  if (fromDisk) {
+    if (useCache) lruSet(fastCache, fast as string, fromDisk);
+    return fromDisk;
+  }
   const loaded = loadProfileDocument(profile as ProfileInput);
-  const hash = hashOf(loaded.doc, loaded.unconfined, context, o);
+  const docText = documentText(loaded.doc, loaded.unconfined);
+  const hash = hashOfText(docText, context, o);
   const key = `${hash}\0${loaded.name ?? ''}`;
   if (useCache) {
     const hit = lruGet(cache, key);
     if (hit) {
       if (fast !== undefined) lruSet(fastCache, fast, hit);
+      return hit;
+    }
+  }
+  if (useDisk && !text) {
+    disk = docKey(docText, loaded.name, context, o);
+    const hit = readEntry(disk.key, disk.expected, true);
+    if (hit) {
+      if (useCache) lruSet(cache, key, hit);
       return hit;
     }
   }
@@ -656,7 +590,8 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
       ...(rp.listenerMetadata !== undefined ? { listenerMetadata: rp.listenerMetadata } : {}),
     };
   }
-  produced.add(result);
+  markProduced(result);
+  if (disk) writeEntry(disk.key, result);
   if (useCache) {
     deepFreeze(result);
     lruSet(cache, key, result);

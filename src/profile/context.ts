@@ -1,7 +1,8 @@
 // The context a profile's includes/excludes are evaluated in: capabilities, arch, kernel version.
 // Pure TypeScript (no addon): it reads /proc/self/status and uname only for the defaults.
-import { readFileSync } from 'node:fs';
-import { endianness, release } from 'node:os';
+import { fs, os } from '../builtins.js';
+const { readFileSync } = fs;
+const { endianness, release } = os;
 import { ErrorCode, SeccompError, argTypeError, argRangeError } from '../errors.js';
 import { own } from './problems.js';
 import type { CompileOptions, KernelVersion, ProfileContext } from './types.js';

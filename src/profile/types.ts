@@ -46,8 +46,12 @@ export interface CompileOptions {
   strict?: boolean;
   /** ENOSYS (not the default errno) for syscalls newer than the profile; default true. */
   enosys?: boolean;
-  /** Serve a repeat compile from the in-process cache; default true. */
-  cache?: boolean;
+  /**
+   * Serve a repeat compile from the in-process cache and, across processes, from the per-user
+   * disk cache ($XDG_CACHE_HOME/seccomp or ~/.cache/seccomp; SECCOMP_CACHE=0 turns it off);
+   * default true. `'memory'`: the in-process cache only. `false`: neither.
+   */
+  cache?: boolean | 'memory';
   /**
    * Number the newest syscalls (424 and up: mseal, statmount, ...) from our own table when the
    * installed libseccomp cannot name them, and serve their rules in a BPF block before

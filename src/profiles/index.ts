@@ -3,9 +3,7 @@
 import { dockerDefaultProfile } from './docker-default.js';
 import { argTypeError } from '../errors.js';
 
-// `builtin` and `default` name the built-in default profile, as Docker's
-// `--security-opt seccomp=builtin` does (a file of that name is reached as ./builtin).
-export const BUILTIN_NAMES: readonly string[] = Object.freeze(['docker-default', 'builtin', 'default', 'unconfined']);
+export { BUILTIN_NAMES } from './names.js';
 
 const builders: Readonly<Record<string, () => Record<string, unknown>>> = {
   'docker-default': dockerDefaultProfile,

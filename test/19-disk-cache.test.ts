@@ -1,0 +1,242 @@
+// compile()'s disk cache (src/profile/disk-cache.ts): results kept across processes in a
+// per-user directory, trusted only when they are exactly this user's, for exactly this key, and
+// intact. Every case runs in child processes with a directory of its own (XDG_CACHE_HOME) and
+// SECCOMP_CACHE_DEBUG=1, whose stderr says what the cache did.
+import { chmodSync, chownSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../src/profile/compile.js';
+import { digest64 } from '../src/profile/disk-cache.js';
+import { fixtures, root, runFixture, runNode } from './helpers/child.js';
+import { scratchDirs } from './helpers/scratch.js';
+import { users } from './helpers/users.js';
+import { thrown } from './helpers/thrown.js';
+
+const scratch = scratchDirs('seccomp-cache-');
+const nobody = users[1];
+
+function compileIn(xdg: string, spec = 'docker-default', options?: object, env: Record<string, string> = {}, spawn: object = {}) {
+  const r = runFixture('cache-compile.mjs', [spec, ...(options ? [JSON.stringify(options)] : [])], {
+    env: { ...process.env, XDG_CACHE_HOME: xdg, SECCOMP_CACHE_DEBUG: '1', ...env },
+    ...spawn,
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return { ...r.json, log: r.stderr };
+}
+
+const entries = (xdg: string) => readdirSync(join(xdg, 'seccomp')).filter((n) => n.endsWith('.json'));
+
+/** A cache with docker-default's entry in it; returns the entry's path and the fresh result. */
+function warmed() {
+  const xdg = scratch();
+  const first = compileIn(xdg);
+  expect(first.log).toMatch(/wrote [0-9a-f]{16}/);
+  const [entry] = entries(xdg);
+  return { xdg, first, path: join(xdg, 'seccomp', entry) };
+}
+
+describe('compile() cache option', () => {
+  it('refuses a cache value that is neither a boolean nor "memory"', () => {
+    for (const cache of ['disk', 1, null]) {
+      expect(thrown(() => compile('docker-default', { cache } as never))).toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
+    }
+  });
+});
+
+describe('disk cache', () => {
+  it('a second process loads the entry the first wrote, without compiling (same program, same hash)', () => {
+    const { xdg, first, path } = warmed();
+    const second = compileIn(xdg);
+    expect(second.log).toMatch(/hit [0-9a-f]{16}/);
+    expect(second.log).not.toMatch(/wrote/);
+    expect(second).toMatchObject({ hash: first.hash, bpf: first.bpf, insns: first.insns, rules: first.rules, frozen: true, same: true, name: 'docker-default' });
+    // 0700 directory, 0600 entry, owned by this user.
+    expect(statSync(join(xdg, 'seccomp')).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readdirSync(join(xdg, 'seccomp')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('keys a profile file by its content: an edited file is compiled again', () => {
+    const xdg = scratch();
+    const file = join(scratch(), 'p.json');
+    const profile = (errno: number) => ({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO', errnoRet: errno }] });
+    writeFileSync(file, JSON.stringify(profile(1)));
+    const a = compileIn(xdg, file);
+    expect(compileIn(xdg, file).log).toMatch(/hit/);
+    writeFileSync(file, JSON.stringify(profile(2)));
+    const b = compileIn(xdg, file);
+    expect(b.log).toMatch(/miss[\s\S]*wrote/);
+    expect(b.bpf).not.toBe(a.bpf);
+    expect(b.hash).toBe(compile(profile(2)).hash);
+  });
+
+  it('keys by options and context: other options or capabilities do not hit', () => {
+    const { xdg } = warmed();
+    expect(compileIn(xdg, 'docker-default', { enosys: false }).log).toMatch(/miss/);
+    expect(compileIn(xdg, 'docker-default', { capabilities: ['CAP_SYS_ADMIN'] }).log).toMatch(/miss/);
+  });
+
+  it.each([
+    ['SECCOMP_CACHE=0', undefined, { SECCOMP_CACHE: '0' }],
+    ["cache: 'memory'", { cache: 'memory' }, {}],
+    ['cache: false', { cache: false }, {}],
+  ])('%s neither reads nor writes the disk', (_what, options, env) => {
+    const xdg = scratch();
+    const r = compileIn(xdg, 'docker-default', options, env);
+    expect(r.log).toBe('');
+    expect(() => readdirSync(join(xdg, 'seccomp'))).toThrow(/ENOENT/);
+    const { xdg: warm } = warmed();
+    expect(compileIn(warm, 'docker-default', options, env).log).toBe('');
+  });
+
+  const damage: [string, (path: string, xdg: string) => void, RegExp][] = [
+    ['truncated', (p) => writeFileSync(p, readFileSync(p).subarray(0, 1000)), /checksum mismatch/],
+    ['one flipped byte', (p) => {
+      const b = readFileSync(p);
+      b[b.length - 200] ^= 0x01;
+      writeFileSync(p, b);
+    }, /checksum mismatch|not JSON/],
+    ['a program the kernel would refuse, checksum recomputed', (p) => {
+      const [format, , body] = readFileSync(p, 'utf8').split('\n');
+      const e = JSON.parse(body);
+      const bad = Buffer.from(e.profile.bpf, 'base64');
+      bad.writeUInt8(0x15, 0); // the first instruction becomes a jump
+      bad.writeUInt8(250, 2); // far past the end of the program
+      e.profile.bpf = bad.toString('base64');
+      const text = JSON.stringify(e);
+      writeFileSync(p, `${format}\n${digest64(text)}\n${text}`);
+    }, /program refused/],
+    ['rules that are not rules, checksum recomputed', (p) => {
+      const [format, , body] = readFileSync(p, 'utf8').split('\n');
+      const e = JSON.parse(body);
+      e.profile.rules = JSON.stringify([{ syscall: 'mkdir', action: 'ALLOW', conditions: [{ arg: 9, op: 'EQ', value: 1 }], source: 'x' }]);
+      const text = JSON.stringify(e);
+      writeFileSync(p, `${format}\n${digest64(text)}\n${text}`);
+    }, /bad rules/],
+    ['an entry written for another key', (p, xdg) => {
+      const other = compileIn(xdg, '{"defaultAction":"SCMP_ACT_ALLOW"}');
+      expect(other.log).toMatch(/wrote/);
+      const otherPath = join(xdg, 'seccomp', entries(xdg).find((n) => join(xdg, 'seccomp', n) !== p)!);
+      renameSync(otherPath, p);
+    }, /written for another key/],
+    ['group-readable (0640)', (p) => chmodSync(p, 0o640), /mode 640/],
+    ['owned by another user', (p) => chownSync(p, 65534, 65534), /owned by uid 65534/],
+    ['a symlink to a good entry', (p) => {
+      renameSync(p, `${p}.real`);
+      symlinkSync(`${p}.real`, p);
+    }, /ELOOP/],
+    ['a second hard link', (p) => linkSync(p, `${p}.link`), /2 links/],
+  ];
+  it.each(damage)('ignores and rebuilds an entry that is %s', (what, harm, why) => {
+    if (what === 'owned by another user' && process.getuid?.() !== 0) return expect.fail('needs root to chown');
+    const { xdg, first, path } = warmed();
+    harm(path, xdg);
+    const r = compileIn(xdg);
+    expect(r.log).toMatch(why);
+    expect(r.log).toMatch(/wrote/);
+    expect(r).toMatchObject({ hash: first.hash, bpf: first.bpf });
+    // Replaced by a good entry: the next process hits.
+    if (what !== 'a second hard link') expect(compileIn(xdg).log).toMatch(/hit/);
+    expect(statSync(path, { throwIfNoEntry: false })?.isFile()).toBe(true);
+  });
+
+  it('does not use a cache directory that is not this user\'s, or that others can write', () => {
+    const { xdg } = warmed();
+    const dir = join(xdg, 'seccomp');
+    chmodSync(dir, 0o770);
+    expect(compileIn(xdg).log).toMatch(/refused .*seccomp: not a directory of uid/);
+    chmodSync(dir, 0o700);
+    chownSync(dir, 65534, 65534);
+    const r = compileIn(xdg);
+    expect(r.log).toMatch(/refused/);
+    expect(r.log).not.toMatch(/hit|wrote/);
+  });
+
+  it('never creates the cache inside a directory of another user', () => {
+    const base = scratch();
+    chownSync(base, 65534, 65534);
+    const r = compileIn(base);
+    expect(r.log).not.toMatch(/wrote/);
+    expect(readdirSync(base)).toEqual([]);
+  });
+
+  it.skipIf(nobody.skip !== undefined)(`another user does not read or write this user's cache${nobody.skip ? ` (${nobody.skip})` : ''}`, () => {
+    const { xdg } = warmed();
+    chmodSync(xdg, 0o755); // nobody can reach the base, not the 0700 cache in it
+    const before = readdirSync(join(xdg, 'seccomp'));
+    // With HOME and XDG_CACHE_HOME still pointing at root's (as setpriv and sudo leave them).
+    const r = compileIn(xdg, 'docker-default', undefined, { HOME: xdg }, nobody.options);
+    expect(r.log).not.toMatch(/hit|wrote/);
+    expect(readdirSync(join(xdg, 'seccomp'))).toEqual(before);
+    // And a directory made by nobody is not read by root.
+    const theirs = scratch();
+    chownSync(theirs, 65534, 65534);
+    compileIn(theirs, 'docker-default', undefined, {}, nobody.options);
+    expect(statSync(join(theirs, 'seccomp')).uid).toBe(65534);
+    const mine = compileIn(theirs);
+    expect(mine.log).toMatch(/refused/);
+    expect(mine.log).not.toMatch(/hit/);
+  });
+
+  it('keeps at most 256 entries', () => {
+    const xdg = scratch();
+    mkdirSync(join(xdg, 'seccomp'), { mode: 0o700 });
+    for (let i = 0; i < 300; i++) writeFileSync(join(xdg, 'seccomp', `${i.toString(16).padStart(16, '0')}.json`), 'x', { mode: 0o600 });
+    compileIn(xdg);
+    expect(entries(xdg).length).toBeLessThanOrEqual(256);
+    expect(entries(xdg).length).toBeGreaterThan(100);
+  });
+});
+
+// What the startup paths load: ES modules as Node's loader reports them (NODE_DEBUG=esm).
+function loadedModules(stderr: string): string[] {
+  const dist = `file://${root}/dist/`;
+  const out = new Set<string>();
+  for (const m of stderr.matchAll(/Translating StandardModule (file:\S+)/g)) if (m[1].startsWith(dist)) out.add(m[1].slice(dist.length));
+  return [...out].sort();
+}
+
+// A cache hit needs no more than these (the compiler, the built-in profiles and the full API
+// are loaded only on a miss).
+const REGISTER_HIT = [
+  'apply.js', 'applicable.js', 'arch.js', 'bpf/interpret.js', 'builtins.js', 'bpf/program.js', 'capabilities.js', 'errors.js', 'isolation.js',
+  'library.js', 'native.js', 'preloads.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js', 'profile/disk-cache.js',
+  'profile/problems.js', 'profile/produced.js', 'profiles/names.js', 'register.js', 'values.js',
+].sort();
+const CLI_HIT = [
+  'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli-options.js', 'cli.js', 'errors.js',
+  'isolation.js', 'launch.js', 'library.js', 'native.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js',
+  'profile/disk-cache.js', 'profile/problems.js', 'profile/produced.js', 'profiles/names.js', 'values.js',
+].sort();
+
+describe('startup paths', () => {
+  it('seccomp/register: on a cache hit it loads only what applying needs, on a miss the compiler too', () => {
+    const xdg = scratch();
+    const app = join(scratch(), 'app.mjs');
+    writeFileSync(app, "console.log(JSON.stringify({ ok: true }));\n");
+    const run = () => runNode(['--import', 'seccomp/register', app], {
+      cwd: root,
+      env: { ...process.env, XDG_CACHE_HOME: xdg, SECCOMP_PROFILE: 'docker-default', SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' },
+    });
+    const cold = run();
+    expect(cold.json, cold.stderr.slice(-2000)).toEqual({ ok: true });
+    expect(loadedModules(cold.stderr)).toEqual(expect.arrayContaining(['profile/resolve.js', 'bpf/specialize.js']));
+    const warm = run();
+    expect(warm.json).toEqual({ ok: true });
+    expect(warm.stderr).toMatch(/seccomp cache: hit/);
+    expect(loadedModules(warm.stderr)).toEqual(REGISTER_HIT);
+  });
+
+  it('seccomp run: on a cache hit it loads only what starting the command needs', () => {
+    const xdg = scratch();
+    const env = { ...process.env, XDG_CACHE_HOME: xdg, SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' };
+    const run = () => runNode([join(root, 'dist', 'cli.js'), 'run', '--', '/bin/echo', 'ran'], { env });
+    const cold = run();
+    expect(cold.stdout).toBe('ran\n');
+    expect(loadedModules(cold.stderr)).toEqual(expect.arrayContaining(['profile/compile.js', 'bpf/specialize.js']));
+    const warm = run();
+    expect(warm.stdout).toBe('ran\n');
+    expect(warm.stderr).toMatch(/seccomp cache: hit/);
+    expect(loadedModules(warm.stderr)).toEqual(CLI_HIT);
+  });
+});
