@@ -201,12 +201,12 @@ function loadedModules(stderr: string): string[] {
 const REGISTER_HIT = [
   'apply.js', 'applicable.js', 'arch.js', 'bpf/interpret.js', 'builtins.js', 'bpf/program.js', 'capabilities.js', 'errors.js', 'isolation.js',
   'library.js', 'native.js', 'preloads.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js', 'profile/disk-cache.js',
-  'profile/problems.js', 'profile/produced.js', 'profiles/names.js', 'register.js', 'values.js',
+  'profile/problems.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'register.js', 'values.js',
 ].sort();
 const CLI_HIT = [
   'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli-options.js', 'cli.js', 'errors.js',
   'isolation.js', 'launch.js', 'library.js', 'native.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js',
-  'profile/disk-cache.js', 'profile/problems.js', 'profile/produced.js', 'profiles/names.js', 'values.js',
+  'profile/disk-cache.js', 'profile/problems.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'values.js',
 ].sort();
 
 describe('startup paths', () => {

@@ -2,7 +2,7 @@
 // print them to stderr, spawn()/execFile()/fork() emit them as a process warning
 // (SECCOMP_PROFILE_WARNING). SECCOMP_QUIET=1 (or the CLI's --quiet) keeps them silent.
 import { ErrorCode } from '../errors.js';
-import { BUILTIN_NAMES } from '../profiles/index.js';
+import { BUILTIN_NAMES } from '../profiles/names.js';
 import type { CompiledProfile, ProfileWarning } from './types.js';
 
 /** The `code` of the process warning spawn(), execFile() and fork() emit. */
