@@ -101,7 +101,7 @@ Napi::Value IsolateThreads(const Napi::CallbackInfo &info) {
 
 // treeGuard(pid, prefix): the tree guard for that pid, whole or as a prefix for
 // another program (see tree_guard.h); empty on an arch without one.
-Napi::Value RlimitGuard(const Napi::CallbackInfo &info) {
+Napi::Value TreeGuard(const Napi::CallbackInfo &info) {
   struct sock_filter prog[TG_MAX_INSNS];
   unsigned n = tree_guard(prog, info[0].As<Napi::Number>().Uint32Value(), info[1].As<Napi::Boolean>().Value());
   return Napi::Buffer<uint8_t>::Copy(info.Env(), reinterpret_cast<uint8_t *>(prog), n * sizeof(struct sock_filter));
@@ -112,7 +112,7 @@ Napi::Value RlimitGuard(const Napi::CallbackInfo &info) {
 void init_isolation(Napi::Env env, Napi::Object exports) {
   exports.Set("landlockAbi", Napi::Function::New(env, LandlockAbi));
   exports.Set("isolateThreads", Napi::Function::New(env, IsolateThreads));
-  exports.Set("treeGuard", Napi::Function::New(env, RlimitGuard));
+  exports.Set("treeGuard", Napi::Function::New(env, TreeGuard));
 }
 
 }  // namespace seccomp_addon
