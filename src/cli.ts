@@ -15,6 +15,7 @@ import { type Isolation, isolationMode, type IsolationMode } from './isolation.j
 import { childCapabilitySet } from './capabilities.js';
 import { fromDiskCache } from './profile/cached.js';
 import { launchCompiled, type SandboxedChild } from './launch.js';
+import { COMMANDS as REGISTRY } from './cli/registry.js';
 // Each command loads what it needs when it runs (startup cost): `run` finds its profile in the
 // disk cache and loads the compiler only when it is not there; check and decide load theirs.
 
@@ -206,7 +207,8 @@ const COMMANDS: Record<string, (argv: string[]) => void | Promise<void>> = {
 export function main(argv: string[]): void | Promise<void> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
-    process.stdout.write(USAGE);
+    const extra = Object.entries(REGISTRY).map(([n, e]) => `  ${`${n} ${e.synopsis}`.padEnd(36)} ${e.summary}\n`).join('');
+    process.stdout.write(extra ? USAGE.replace('\noptions:', `${extra}\noptions:`) : USAGE);
     if (first === undefined) process.exitCode = EXIT_RUNNER;
     return;
   }
@@ -215,6 +217,12 @@ export function main(argv: string[]): void | Promise<void> {
     return;
   }
   // Own names only: "toString" or "constructor" is an unknown command, not Object.prototype's.
+  if (Object.hasOwn(REGISTRY, first)) {
+    return (async () => {
+      const { runCommand } = await import('./cli/dispatch.js');
+      process.exitCode = await runCommand(await REGISTRY[first].load(), rest);
+    })();
+  }
   const command = Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
   if (!command) fail(`unknown command "${first}" (see seccomp --help)`);
   return command(rest);

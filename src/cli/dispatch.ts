@@ -1,0 +1,47 @@
+// Runs one command: parse its options, answer --help from its specs, turn UsageError and
+// CommandFailure into a message and an exit status. Never exits the process.
+import { type Command, type CommandIO, CommandFailure, ExitCode, type OptionSpec, UsageError } from './command.js';
+import { parseArgs } from './parse.js';
+
+function optionLine(o: OptionSpec): [string, string] {
+  const names = [o.short, o.flag].filter(Boolean).join(', ');
+  const value = o.value === undefined ? '' : o.optionalValue ? `[=${o.value}]` : ` ${o.value}`;
+  return [`${names}${value}`, o.help];
+}
+
+/** `seccomp NAME --help`, generated from the command's specs. */
+export function usage(cmd: Command): string {
+  const rows = cmd.options.map(optionLine);
+  const width = Math.min(28, Math.max(0, ...rows.map(([l]) => l.length)));
+  const lines = rows.map(([l, h]) => (l.length > width ? `  ${l}\n  ${' '.repeat(width)}  ${h}` : `  ${l.padEnd(width)}  ${h}`));
+  const desc = cmd.description ? `\n${cmd.description.replace(/\n*$/, '\n')}` : '';
+  return `usage: seccomp ${cmd.name} ${cmd.synopsis}\n\n${cmd.summary}\n${lines.length ? `\noptions:\n${lines.join('\n')}\n` : ''}${desc}`;
+}
+
+export const processIO: CommandIO = {
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+export async function runCommand(cmd: Command, argv: readonly string[], io: CommandIO = processIO): Promise<number> {
+  try {
+    const args = parseArgs(argv, cmd.options, cmd.stopAtPositional);
+    if (args.help) {
+      io.stdout(usage(cmd));
+      return ExitCode.OK;
+    }
+    return await cmd.run(args, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`seccomp: ${err.message} (see seccomp ${cmd.name} --help)\n`);
+      return ExitCode.RUNNER;
+    }
+    if (err instanceof CommandFailure) {
+      io.stderr(`seccomp: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

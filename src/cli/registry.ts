@@ -1,0 +1,12 @@
+// Every subcommand, loaded only when it runs (startup cost). One line per command: adding a
+// command is a file under commands/ and a line here.
+import type { Command } from './command.js';
+
+export interface CommandEntry {
+  readonly summary: string;
+  readonly synopsis: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+};
