@@ -111,7 +111,7 @@ describe('builtinProfile', () => {
     expect(builtinProfile('Docker-Default')).toBeUndefined();
     expect(builtinProfile('toString')).toBeUndefined();
     expect(builtinProfile('unconfined')).toBeUndefined();
-    expect(BUILTIN_NAMES).toEqual(['docker-default', 'builtin', 'default', 'unconfined']);
+    expect(BUILTIN_NAMES).toEqual(['docker-default', 'builtin', 'default', 'unconfined', 'node-worker', 'no-network', 'no-exec']);
     expect(builtinProfile('builtin')).toEqual(builtinProfile('docker-default'));
   });
 

@@ -375,7 +375,17 @@ function archNumbers(v: unknown): boolean {
 const ENTRY_KEYS = [
   'name', 'unconfined', 'bpf', 'arches', 'flags', 'filterFlags', 'defaultAction', 'defaultData', 'rules',
   'unknownSyscalls', 'tableSyscalls', 'warnings', 'hash', 'context', 'listenerPath', 'listenerMetadata', 'lastSyscalls',
+  'composition',
 ] as const;
+
+/** A composed profile's origins (compose.ts Composition), as written. */
+function composition(v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || !hasOnly(v, ['bases', 'rules'])) return false;
+  const c = v as { bases: unknown; rules: unknown };
+  return strArray(c.bases) && Array.isArray(c.rules) && c.rules.every((r) => r !== null && typeof r === 'object' &&
+    hasOnly(r, ['origin', 'profile', 'path']) && (r.origin === 'base' || r.origin === 'own') && isStr(r.path) &&
+    (r.profile === undefined || isStr(r.profile)));
+}
 
 function sameContext(a: unknown, b: ProfileContext): boolean {
   if (a === null || typeof a !== 'object') return false;
@@ -435,6 +445,7 @@ export function parseEntry(bytes: Buffer, key: string, expected: Expected): Comp
   if (!Array.isArray(warnings) || !warnings.every((w) => w !== null && typeof w === 'object' && hasOnly(w, ['path', 'message', 'code']) &&
     isStr(w.path) && isStr(w.message) && (w.code === undefined || isStr(w.code)))) return 'bad warnings';
   if (!archNumbers(e.lastSyscalls)) return 'bad lastSyscalls';
+  if (e.composition !== undefined && !composition(e.composition)) return 'bad composition';
   if ((e.listenerPath !== undefined && !isStr(e.listenerPath)) || (e.listenerMetadata !== undefined && !isStr(e.listenerMetadata))) {
     return 'bad listener fields';
   }
@@ -458,6 +469,7 @@ export function parseEntry(bytes: Buffer, key: string, expected: Expected): Comp
     context: c.context,
     ...(c.listenerPath !== undefined ? { listenerPath: c.listenerPath } : {}),
     ...(c.listenerMetadata !== undefined ? { listenerMetadata: c.listenerMetadata } : {}),
+    ...(c.composition !== undefined ? { composition: c.composition } : {}),
   };
   for (const k of Object.keys(result)) deepFreeze((result as unknown as Record<string, unknown>)[k]);
   const text = e.rules;
