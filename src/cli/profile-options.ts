@@ -3,6 +3,7 @@
 import type { CompiledProfile } from '../profile/types.js';
 import { effectiveCapabilities, profileError } from '../cli-options.js';
 import { CommandFailure, ExitCode, type CommandIO, type OptionSpec, type Parsed, UsageError } from './command.js';
+import { OVERRIDE_OPTIONS, withOverrides } from './overrides.js';
 
 export const PROFILE_OPTION: OptionSpec = {
   flag: '--profile', value: 'NAME|FILE',
@@ -20,6 +21,7 @@ export const CONTEXT_OPTIONS: readonly OptionSpec[] = [
     help: 'a syscall name no arch has: refuse the profile (default), warn, or skip silently as Docker does',
   },
   { flag: '--strict', help: 'deprecated: --unknown-syscalls=error' },
+  ...OVERRIDE_OPTIONS,
 ];
 
 export const PROFILE_OPTIONS: readonly OptionSpec[] = [PROFILE_OPTION, ...CONTEXT_OPTIONS];
@@ -51,7 +53,7 @@ export async function compileFromOptions(args: Parsed, io: CommandIO, req: Profi
   const profile = req.profile ?? args.last('--profile') ?? 'docker-default';
   const { compile } = await import('../profile/compile.js');
   try {
-    return compile(profile, { capabilities, arch: args.last('--arch'), kernel: args.last('--kernel'), unknownSyscalls: unknown });
+    return compile(withOverrides(profile, args), { capabilities, arch: args.last('--arch'), kernel: args.last('--kernel'), unknownSyscalls: unknown });
   } catch (err) {
     throw new CommandFailure(profileError(err), ExitCode.FAILED);
   }

@@ -9,4 +9,5 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  groups: { summary: 'list the syscall groups profiles may name', synopsis: '[--arch ARCH] [@GROUP]', load: async () => (await import('./commands/groups.js')).command },
 };

@@ -469,3 +469,49 @@ export function relocateWarnings(warnings: ProfileWarning[], composition: Compos
   if (!composition) return warnings;
   return warnings.map((w) => ({ ...w, path: originPath(composition, w.path) }));
 }
+
+// ---- report ----------------------------------------------------------------------------------
+
+interface RuleLike {
+  readonly syscall: string;
+  readonly action: string;
+  readonly data?: number;
+  readonly source: string;
+}
+
+/**
+ * For `seccomp check`: the bases, then a line per origin: how many rules each base gives, and
+ * each own rule with its syscalls and action. Empty for a profile without a base.
+ */
+export function compositionLines(c: { composition?: Composition; rules: readonly RuleLike[] }): string[] {
+  const comp = c.composition;
+  if (!comp) return [];
+  const lines = [`  extends: ${comp.bases.join(' -> ')}`];
+  const byIndex = new Map<number, RuleLike[]>();
+  for (const r of c.rules) {
+    const m = /^syscalls\[(\d+)\]$/.exec(r.source);
+    if (!m) continue;
+    const i = Number(m[1]);
+    let list = byIndex.get(i);
+    if (!list) byIndex.set(i, (list = []));
+    list.push(r);
+  }
+  const fromBase = new Map<string, number>();
+  const own: string[] = [];
+  comp.rules.forEach((o, i) => {
+    const rules = byIndex.get(i) ?? [];
+    if (o.origin === 'base') {
+      const key = o.profile ?? '(object)';
+      fromBase.set(key, (fromBase.get(key) ?? 0) + rules.length);
+      return;
+    }
+    const names = [...new Set(rules.map((r) => r.syscall))];
+    const actions = [...new Set(rules.map((r) => (r.data === undefined ? r.action : `${r.action} ${r.data}`)))];
+    const where = o.profile === undefined ? o.path : `${o.profile}: ${o.path}`;
+    own.push(names.length === 0
+      ? `  own ${where}: the default action decides its syscalls here (a rule equal to it is left out, as runc does)`
+      : `  own ${where}: ${names.join(', ')} -> ${actions.join(' | ')}`);
+  });
+  for (const [name, n] of fromBase) lines.push(`  base ${name}: ${n} rule${n === 1 ? '' : 's'}`);
+  return [...lines, ...own];
+}
