@@ -51,9 +51,10 @@ export async function compileFromOptions(args: Parsed, io: CommandIO, req: Profi
     io.stderr('seccomp: --strict is deprecated: unknown syscall names are errors by default now (--unknown-syscalls=error)\n');
   }
   const profile = req.profile ?? args.last('--profile') ?? 'docker-default';
+  const spec = withOverrides(profile, args);
   const { compile } = await import('../profile/compile.js');
   try {
-    return compile(withOverrides(profile, args), { capabilities, arch: args.last('--arch'), kernel: args.last('--kernel'), unknownSyscalls: unknown });
+    return compile(spec, { capabilities, arch: args.last('--arch'), kernel: args.last('--kernel'), unknownSyscalls: unknown });
   } catch (err) {
     throw new CommandFailure(profileError(err), ExitCode.FAILED);
   }
