@@ -88,14 +88,14 @@ function ruleNames(rule: unknown): string[] | undefined {
 }
 
 /** Expands `@group` names of one name list; unknown groups are problems at their paths. */
-function expandNames(names: readonly unknown[], path: string, problems: ProfileProblem[]): unknown[] {
+function expandNames(names: readonly unknown[], path: string, problems: ProfileProblem[], single = false): unknown[] {
   if (!names.some((n) => typeof n === 'string' && isGroupName(n))) return names as unknown[];
   const out: unknown[] = [];
   const seen = new Set<unknown>();
   names.forEach((n, i) => {
     const members = typeof n === 'string' && isGroupName(n) ? groupSyscalls(n) : [n];
     if (members === undefined) {
-      problems.push({ path: join(path, i), message: `unknown syscall group ${JSON.stringify(n)} (groups: ${groupNames().join(', ')})` });
+      problems.push({ path: single ? path : join(path, i), message: `unknown syscall group ${JSON.stringify(n)} (groups: ${groupNames().join(', ')})` });
       return;
     }
     for (const m of members) {
@@ -117,7 +117,7 @@ function expandRules(rules: unknown[], path: string, problems: ProfileProblem[])
       if (names !== r.names) rule = { ...rule, names };
     }
     if (typeof r.name === 'string' && isGroupName(r.name)) {
-      const names = expandNames([r.name], join(join(path, i), 'name'), problems);
+      const names = expandNames([r.name], join(join(path, i), 'name'), problems, true);
       const { name: _drop, ...rest } = rule;
       rule = { ...rest, names: [...(Array.isArray(rule.names) ? rule.names : []), ...names] };
     }
