@@ -60,3 +60,5 @@ export {
 export { compile, clearCompileCache } from './profile/compile.js';
 export { decide, type DecideQuery, type Decision } from './decide.js';
 export { NEWER_SYSCALLS, newerSyscallNumber } from './bpf/newer-syscalls.js';
+export { SYSCALL_GROUPS, groupSyscalls, type SyscallGroup } from './profile/groups.js';
+export { originPath, type Composition, type RuleOrigin } from './profile/compose.js';
