@@ -504,7 +504,7 @@ function fmtVersion(): string {
  * profile is returned as it is. Repeat compiles of the same document in the same context are
  * served from an in-process cache (frozen results), and across processes from a per-user disk
  * cache (disk-cache.ts), unless `cache: 'memory'` (in-process only), `cache: false` or
- * SECCOMP_CACHE unset or 0 (the disk cache is opt-in: SECCOMP_CACHE=1).
+ * SECCOMP_CACHE=0.
  */
 export function compile(profile: ProfileInput | CompiledProfile, options?: CompileOptions): CompiledProfile {
   if (isCompiledProfile(profile)) return profile;
@@ -513,7 +513,7 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
   if (opts.strict === true) deprecateStrict();
   const o: BuildOptions = buildOptions(opts);
   const useCache = opts.cache !== false;
-  // Across processes too (disk-cache.ts) when SECCOMP_CACHE=1 opts in, unless cache: 'memory' or false.
+  // Across processes too (disk-cache.ts), unless cache: 'memory' or false, or SECCOMP_CACHE=0.
   const useDisk = diskCacheEnabled(opts.cache);
   // Built-in names and JSON text fully determine the document: a repeat is found without
   // loading and hashing it again.

@@ -34,15 +34,11 @@ const TMP_AGE_MS = 10 * 60 * 1000;
 /** `cache` option values: true (memory and disk), 'memory' (this process only), false (none). */
 export type CacheOption = boolean | 'memory';
 
-/**
- * Whether compile results go to disk: only when SECCOMP_CACHE=1 opts in (and the `cache` option
- * does not say otherwise). Off by default because a sandboxed command of the same uid can write
- * the user's files, cache included, and so choose the filter of a later run (README "Disk cache").
- */
+/** Whether compile results go to disk: the `cache` option, then SECCOMP_CACHE=0 turns it off. */
 export function diskCacheEnabled(option: CacheOption | undefined): boolean {
   if (option === false || option === 'memory') return false;
   const env = process.env.SECCOMP_CACHE;
-  if (env === undefined || !/^(1|true|yes|on)$/i.test(env.trim())) return false;
+  if (env !== undefined && /^(0|false|no|off)$/i.test(env.trim())) return false;
   // An addon built before the cache (a stale prebuild) has no checksum: no cache then.
   try {
     return typeof native().checksum64 === 'function';

@@ -47,9 +47,9 @@ export interface CompileOptions {
   /** ENOSYS (not the default errno) for syscalls newer than the profile; default true. */
   enosys?: boolean;
   /**
-   * Serve a repeat compile from the in-process cache and, across processes and only when the
-   * environment opts in with SECCOMP_CACHE=1, from the per-user disk cache ($XDG_CACHE_HOME/seccomp
-   * or ~/.cache/seccomp); default true. `'memory'`: the in-process cache only. `false`: neither.
+   * Serve a repeat compile from the in-process cache and, across processes, from the per-user
+   * disk cache ($XDG_CACHE_HOME/seccomp or ~/.cache/seccomp; SECCOMP_CACHE=0 turns it off);
+   * default true. `'memory'`: the in-process cache only. `false`: neither.
    */
   cache?: boolean | 'memory';
   /**
