@@ -76,9 +76,12 @@ export const command: Command = {
       e = explain(compiled, { syscall: numeric ? Number(syscall) : syscall, args: values });
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      if (code === 'ERR_SECCOMP_UNKNOWN_SYSCALL' || code === 'ERR_OUT_OF_RANGE' || code === 'ERR_INVALID_ARG_TYPE') {
-        throw new UsageError((err as Error).message);
+      if (code === 'ERR_SECCOMP_UNKNOWN_SYSCALL') {
+        const { suggestSyscall } = await import('../../profile/suggest.js');
+        const meant = numeric ? undefined : suggestSyscall(syscall);
+        throw new UsageError(`${(err as Error).message}${meant ? `; did you mean ${JSON.stringify(meant)}?` : ''}`);
       }
+      if (code === 'ERR_OUT_OF_RANGE' || code === 'ERR_INVALID_ARG_TYPE') throw new UsageError((err as Error).message);
       throw new CommandFailure(profileError(err), ExitCode.FAILED);
     }
     if (args.has('--json')) io.stdout(`${JSON.stringify(e, null, 2)}\n`);
