@@ -204,7 +204,7 @@ const REGISTER_HIT = [
   'profile/problems.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'register.js', 'values.js',
 ].sort();
 const CLI_HIT = [
-  'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli-options.js', 'cli.js', 'errors.js',
+  'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli-options.js', 'cli.js', 'cli/registry.js', 'errors.js',
   'isolation.js', 'launch.js', 'library.js', 'native.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js',
   'profile/disk-cache.js', 'profile/problems.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'values.js',
 ].sort();
