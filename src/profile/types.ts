@@ -164,7 +164,7 @@ export interface CompiledProfile {
   readonly listenerMetadata?: string;
   /**
    * Set for a profile that extends a base: the bases, and where each rule was written
-   * (`composition.rules[i]` for the rules whose `source` is `syscalls[i]`; see ruleOrigin()).
+   * (`composition.rules[i]` for the rules whose `source` is `syscalls[i]`; originPath() turns such a path into where it was written).
    */
   readonly composition?: Composition;
   /** Per arch (libseccomp name), the highest syscall number the profile names: the ENOSYS stub answers above it. Empty without a stub. */
