@@ -15,7 +15,8 @@ import { apiLevel, features, FilterFlag, version } from '../library.js';
 import { native, type NativeFilter } from '../native.js';
 import { buildOptions, contextKey, documentText, hashOfText, type BuildOptions } from './cache-key.js';
 import { docKey, isTextSpec, textKey } from './cached.js';
-import { ARCHES_BY_DOCKER, dockerArchName, resolveContext } from './context.js';
+import { resolveContext } from './context.js';
+import { archFacts } from '../model/arch.js';
 import { diskCacheEnabled, readEntry, writeEntry } from './disk-cache.js';
 import { dedupeRules, insnsLowerBound } from './estimate.js';
 import { multiplexers, narrowRules, narrowTargets, tableBase } from './kernel-args.js';
@@ -89,8 +90,7 @@ export function clearCompileCache(): void {
 
 /** The libseccomp name of an arch given in Docker, GOARCH, libseccomp or SCMP_ARCH_* spelling. */
 export function libseccompArchName(arch: string): string {
-  const d = typeof arch === 'string' ? dockerArchName(arch) : undefined;
-  const info = d === undefined ? undefined : ARCHES_BY_DOCKER.get(d);
+  const info = archFacts(arch);
   if (!info) {
     throw new SeccompError(`unknown architecture "${String(arch)}"`, { code: ErrorCode.UNKNOWN_ARCH });
   }

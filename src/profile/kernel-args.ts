@@ -3,7 +3,7 @@
 // on which arches of the filter, need a block of their own.
 import type { Condition } from '../filter.js';
 import { comparedBits, type Multiplexer, type NarrowTarget } from '../bpf/narrow.js';
-import { factsOf } from '../bpf/newer-syscalls.js';
+import { factsOf } from '../model/arch.js';
 import { argBits } from './arg-widths.js';
 import type { ProfileWarning, ResolvedRule } from './types.js';
 
