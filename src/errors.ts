@@ -18,6 +18,8 @@ export const ErrorCode = {
   UNKNOWN_CAPABILITY: 'ERR_SECCOMP_UNKNOWN_CAPABILITY',
   CAPABILITIES: 'ERR_SECCOMP_CAPABILITIES',
   ARCH_MISMATCH: 'ERR_SECCOMP_ARCH_MISMATCH',
+  /** An options object holds a key the function does not take (a TypeError, with a suggestion). */
+  UNKNOWN_OPTION: 'ERR_SECCOMP_UNKNOWN_OPTION',
 } as const;
 
 /** One problem found in a profile, located by its JSON path (e.g. `syscalls[3].args[0].op`). */

@@ -6,7 +6,9 @@ import { auditArch as enosysAudit } from '../src/bpf/enosys.js';
 import { NEWER_SYSCALLS, newerSyscallNumber } from '../src/bpf/newer-syscalls.js';
 import { ARCHES, ARCH_BY_LIBSECCOMP, AUDIT_ARCH_X86_64, archFacts, auditArch, hostArch, X32_SYSCALL_BIT } from '../src/model/arch.js';
 import { native } from '../src/native.js';
-import { libseccompArchName } from '../src/profile/compile.js';
+import { decide } from '../src/decide.js';
+import { compile, libseccompArchName } from '../src/profile/compile.js';
+import { isCompiledProfile } from '../src/profile/produced.js';
 import { ARCHES_BY_DOCKER, dockerArchName, nativeDockerArch } from '../src/profile/context.js';
 
 const known = ARCHES.filter((a) => native().archResolve(a.libseccomp) !== 0);
@@ -78,5 +80,24 @@ describe('the arch table', () => {
     expect(checked).toBe(known.length);
     expect(ARCH_BY_LIBSECCOMP.get('x32')?.base).toBe(X32_SYSCALL_BIT);
     expect(newerSyscallNumber('mseal', 'mips')).toBe(4000 + NEWER_SYSCALLS.mseal);
+  });
+});
+
+describe('one isCompiledProfile check for every entry point', () => {
+  it('refuses what is not shaped as a compiled profile', () => {
+    for (const v of [null, undefined, [], {}, { unconfined: false, bpf: [], hash: 'h', context: {} }, { unconfined: false, bpf: Buffer.alloc(8), context: {} }]) {
+      expect(isCompiledProfile(v), JSON.stringify(v)).toBe(false);
+    }
+    expect(() => decide({ unconfined: false } as never, { syscall: 'read' })).toThrow(TypeError);
+  });
+
+  it('compile() takes a copy of its result as compiled, as decide() does', () => {
+    const c = compile('docker-default', { cache: 'memory', arch: 'amd64', kernel: '6.18', capabilities: [] });
+    const copy = { ...c };
+    expect(isCompiledProfile(copy)).toBe(true);
+    expect(compile(copy)).toBe(copy);
+    for (const syscall of ['read', 'mount', 'clone3']) {
+      expect(decide(copy, { syscall })).toEqual(decide(c, { syscall }));
+    }
   });
 });

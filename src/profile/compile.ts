@@ -10,6 +10,7 @@ import { newerSyscallInsns, newerSyscallNumber, type NumberedRule } from '../bpf
 import { decode, encode, INSN_SIZE, MAX_INSNS } from '../bpf/program.js';
 import { specialize } from '../bpf/specialize.js';
 import { ErrorCode, SeccompError, unsupported, argTypeError, argRangeError } from '../errors.js';
+import { booleanOption, readOptions } from '../options.js';
 import { flattenConditions } from '../filter.js';
 import { apiLevel, features, FilterFlag, version } from '../library.js';
 import { native, type NativeFilter } from '../native.js';
@@ -125,32 +126,11 @@ function actionValue(action: ActionName, data: number | undefined): number {
   }
 }
 
-const OPTION_KEYS = [
-  'capabilities', 'arch', 'kernel', 'unknownSyscalls', 'strict', 'enosys', 'cache', 'newSyscalls', 'optimize', 'specialize', 'narrowArgs', 'multiplexers',
-] as const;
-
 function checkOptions(options: unknown): CompileOptions {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object') {
-    throw argTypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
   // Each option read once (getters, Proxies): what is checked is what is used.
-  const o: Record<string, unknown> = {};
-  for (const k of OPTION_KEYS) {
-    let v: unknown;
-    try {
-      v = (options as Record<string, unknown>)[k];
-    } catch (e) {
-      throw argTypeError(`options.${k} cannot be read (${e instanceof Error ? e.message : typeof e})`);
-    }
-    if (v !== undefined) o[k] = v;
-  }
-  for (const k of ['strict', 'enosys', 'cache', 'newSyscalls', 'specialize', 'narrowArgs', 'multiplexers'] as const) {
-    if (k === 'cache' && o[k] === 'memory') continue; // cache: true (memory and disk), 'memory' or false
-    if (o[k] !== undefined && typeof o[k] !== 'boolean') {
-      throw argTypeError(`options.${k} must be a boolean, got ${o[k] === null ? 'null' : typeof o[k]}`);
-    }
-  }
+  const o = readOptions('compile', options);
+  for (const k of ['strict', 'enosys', 'newSyscalls', 'specialize', 'narrowArgs', 'multiplexers'] as const) booleanOption(o, k);
+  if (o.cache !== 'memory') booleanOption(o, 'cache'); // cache: true (memory and disk), 'memory' or false
   if (o.unknownSyscalls !== undefined) {
     const v = o.unknownSyscalls;
     if (typeof v !== 'string') throw argTypeError(`options.unknownSyscalls must be 'error', 'warn' or 'ignore', got ${v === null ? 'null' : typeof v}`);
@@ -507,8 +487,8 @@ function fmtVersion(): string {
  * SECCOMP_CACHE=0.
  */
 export function compile(profile: ProfileInput | CompiledProfile, options?: CompileOptions): CompiledProfile {
-  if (isCompiledProfile(profile)) return profile;
   const opts = checkOptions(options);
+  if (isCompiledProfile(profile)) return profile;
   const context = resolveContext(opts);
   if (opts.strict === true) deprecateStrict();
   const o: BuildOptions = buildOptions(opts);
