@@ -7,7 +7,7 @@
 // exceptions, and libseccomp supports neither. libseccomp takes such numbers only in
 // single-arch filters, so compile() does not give them to libseccomp: this block matches
 // (arch, number) itself and returns the rule's action, and everything else falls through.
-import type { Condition, Op } from '../filter.js';
+import type { Condition, Op } from '../model/conditions.js';
 import { ARCH_BY_LIBSECCOMP, auditArch, factsOf, type ArchFacts } from '../model/arch.js';
 import { Assembler, BPF, type Insn } from './program.js';
 

@@ -3,6 +3,7 @@
 // what BPF code needs to read its syscalls (number base, word size, byte order). Pure data: the
 // rest of the package derives its arch lookups from here, and test/09 checks it against the
 // installed libseccomp.
+import { ErrorCode, SeccompError } from '../errors.js';
 
 /** One architecture, as every layer names and reads it. */
 export interface ArchFacts {
@@ -141,4 +142,11 @@ export function hostArch(nodeArch: string = process.arch, littleEndian = new Uin
   // Node says ppc64 for both byte orders; mips64el is Node's little-endian MIPS64.
   if (nodeArch === 'ppc64') return ARCH_BY_DOCKER.get(littleEndian ? 'ppc64le' : 'ppc64');
   return archFacts(nodeArch);
+}
+
+/** The libseccomp name of an arch in any spelling archFacts() takes; ERR_SECCOMP_UNKNOWN_ARCH otherwise. */
+export function libseccompArchName(arch: string): string {
+  const info = archFacts(arch);
+  if (!info) throw new SeccompError(`unknown architecture "${String(arch)}"`, { code: ErrorCode.UNKNOWN_ARCH });
+  return info.libseccomp;
 }

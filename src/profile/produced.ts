@@ -19,12 +19,18 @@ export function isProduced(value: unknown): value is CompiledProfile {
  */
 export function isCompiledProfile(value: unknown): value is CompiledProfile {
   if (isProduced(value)) return true;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const v = value as Partial<Record<keyof CompiledProfile, unknown>>;
-  return (
-    typeof v.unconfined === 'boolean' && v.bpf instanceof Uint8Array && typeof v.hash === 'string' &&
-    typeof v.context === 'object' && v.context !== null
-  );
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    if (Array.isArray(value)) return false;
+    const v = value as Partial<Record<keyof CompiledProfile, unknown>>;
+    return (
+      typeof v.unconfined === 'boolean' && v.bpf instanceof Uint8Array && typeof v.hash === 'string' &&
+      typeof v.context === 'object' && v.context !== null
+    );
+  } catch {
+    // A revoked Proxy or a throwing getter: no compiled profile; the profile checks then say why.
+    return false;
+  }
 }
 
 /** Marks `value` as compile()'s own result. */
