@@ -3,7 +3,7 @@
 // ERR_SECCOMP_UNKNOWN_OPTION and the nearest known key, so that `specialise: false` cannot
 // silently mean "specialize as usual".
 import { ErrorCode, argTypeError } from './errors.js';
-import { nearest } from './profile/suggest.js';
+import { nearest } from './profile/nearest.js';
 
 /** compile()'s own options (CompileOptions). */
 export const COMPILE_KEYS = [

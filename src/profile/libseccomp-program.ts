@@ -8,6 +8,7 @@ import { ErrorCode, SeccompError, unsupported } from '../errors.js';
 import { flattenConditions } from '../model/conditions.js';
 import { apiLevel, features, FilterFlag } from '../library.js';
 import { native, type NativeFilter } from '../native.js';
+import type { Bytes } from '../node-shapes.js';
 import { own } from './problems.js';
 import type { ProfileWarning, ResolvedProfile, ResolvedRule } from './types.js';
 
@@ -84,7 +85,7 @@ export function libseccompProgram(
   rules: readonly ResolvedRule[],
   hostNumbers: readonly number[],
   optimize: 1 | 2 | undefined,
-): Buffer {
+): Bytes {
   const f: NativeFilter = new (native().Filter)(actionValue(rp.defaultAction, rp.defaultData));
   try {
     if (target !== host) {

@@ -8,6 +8,7 @@ import { newerSyscallInsns, newerSyscallNumber, type NumberedRule } from '../bpf
 import { decode, encode, type Insn } from '../bpf/program.js';
 import { specialize } from '../bpf/specialize.js';
 import { unsupported } from '../errors.js';
+import type { Bytes } from '../node-shapes.js';
 import { multiplexers, narrowTargets, type NarrowSpec } from './kernel-args.js';
 import type { Numbers } from './numbers.js';
 import type { ResolvedProfile, ResolvedRule } from './types.js';
@@ -48,7 +49,7 @@ export function newerSyscallBlock(table: readonly ResolvedRule[], arches: readon
 
 export interface PatchInput {
   /** libseccomp's exported program. */
-  program: Buffer;
+  program: Bytes;
   /** compile's block for the newest syscalls, from newerSyscallBlock(). */
   block: readonly Insn[];
   /** The profile, for its default action, arches and every name it uses (the ENOSYS stub). */
@@ -66,8 +67,8 @@ export interface PatchInput {
 }
 
 /** The full program and the stub's per-arch last syscalls. */
-export function patchProgram(p: PatchInput): { bpf: Buffer; lastSyscalls: LastSyscall[] } {
-  const parts: Buffer[] = [p.program];
+export function patchProgram(p: PatchInput): { bpf: Bytes; lastSyscalls: LastSyscall[] } {
+  const parts: Buffer[] = [p.program as Buffer];
   // Our block goes right before libseccomp's program, the ENOSYS stub before both.
   if (p.block.length) parts.unshift(encode(p.block as Insn[]));
   let last: LastSyscall[] = [];

@@ -8,6 +8,7 @@ import type { LastSyscall } from '../bpf/enosys.js';
 import { ErrorCode, SeccompError } from '../errors.js';
 import { libseccompArchName } from '../model/arch.js';
 import type { SyscallResolver } from '../model/resolver.js';
+import type { Bytes } from '../node-shapes.js';
 import type { BuildOptions } from './cache-key.js';
 import { insnsLowerBound } from './estimate.js';
 import { narrowRules } from './kernel-args.js';
@@ -18,7 +19,7 @@ import { sortRules } from './rules.js';
 import type { ProfileContext, ProfileWarning, ResolvedProfile, ResolvedRule } from './types.js';
 
 export interface Built {
-  bpf: Buffer;
+  bpf: Bytes;
   arches: string[];
   flags: string[];
   filterFlags: number;
