@@ -60,3 +60,4 @@ export {
 export { compile, clearCompileCache } from './profile/compile.js';
 export { decide, type DecideQuery, type Decision } from './decide.js';
 export { NEWER_SYSCALLS, newerSyscallNumber } from './bpf/newer-syscalls.js';
+export { explain, fixFor, type Explanation, type ExplainOptions, type ExplainQuery, type AllowIf, type AllowIfKind, type DecidedBy, type KernelCheck } from './explain/index.js';
