@@ -82,3 +82,12 @@ export function checkAction(value: unknown, what = 'action'): number {
   }
   return value >>> 0;
 }
+
+/** The seccomp return value of a profile's action (ERRNO and TRACE with their data, default 1). */
+export function actionValue(action: ActionName, data: number | undefined): number {
+  switch (action) {
+    case 'ERRNO': return Action.ERRNO(data ?? 1);
+    case 'TRACE': return Action.TRACE(data ?? 1);
+    default: return Action[action];
+  }
+}

@@ -3,7 +3,7 @@
 import { nativeArch } from './arch.js';
 import { ErrorCode, SeccompError, unsupported } from './errors.js';
 import { FilterFlag } from './library.js';
-import { isCompiledProfile } from './profile/produced.js';
+import { isProduced } from './profile/produced.js';
 import type { CompiledProfile } from './profile/types.js';
 
 /**
@@ -15,7 +15,7 @@ export function checkApplicable(compiled: CompiledProfile, where: string): void 
   if (compiled.unconfined) return;
   // compile() asks for a listener (NEW_LISTENER) whenever a rule notifies: only a hand-made
   // object's rules need reading (a cached profile's are parsed only when asked for).
-  const handMade: boolean = !isCompiledProfile(compiled);
+  const handMade: boolean = !isProduced(compiled);
   const usesNotify =
     compiled.defaultAction === 'NOTIFY' ||
     (compiled.filterFlags & FilterFlag.NEW_LISTENER) !== 0 ||

@@ -10,6 +10,7 @@ import { features, FilterFlag } from './library.js';
 import { native } from './native.js';
 import { capabilityState, capMask, forgetCapabilityState, listCapabilities, processCapabilities } from './capabilities.js';
 import { isCompiledProfile } from './profile/produced.js';
+import { booleanOption, readOptions } from './options.js';
 import { capabilitiesFromMask, normalizeCapabilities } from './profile/context.js';
 import type { CompiledProfile, CompileOptions, ProfileInput } from './profile/types.js';
 
@@ -134,16 +135,10 @@ function hasEffectiveCap(cap: bigint): boolean {
 }
 
 function checkOptions(options: unknown): SandboxOptions {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError('sandbox options must be an object');
-  }
-  const o = options as SandboxOptions;
-  if (o.noNewPrivs !== undefined && typeof o.noNewPrivs !== 'boolean') {
-    throw new TypeError(`options.noNewPrivs must be a boolean, got ${typeof o.noNewPrivs}`);
-  }
+  const o = readOptions('sandbox', options);
+  booleanOption(o, 'noNewPrivs');
   isolationMode(o.isolation);
-  return o;
+  return o as SandboxOptions;
 }
 
 // Everything the kernel could refuse that we can see beforehand, so that a refusal happens

@@ -1,18 +1,15 @@
-// Architecture names (libseccomp's) and tokens (the kernel's AUDIT_ARCH_* values).
+// Architecture names (libseccomp's) and tokens as the installed libseccomp knows them. The facts
+// themselves are in model/arch.ts; this file asks the native layer which of them it supports.
 import { ErrorCode, SeccompError, argTypeError } from './errors.js';
+import { ARCHES, archByToken } from './model/arch.js';
 import { native } from './native.js';
 
 /** Every arch name libseccomp 2.5/2.6 knows; the installed one may know fewer. */
-export const ARCH_NAMES = [
-  'x86', 'x86_64', 'x32', 'arm', 'aarch64', 'loongarch64', 'm68k', 'mips', 'mipsel', 'mips64',
-  'mipsel64', 'mips64n32', 'mipsel64n32', 'parisc', 'parisc64', 'ppc', 'ppc64', 'ppc64le', 's390',
-  's390x', 'riscv64', 'sheb', 'sh',
-] as const;
+export const ARCH_NAMES: readonly string[] = Object.freeze(ARCHES.map((a) => a.libseccomp));
 
-let byToken: Map<number, string> | undefined;
 const tokenCache = new Map<string, number>();
 
-/** The token for a libseccomp arch name; ERR_SECCOMP_UNKNOWN_ARCH when it is unknown here. */
+/** The token for a libseccomp arch name; ERR_SECCOMP_UNKNOWN_ARCH when the installed libseccomp does not know it. */
 export function archToken(name: string): number {
   if (typeof name !== 'string') throw argTypeError(`arch must be a string, got ${typeof name}`);
   if (name.includes('\0')) throw argTypeError('arch must not contain NUL');
@@ -31,14 +28,7 @@ export function archToken(name: string): number {
 
 /** The libseccomp name for a token, or undefined. */
 export function archName(token: number): string | undefined {
-  if (!byToken) {
-    byToken = new Map();
-    for (const n of ARCH_NAMES) {
-      const t = native().archResolve(n);
-      if (t !== 0 && !byToken.has(t)) byToken.set(t, n);
-    }
-  }
-  return byToken.get(token >>> 0);
+  return archByToken(token)?.libseccomp;
 }
 
 /** The native arch's libseccomp name (e.g. `x86_64`). */

@@ -8,7 +8,9 @@ import { checkProgram, execute, seccompDataWords } from './bpf/interpret.js';
 import type { Insn } from './bpf/program.js';
 import { residualInsns } from './bpf/specialize.js';
 import { ErrorCode, SeccompError, argTypeError, argRangeError } from './errors.js';
-import { libseccompArchName, syscallNumberOn } from './profile/compile.js';
+import { libseccompArchName } from './model/arch.js';
+import { syscallNumberOn } from './profile/libseccomp-resolver.js';
+import { isCompiledProfile } from './profile/produced.js';
 import type { CompiledProfile } from './profile/types.js';
 import { toInt } from './values.js';
 
@@ -83,7 +85,7 @@ function checkQuery(q: unknown): DecideQuery {
  * numbers are given with or without X32_SYSCALL_BIT (it is added).
  */
 export function decide(compiled: CompiledProfile, query: DecideQuery): Decision {
-  if (compiled === null || typeof compiled !== 'object' || typeof compiled.unconfined !== 'boolean') {
+  if (!isCompiledProfile(compiled)) {
     throw argTypeError('decide needs a compiled profile (the result of compile())');
   }
   const q = checkQuery(query);

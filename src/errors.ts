@@ -20,6 +20,8 @@ export const ErrorCode = {
   ARCH_MISMATCH: 'ERR_SECCOMP_ARCH_MISMATCH',
   /** A profile's base cannot be used: bases forming a cycle, nesting too deep, or `unconfined`. */
   PROFILE_BASE: 'ERR_SECCOMP_PROFILE_BASE',
+  /** An options object holds a key the function does not take (a TypeError, with a suggestion). */
+  UNKNOWN_OPTION: 'ERR_SECCOMP_UNKNOWN_OPTION',
 } as const;
 
 /** One problem found in a profile, located by its JSON path (e.g. `syscalls[3].args[0].op`). */

@@ -1,7 +1,8 @@
 // A profile that denies execve stops every command before it starts: the launcher (and runc)
 // must exec the command after the filter is attached. Said plainly instead of "killed by SIGSYS".
 import { decide, dependence, type Decision } from './decide.js';
-import { libseccompArchName, syscallNumberOn } from './profile/compile.js';
+import { libseccompArchName } from './model/arch.js';
+import { syscallNumberOn } from './profile/libseccomp-resolver.js';
 import { archToken } from './arch.js';
 import { errnoName } from './errors.js';
 import type { CompiledProfile } from './profile/types.js';

@@ -5,20 +5,11 @@ import { archName, archToken } from './arch.js';
 import { ErrorCode, SeccompError, unsupported, argTypeError, argRangeError } from './errors.js';
 import { resolveSyscall, version, versionAtLeast } from './library.js';
 import { native, type NativeFilter } from './native.js';
-import { toInt, toU64 } from './values.js';
+import { flattenConditions, type Condition } from './model/conditions.js';
+import { toInt } from './values.js';
 import type { Bytes, DisposableShape } from './node-shapes.js';
 
-export type Op = 'EQ' | 'NE' | 'LT' | 'LE' | 'GT' | 'GE' | 'MASKED_EQ';
-
-/** `MASKED_EQ` is `(arg & value) == valueTwo`. Values are unsigned 64-bit. */
-export interface Condition {
-  arg: number;
-  op: Op;
-  value: bigint | number;
-  valueTwo?: bigint | number;
-}
-
-const OPS: Record<Op, number> = { NE: 1, LT: 2, LE: 3, EQ: 4, GE: 5, GT: 6, MASKED_EQ: 7 };
+export { flattenConditions, type Condition, type Op } from './model/conditions.js';
 
 /** Filter attributes: [libseccomp enum value, version that added it]. */
 const ATTRS = {
@@ -57,24 +48,6 @@ function syscallNumber(syscall: string | number): { nr: number; name: string } {
   }
   if (typeof syscall !== 'string') throw argTypeError(`syscall must be a name or a number, got ${typeof syscall}`);
   return { nr: resolveSyscall(syscall), name: syscall };
-}
-
-/** Flattens conditions to [arg, op, a, b, ...] after checking each one. */
-export function flattenConditions(conditions: readonly Condition[] | undefined): (number | bigint)[] {
-  if (conditions === undefined) return [];
-  if (!Array.isArray(conditions)) throw argTypeError('conditions must be an array');
-  if (conditions.length > 6) throw argRangeError('at most 6 conditions per rule');
-  const flat: (number | bigint)[] = [];
-  conditions.forEach((c, i) => {
-    if (c === null || typeof c !== 'object') throw argTypeError(`conditions[${i}] must be an object`);
-    const arg = toInt(c.arg, `conditions[${i}].arg`, 0, 5);
-    const op = typeof c.op === 'string' && Object.hasOwn(OPS, c.op) ? OPS[c.op as Op] : undefined;
-    if (op === undefined) throw argTypeError(`conditions[${i}].op must be one of ${Object.keys(OPS).join(', ')}`);
-    const a = toU64(c.value, `conditions[${i}].value`);
-    const b = c.valueTwo === undefined ? 0n : toU64(c.valueTwo, `conditions[${i}].valueTwo`);
-    flat.push(arg, op, a, b);
-  });
-  return flat;
 }
 
 /**

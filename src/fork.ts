@@ -4,6 +4,7 @@
 import type { NodeChildProcess as ChildProcess } from './node-shapes.js';
 import { compile, deprecateStrict, isCompiledProfile } from './profile/compile.js';
 import type { CompiledProfile, ProfileInput, UnknownSyscalls } from './profile/types.js';
+import { checkOptionKeys, optionsArgument } from './options.js';
 import { childCapabilitySet, fork, type ForkOptions } from './spawn.js';
 
 export interface ForkSandboxedOptions extends Omit<ForkOptions, 'seccomp'> {
@@ -28,6 +29,7 @@ export function forkSandboxed(
   argsOrOptions: readonly string[] | ForkSandboxedOptions,
   maybeOptions?: ForkSandboxedOptions,
 ): ChildProcess {
+  checkOptionKeys('forkSandboxed', optionsArgument(argsOrOptions, maybeOptions));
   if (typeof modulePath !== 'string' || modulePath === '') throw new TypeError('modulePath must be a non-empty string');
   const [args, options] = Array.isArray(argsOrOptions)
     ? [argsOrOptions as readonly string[], maybeOptions]

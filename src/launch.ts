@@ -12,7 +12,7 @@ import { capMask } from './capabilities.js';
 import { ErrorCode, errnoName, SeccompError } from './errors.js';
 import { type Isolation, isolationMode, type IsolationMode, landlockAbi, launcherIsolateArg, planIsolation } from './isolation.js';
 import { addonDir, native } from './native.js';
-import { isCompiledProfile } from './profile/produced.js';
+import { isProduced } from './profile/produced.js';
 import type { CompiledProfile } from './profile/types.js';
 
 /** A ChildProcess started by this package, with the guards it got. */
@@ -40,13 +40,13 @@ function launchFor(compiled: CompiledProfile): Launch {
   if (compiled.unconfined) return { bpfFd: undefined, flags: '0' };
   checkApplicable(compiled, 'spawn()');
   const launch = { bpfFd: programFd(compiled), flags: String(compiled.filterFlags >>> 0) };
-  if (isCompiledProfile(compiled)) launches.set(compiled, launch);
+  if (isProduced(compiled)) launches.set(compiled, launch);
   return launch;
 }
 
 function programFd(compiled: CompiledProfile): number {
   // compile()'s hash covers the program; for a hand-made object only the bytes can be trusted.
-  const key = isCompiledProfile(compiled)
+  const key = isProduced(compiled)
     ? compiled.hash
     : `bpf:${(createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).createHash('sha256').update((compiled as CompiledProfile).bpf).digest('hex')}`;
   const b = native();

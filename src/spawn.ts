@@ -6,7 +6,9 @@
 // reported why it could not, so the outcome is known before spawn() returns (launch.ts).
 import type { Bytes, NodeBufferEncoding, NodeForkOptions, NodeSpawnOptions } from './node-shapes.js';
 import { ErrorCode, SeccompError } from './errors.js';
+import { checkOptionKeys, optionsArgument } from './options.js';
 import { compile } from './profile/compile.js';
+import { isCompiledProfile } from './profile/produced.js';
 import { emitProfileWarnings } from './profile/report.js';
 import { BUILTIN_NAMES } from './profiles/index.js';
 import { childCapabilities, childCapabilitySet, currentCapabilityState, listCapabilities, passableMask } from './capabilities.js';
@@ -42,10 +44,7 @@ export interface SeccompSpawnOptions {
 export type SpawnOptions = NodeSpawnOptions & SeccompSpawnOptions;
 
 function isCompiled(p: unknown): p is CompiledProfile {
-  return (
-    typeof p === 'object' && p !== null && Buffer.isBuffer((p as CompiledProfile).bpf) &&
-    typeof (p as CompiledProfile).hash === 'string' && typeof (p as CompiledProfile).unconfined === 'boolean'
-  );
+  return isCompiledProfile(p);
 }
 
 // Built-in profiles compiled per capability set; everything else goes through compile()'s own
@@ -115,6 +114,7 @@ function checkArgs(command: unknown, args: unknown, options: unknown): void {
 export function spawn(command: string, options?: SpawnOptions): SandboxedChild;
 export function spawn(command: string, args?: readonly string[], options?: SpawnOptions): SandboxedChild;
 export function spawn(command: string, argsOrOptions?: readonly string[] | SpawnOptions, maybeOptions?: SpawnOptions): SandboxedChild {
+  checkOptionKeys('spawn', optionsArgument(argsOrOptions, maybeOptions));
   let args: readonly string[] = [];
   let options: SpawnOptions = {};
   if (Array.isArray(argsOrOptions)) {
@@ -147,6 +147,7 @@ export interface ExecFileResult<T = string | Bytes> {
 
 /** Promise form of execFile under a profile; rejects like `util.promisify(execFile)` (code, signal, stdout, stderr). */
 export function execFile(file: string, args: readonly string[] = [], options: ExecFileOptions = {}): Promise<ExecFileResult> {
+  checkOptionKeys('execFile', options);
   checkArgs(file, args, options);
   const { encoding = 'utf8', maxBuffer = 1024 * 1024, ...spawnOptions } = options;
   const child = spawn(file, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -199,6 +200,7 @@ export type ForkOptions = NodeForkOptions & SeccompSpawnOptions;
 
 /** Like `child_process.fork`: a Node module in a child behind the profile, with an IPC channel. */
 export function fork(modulePath: string, args: readonly string[] = [], options: ForkOptions = {}): SandboxedChild {
+  checkOptionKeys('fork', options);
   if (typeof modulePath !== 'string' || modulePath === '') throw new TypeError('modulePath must be a non-empty string');
   checkArgs(modulePath, args, options);
   const { execPath = process.execPath, execArgv = process.execArgv, silent, stdio, ...rest } = options;

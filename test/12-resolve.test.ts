@@ -213,9 +213,9 @@ describe('resolveProfile: architectures', () => {
 
   it('archMap: the first entry for the context arch, expanded with its sub-architectures', () => {
     const doc = { defaultAction: 'SCMP_ACT_ERRNO', archMap };
-    expect(resolveProfile(doc, ctx())).toMatchObject({ arches: ['x86_64', 'x86', 'x32'], nativeArch: 'x86_64' });
-    expect(resolveProfile(doc, ctx({ arch: 'arm64' }))).toMatchObject({ arches: ['aarch64', 'arm'], nativeArch: 'aarch64' });
-    expect(resolveProfile(doc, ctx({ arch: 'riscv64' }))).toMatchObject({ arches: [], nativeArch: 'riscv64' });
+    expect(resolveProfile(doc, ctx())).toMatchObject({ arches: ['x86_64', 'x86', 'x32'], targetArch: 'x86_64' });
+    expect(resolveProfile(doc, ctx({ arch: 'arm64' }))).toMatchObject({ arches: ['aarch64', 'arm'], targetArch: 'aarch64' });
+    expect(resolveProfile(doc, ctx({ arch: 'riscv64' }))).toMatchObject({ arches: [], targetArch: 'riscv64' });
   });
 
   it('architectures are used as written (libseccomp names, duplicates once)', () => {

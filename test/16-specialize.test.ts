@@ -217,8 +217,8 @@ describe('specialize: equivalence', () => {
       expect(readdirSync(dir).filter((f) => f.endsWith('.json')).sort()).toEqual([...REFERENCE_PROFILES]);
     });
     for (const file of REFERENCE_PROFILES) {
-      it(file, (ctx) => {
-        ctx.skip(!hasShared, NO_SHARED);
+      it(file, (t) => {
+        t.skip(!hasShared, NO_SHARED);
         const text = readFileSync(join(dir, file), 'utf8');
         for (const capabilities of [[], DOCKER_CAPS]) checkProfile(text, { ...ctx, capabilities });
       });

@@ -211,13 +211,13 @@ function loadedModules(stderr: string): string[] {
 // are loaded only on a miss).
 const REGISTER_HIT = [
   'apply.js', 'applicable.js', 'arch.js', 'bpf/interpret.js', 'builtins.js', 'bpf/program.js', 'capabilities.js', 'errors.js', 'isolation.js',
-  'library.js', 'native.js', 'preloads.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js', 'profile/disk-cache.js',
-  'profile/problems.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'register.js', 'values.js',
+  'library.js', 'model/arch.js', 'model/capabilities.js', 'native.js', 'options.js', 'preloads.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js', 'profile/disk-cache.js',
+  'profile/nearest.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'register.js', 'values.js',
 ].sort();
 const CLI_HIT = [
   'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli-options.js', 'cli.js', 'cli/registry.js', 'errors.js',
-  'isolation.js', 'launch.js', 'library.js', 'native.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js',
-  'profile/disk-cache.js', 'profile/problems.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'values.js',
+  'isolation.js', 'launch.js', 'library.js', 'model/arch.js', 'model/capabilities.js', 'native.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js',
+  'profile/disk-cache.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'values.js',
 ].sort();
 
 describe('startup paths', () => {

@@ -3,15 +3,13 @@
 // names (per arch) fail with ENOSYS instead of the default action, so libc falls back
 // (clone3, faccessat2, ...). It behaves as runc 1.1's does; the layout is our own.
 import type { ActionName } from '../action.js';
-import { archToken } from '../arch.js';
+import { AUDIT_ARCH_X86_64, auditArch, X32_SYSCALL_BIT } from '../model/arch.js';
 import { Assembler, BPF, encode, type Insn } from './program.js';
 import type { Bytes } from '../node-shapes.js';
 
 /** SECCOMP_RET_ERRNO | ENOSYS. */
 export const RET_ENOSYS = 0x0005_0026;
-/** x32 syscalls are x86_64's AUDIT_ARCH with this bit set in the number. */
-export const X32_SYSCALL_BIT = 0x4000_0000;
-export const AUDIT_ARCH_X86_64 = 0xc000_003e;
+export { AUDIT_ARCH_X86_64, auditArch, X32_SYSCALL_BIT };
 
 /** The highest syscall number a profile names on one arch (libseccomp arch name). */
 export interface LastSyscall {
@@ -52,11 +50,6 @@ export function lastSyscalls(
     if (max > 0) out.push({ arch, nr: max });
   }
   return out;
-}
-
-/** The AUDIT_ARCH_* value the kernel reports for a libseccomp arch (x32 shares x86_64's). */
-export function auditArch(arch: string): number {
-  return arch === 'x32' ? AUDIT_ARCH_X86_64 : archToken(arch) >>> 0;
 }
 
 const LD_W_ABS = BPF.LD | BPF.W | BPF.ABS;

@@ -10,8 +10,7 @@
 //   filter's reach. Where the direct syscall's answer depends on its arguments, the sub-call gets
 //   the strictest answer the direct syscall can give (and never a weaker one than its own).
 import { unsupported } from '../errors.js';
-import { auditArch } from './enosys.js';
-import { factsOf } from './newer-syscalls.js';
+import { auditArch, factsOf } from '../model/arch.js';
 import { Assembler, BPF, type Insn } from './program.js';
 import { residualInsns, type WordView } from './specialize.js';
 

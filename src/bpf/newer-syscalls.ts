@@ -7,8 +7,8 @@
 // exceptions, and libseccomp supports neither. libseccomp takes such numbers only in
 // single-arch filters, so compile() does not give them to libseccomp: this block matches
 // (arch, number) itself and returns the rule's action, and everything else falls through.
-import type { Condition, Op } from '../filter.js';
-import { auditArch } from './enosys.js';
+import type { Condition, Op } from '../model/conditions.js';
+import { ARCH_BY_LIBSECCOMP, auditArch, factsOf, type ArchFacts } from '../model/arch.js';
 import { Assembler, BPF, type Insn } from './program.js';
 
 /**
@@ -63,57 +63,16 @@ export const NEWER_SYSCALLS: Readonly<Record<string, number>> = Object.freeze({
   listns: 470,
 });
 
-/**
- * What the block needs to know of an arch (libseccomp name): the ABI's syscall base, and how
- * libseccomp compares arguments there: 64-bit ABIs compare both 32-bit halves, 32-bit ones
- * (x32 and MIPS n32 included) only the low word, dropping the value's high half; big-endian
- * arches keep the high half first in struct seccomp_data. test/15 checks bases and comparisons
- * against the installed libseccomp on every arch it knows (2.5.4: all but loongarch64, m68k, sh).
- */
-export interface ArchFacts {
-  base: number;
-  bits: 32 | 64;
-  bigEndian: boolean;
-}
-
-const fact = (base: number, bits: 32 | 64, bigEndian: boolean): ArchFacts => ({ base, bits, bigEndian });
-const ARCH_FACTS: Readonly<Record<string, ArchFacts>> = Object.freeze({
-  x86: fact(0, 32, false),
-  x86_64: fact(0, 64, false),
-  x32: fact(0x4000_0000, 32, false),
-  arm: fact(0, 32, false),
-  aarch64: fact(0, 64, false),
-  loongarch64: fact(0, 64, false),
-  m68k: fact(0, 32, true),
-  mips: fact(4000, 32, true),
-  mipsel: fact(4000, 32, false),
-  mips64: fact(5000, 64, true),
-  mipsel64: fact(5000, 64, false),
-  mips64n32: fact(6000, 32, true),
-  mipsel64n32: fact(6000, 32, false),
-  parisc: fact(0, 32, true),
-  parisc64: fact(0, 64, true),
-  ppc: fact(0, 32, true),
-  ppc64: fact(0, 64, true),
-  ppc64le: fact(0, 64, false),
-  s390: fact(0, 32, true),
-  s390x: fact(0, 64, true),
-  riscv64: fact(0, 64, false),
-  sheb: fact(0, 32, true),
-  sh: fact(0, 32, false),
-});
-
-export function factsOf(arch: string): ArchFacts {
-  const f = Object.hasOwn(ARCH_FACTS, arch) ? ARCH_FACTS[arch] : undefined;
-  if (!f) throw new Error(`internal: no syscall facts for arch ${arch}`);
-  return f;
-}
+// What the block needs to know of an arch (syscall base, how libseccomp compares arguments
+// there, byte order) is in model/arch.ts; test/15 checks bases and comparisons against the
+// installed libseccomp on every arch it knows (2.5.4: all but loongarch64, m68k, sh).
+export { factsOf, type ArchFacts };
 
 /** The number of a syscall from our table on an arch (libseccomp name); undefined if not in the table. */
 export function newerSyscallNumber(name: string, arch: string): number | undefined {
   const n = typeof name === 'string' && Object.hasOwn(NEWER_SYSCALLS, name) ? NEWER_SYSCALLS[name] : undefined;
-  if (n === undefined || !Object.hasOwn(ARCH_FACTS, arch)) return undefined;
-  return ARCH_FACTS[arch].base + n;
+  const f = n === undefined ? undefined : ARCH_BY_LIBSECCOMP.get(arch);
+  return f === undefined ? undefined : f.base + (n as number);
 }
 
 /** One rule the block serves: on `arch`, syscall `nr` returns `ret` when every condition holds. */

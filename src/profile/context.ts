@@ -1,45 +1,20 @@
 // The context a profile's includes/excludes are evaluated in: capabilities, arch, kernel version.
 // Pure TypeScript (no addon): it reads /proc/self/status and uname only for the defaults.
+// Capability names are model/capabilities.ts's, arch facts model/arch.ts's (re-exported here).
 import { fs, os } from '../builtins.js';
 const { readFileSync } = fs;
 const { endianness, release } = os;
 import { ErrorCode, SeccompError, argTypeError, argRangeError } from '../errors.js';
-import { own } from './problems.js';
+import { capabilitiesFromMask, normalizeCapabilities } from '../model/capabilities.js';
+import { ARCHES, PROFILE_ARCH_SPELLINGS, archFacts, hostArch, type ArchFacts } from '../model/arch.js';
+export {
+  CAPABILITIES,
+  capabilitiesFromMask,
+  isCapabilityName,
+  normalizeCapabilities,
+  normalizeCapability,
+} from '../model/capabilities.js';
 import type { CompileOptions, KernelVersion, ProfileContext } from './types.js';
-
-/** Every capability, indexed by its number (linux/capability.h, up to CAP_CHECKPOINT_RESTORE = 40). */
-export const CAPABILITIES: readonly string[] = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL',
-  'CAP_SETGID', 'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE',
-  'CAP_NET_BROADCAST', 'CAP_NET_ADMIN', 'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER', 'CAP_SYS_MODULE',
-  'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT', 'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT',
-  'CAP_SYS_NICE', 'CAP_SYS_RESOURCE', 'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE',
-  'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL', 'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG',
-  'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND', 'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
-];
-
-const CAP_SET = new Set(CAPABILITIES);
-
-/** `CAP_*` names for the bits of a capability mask (bits without a known name are left out). */
-export function capabilitiesFromMask(mask: bigint): string[] {
-  const out: string[] = [];
-  CAPABILITIES.forEach((name, bit) => {
-    if ((mask >> BigInt(bit)) & 1n) out.push(name);
-  });
-  return out;
-}
-
-/** The canonical `CAP_*` name for a caller-given one (any case, prefix optional), or undefined. */
-export function normalizeCapability(name: string): string | undefined {
-  const upper = name.trim().toUpperCase();
-  const full = upper.startsWith('CAP_') ? upper : `CAP_${upper}`;
-  return CAP_SET.has(full) ? full : undefined;
-}
-
-/** Whether `name` is a capability exactly as Docker profiles spell it (`CAP_SYS_ADMIN`). */
-export function isCapabilityName(name: string): boolean {
-  return CAP_SET.has(name);
-}
 
 /** A capability field (CapBnd, CapPrm, ...) of a /proc status file, as names; empty when unreadable. */
 export function statusCapabilities(field: 'CapBnd' | 'CapPrm' | 'CapEff' | 'CapInh' | 'CapAmb', path = '/proc/thread-self/status'): string[] {
@@ -68,30 +43,7 @@ export function usableCapabilities(): string[] {
   return statusCapabilities('CapPrm');
 }
 
-/**
- * Canonical `CAP_*` names (prefix optional, any case, e.g. `sys_nice`), in kernel order without
- * duplicates. Not an array or not strings: TypeError; an unknown name: ERR_SECCOMP_UNKNOWN_CAPABILITY.
- */
-export function normalizeCapabilities(caps: unknown, what = 'capabilities'): string[] {
-  if (!Array.isArray(caps)) {
-    throw new TypeError(`${what} must be an array of CAP_* names, got ${caps === null ? 'null' : typeof caps}`);
-  }
-  const out = new Set<string>();
-  caps.forEach((c, i) => {
-    if (typeof c !== 'string') throw new TypeError(`${what}[${i}] must be a string, got ${typeof c}`);
-    const n = normalizeCapability(c);
-    if (!n) {
-      throw new SeccompError(`${what}[${i}]: unknown capability ${JSON.stringify(c)} (e.g. CAP_SYS_ADMIN or SYS_ADMIN)`, {
-        code: ErrorCode.UNKNOWN_CAPABILITY,
-        capability: c,
-      });
-    }
-    out.add(n);
-  });
-  return [...out].sort((a, b) => CAPABILITIES.indexOf(a) - CAPABILITIES.indexOf(b));
-}
-
-/** One architecture under its three names. */
+/** One architecture under its three names (a view of model/arch.ts's facts). */
 export interface ArchInfo {
   /** Docker's name, what includes/excludes.arches are compared with (amd64, x86, arm64, ...). */
   docker: string;
@@ -101,84 +53,28 @@ export interface ArchInfo {
   scmp: string;
 }
 
-// Docker names are what moby compares includes/excludes.arches with: libseccomp-golang's arch
-// strings (GOARCH 386 is "x86"). Two of moby's own spellings differ (see PROFILE_ARCH_SPELLINGS).
-const ARCH_TABLE: readonly ArchInfo[] = [
-  { docker: 'x86', libseccomp: 'x86', scmp: 'SCMP_ARCH_X86' },
-  { docker: 'amd64', libseccomp: 'x86_64', scmp: 'SCMP_ARCH_X86_64' },
-  { docker: 'x32', libseccomp: 'x32', scmp: 'SCMP_ARCH_X32' },
-  { docker: 'arm', libseccomp: 'arm', scmp: 'SCMP_ARCH_ARM' },
-  { docker: 'arm64', libseccomp: 'aarch64', scmp: 'SCMP_ARCH_AARCH64' },
-  { docker: 'loong64', libseccomp: 'loongarch64', scmp: 'SCMP_ARCH_LOONGARCH64' },
-  { docker: 'm68k', libseccomp: 'm68k', scmp: 'SCMP_ARCH_M68K' },
-  { docker: 'mips', libseccomp: 'mips', scmp: 'SCMP_ARCH_MIPS' },
-  { docker: 'mipsel', libseccomp: 'mipsel', scmp: 'SCMP_ARCH_MIPSEL' },
-  { docker: 'mips64', libseccomp: 'mips64', scmp: 'SCMP_ARCH_MIPS64' },
-  { docker: 'mipsel64', libseccomp: 'mipsel64', scmp: 'SCMP_ARCH_MIPSEL64' },
-  { docker: 'mips64n32', libseccomp: 'mips64n32', scmp: 'SCMP_ARCH_MIPS64N32' },
-  { docker: 'mipsel64n32', libseccomp: 'mipsel64n32', scmp: 'SCMP_ARCH_MIPSEL64N32' },
-  { docker: 'parisc', libseccomp: 'parisc', scmp: 'SCMP_ARCH_PARISC' },
-  { docker: 'parisc64', libseccomp: 'parisc64', scmp: 'SCMP_ARCH_PARISC64' },
-  { docker: 'ppc', libseccomp: 'ppc', scmp: 'SCMP_ARCH_PPC' },
-  { docker: 'ppc64', libseccomp: 'ppc64', scmp: 'SCMP_ARCH_PPC64' },
-  { docker: 'ppc64le', libseccomp: 'ppc64le', scmp: 'SCMP_ARCH_PPC64LE' },
-  { docker: 'riscv64', libseccomp: 'riscv64', scmp: 'SCMP_ARCH_RISCV64' },
-  { docker: 's390', libseccomp: 's390', scmp: 'SCMP_ARCH_S390' },
-  { docker: 's390x', libseccomp: 's390x', scmp: 'SCMP_ARCH_S390X' },
-  { docker: 'sh', libseccomp: 'sh', scmp: 'SCMP_ARCH_SH' },
-  { docker: 'sheb', libseccomp: 'sheb', scmp: 'SCMP_ARCH_SHEB' },
-];
+const names = (a: ArchFacts): ArchInfo => Object.freeze({ docker: a.docker, libseccomp: a.libseccomp, scmp: a.scmp });
+const ARCH_NAMES_TABLE: readonly ArchInfo[] = ARCHES.map(names);
 
 /** Docker arch name -> its three names. */
-export const ARCHES_BY_DOCKER: ReadonlyMap<string, ArchInfo> = new Map(ARCH_TABLE.map((a) => [a.docker, a]));
+export const ARCHES_BY_DOCKER: ReadonlyMap<string, ArchInfo> = new Map(ARCH_NAMES_TABLE.map((a) => [a.docker, a]));
 /** SCMP_ARCH_* -> its three names. */
-export const ARCHES_BY_SCMP: ReadonlyMap<string, ArchInfo> = new Map(ARCH_TABLE.map((a) => [a.scmp, a]));
+export const ARCHES_BY_SCMP: ReadonlyMap<string, ArchInfo> = new Map(ARCH_NAMES_TABLE.map((a) => [a.scmp, a]));
 /** libseccomp arch name -> its three names. */
-export const ARCHES_BY_LIBSECCOMP: ReadonlyMap<string, ArchInfo> = new Map(ARCH_TABLE.map((a) => [a.libseccomp, a]));
+export const ARCHES_BY_LIBSECCOMP: ReadonlyMap<string, ArchInfo> = new Map(ARCH_NAMES_TABLE.map((a) => [a.libseccomp, a]));
 /** Every SCMP_ARCH_* string a profile may use. */
-export const SCMP_ARCH_NAMES: readonly string[] = ARCH_TABLE.map((a) => a.scmp);
+export const SCMP_ARCH_NAMES: readonly string[] = ARCH_NAMES_TABLE.map((a) => a.scmp);
 
-/**
- * Arch spellings that moby itself uses in includes/excludes.arches and as the host's name:
- * "loongarch64" (Go and libseccomp-golang say loong64) and "mips3l64n32" (a typo for mipsel64n32
- * that Docker's own 20.10 default profile uses). They mean the same arch as the Docker name.
- */
-export const PROFILE_ARCH_SPELLINGS: Readonly<Record<string, string>> = {
-  loongarch64: 'loong64',
-  mips3l64n32: 'mipsel64n32',
-};
-
-/** Other spellings accepted for the `arch` option: GOARCH, libseccomp and uname names. */
-const ARCH_ALIASES: Record<string, string> = {
-  ...PROFILE_ARCH_SPELLINGS,
-  '386': 'x86', i386: 'x86', i686: 'x86', ia32: 'x86', x86_64: 'amd64', x64: 'amd64', aarch64: 'arm64',
-  mipsle: 'mipsel', mips64le: 'mipsel64', mips64p32: 'mips64n32', mips64p32le: 'mipsel64n32',
-};
+export { PROFILE_ARCH_SPELLINGS };
 
 /** Docker's name for an arch given in Docker, GOARCH, libseccomp or SCMP_ARCH_* spelling; undefined if unknown. */
 export function dockerArchName(name: string): string | undefined {
-  if (ARCHES_BY_DOCKER.has(name)) return name;
-  if (typeof name !== 'string') return undefined;
-  const alias = own(ARCH_ALIASES, name);
-  if (alias) return alias;
-  const lib = ARCHES_BY_LIBSECCOMP.get(name);
-  if (lib) return lib.docker;
-  return ARCHES_BY_SCMP.get(name)?.docker;
+  return archFacts(name)?.docker;
 }
 
 /** This machine's arch in Docker's naming, from process.arch. */
 export function nativeDockerArch(): string {
-  switch (process.arch) {
-    case 'x64': return 'amd64';
-    case 'ia32': return 'x86';
-    // Node says ppc64 for both byte orders; Linux on POWER is almost always little-endian.
-    case 'ppc64': return endianness() === 'LE' ? 'ppc64le' : 'ppc64';
-    default: {
-      const a = process.arch as string;
-      if (a === 'mips64el') return 'mipsel64';
-      return dockerArchName(a) ?? a;
-    }
-  }
+  return hostArch(process.arch, endianness() === 'LE')?.docker ?? process.arch;
 }
 
 /** Parses "6.1", "6.1.12-foo" (as uname gives it) into major.minor; undefined if it does not start so. */

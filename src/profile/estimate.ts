@@ -2,7 +2,7 @@
 // than linearly with the rules it is given (each identical rule is merged again; thousands of
 // argument comparisons take it minutes), so identical rules are dropped here, and a profile whose
 // program cannot fit the kernel's limit is refused from a count that never exceeds the real size.
-import type { Condition } from '../filter.js';
+import type { Condition } from '../model/conditions.js';
 import type { ResolvedRule } from './types.js';
 
 function conditionKey(c: Condition): string {

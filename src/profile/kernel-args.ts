@@ -1,9 +1,9 @@
 // Profile-side preparation for compile's narrowArgs and multiplexers options (the BPF side is
 // bpf/narrow.ts): cutting rule values to the width the kernel reads, and finding which syscalls,
 // on which arches of the filter, need a block of their own.
-import type { Condition } from '../filter.js';
+import type { Condition } from '../model/conditions.js';
 import { comparedBits, type Multiplexer, type NarrowTarget } from '../bpf/narrow.js';
-import { factsOf } from '../bpf/newer-syscalls.js';
+import { factsOf } from '../model/arch.js';
 import { argBits } from './arg-widths.js';
 import type { ProfileWarning, ResolvedRule } from './types.js';
 

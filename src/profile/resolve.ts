@@ -3,7 +3,7 @@
 // (nothing is evaluated if there is one), evaluate() applies the context.
 import type { ActionName } from '../action.js';
 import { ErrorCode, SeccompError, errnoNumber, type ProfileProblem } from '../errors.js';
-import type { Condition, Op } from '../filter.js';
+import type { Condition, Op } from '../model/conditions.js';
 import {
   ARCHES_BY_DOCKER,
   ARCHES_BY_SCMP,
@@ -89,7 +89,7 @@ interface Arg {
   valueTwo: bigint;
 }
 
-interface Filter {
+interface Applicability {
   caps: string[];
   /** Docker arch names. */
   arches: string[];
@@ -104,8 +104,8 @@ interface Rule {
   args: Arg[];
   /** The `args` path, for the duplicate-index warning. */
   argsPath: string;
-  includes?: Filter;
-  excludes?: Filter;
+  includes?: Applicability;
+  excludes?: Applicability;
 }
 
 interface Profile {
@@ -357,7 +357,7 @@ class Checker {
     return Number(data);
   }
 
-  filter(f: Field | undefined): Filter | undefined {
+  filter(f: Field | undefined): Applicability | undefined {
     const obj = this.object(f);
     if (obj === undefined || f === undefined) return undefined;
     const fs = this.fields(obj, f.path, FILTER_KEYS);
@@ -715,7 +715,7 @@ function evaluate(p: Profile, ctx: ProfileContext, c: Checker): ResolvedProfile 
     flags: p.flags,
     rules,
     warnings: c.warnings,
-    nativeArch: info.libseccomp,
+    targetArch: info.libseccomp,
     flagsGiven: p.flagsGiven,
   };
   if (p.defaultData !== undefined) out.defaultData = p.defaultData;

@@ -1,6 +1,6 @@
 // Shared types of the profile engine: what resolution produces and compile returns.
 import type { ActionName } from '../action.js';
-import type { Condition } from '../filter.js';
+import type { Condition } from '../model/conditions.js';
 import type { Bytes } from '../node-shapes.js';
 import type { Composition } from './compose.js';
 
@@ -125,8 +125,11 @@ export interface ResolvedProfile {
   listenerPath?: string;
   listenerMetadata?: string;
   warnings: ProfileWarning[];
-  /** libseccomp name of the context's arch (x86_64, ...): always in the filter, as in runc. */
-  nativeArch: string;
+  /**
+   * libseccomp name of the arch the profile is compiled for, the context's (x86_64, ...; the
+   * native one unless options.arch said otherwise): always in the filter, as in runc.
+   */
+  targetArch: string;
   /**
    * Whether the profile had a `flags` list (even an empty one). runc, when it has none, adds
    * SECCOMP_FILTER_FLAG_SPEC_ALLOW if libseccomp and the kernel support it.
