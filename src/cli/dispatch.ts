@@ -9,11 +9,34 @@ function optionLine(o: OptionSpec): [string, string] {
   return [`${names}${value}`, o.help];
 }
 
+// Help text is wrapped to this many columns (a terminal's usual 80, less a margin).
+const COLUMNS = 78;
+
+/** `text` broken at spaces into lines of at most `width` characters (a longer word stays whole). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
+}
+
 /** `seccomp NAME --help`, generated from the command's specs. */
 export function usage(cmd: Command): string {
   const rows = cmd.options.map(optionLine);
   const width = Math.min(28, Math.max(0, ...rows.map(([l]) => l.length)));
-  const lines = rows.map(([l, h]) => (l.length > width ? `  ${l}\n  ${' '.repeat(width)}  ${h}` : `  ${l.padEnd(width)}  ${h}`));
+  const indent = ' '.repeat(width + 4);
+  const helpWidth = Math.max(30, COLUMNS - indent.length);
+  const lines = rows.map(([l, h]) => {
+    const help = wrap(h, helpWidth);
+    const first = l.length > width ? `  ${l}\n${indent}${help[0]}` : `  ${l.padEnd(width)}  ${help[0]}`;
+    return [first, ...help.slice(1).map((t) => `${indent}${t}`)].join('\n');
+  });
   const desc = cmd.description ? `\n${cmd.description.replace(/\n*$/, '\n')}` : '';
   return `usage: seccomp ${cmd.name} ${cmd.synopsis}\n\n${cmd.summary}\n${lines.length ? `\noptions:\n${lines.join('\n')}\n` : ''}${desc}`;
 }
