@@ -199,12 +199,14 @@ function loadedModules(stderr: string): string[] {
 // A cache hit needs no more than these (the compiler, the built-in profiles and the full API
 // are loaded only on a miss).
 const REGISTER_HIT = [
-  'apply.js', 'applicable.js', 'arch.js', 'bpf/interpret.js', 'builtins.js', 'bpf/program.js', 'capabilities.js', 'errors.js', 'isolation.js',
+  'apply.js', 'applicable.js', 'arch.js', 'bpf/interpret.js', 'builtins.js', 'bpf/program.js', 'capabilities.js', 'cli/command.js', 'cli/format.js',
+  'errors.js', 'isolation.js',
   'library.js', 'native.js', 'preloads.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js', 'profile/disk-cache.js',
   'profile/problems.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'register.js', 'values.js',
 ].sort();
 const CLI_HIT = [
-  'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli-options.js', 'cli.js', 'errors.js',
+  'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli.js', 'cli/command.js',
+  'cli/commands/run.js', 'cli/dispatch.js', 'cli/format.js', 'cli/main.js', 'cli/parse.js', 'cli/profile-options.js', 'cli/registry.js', 'errors.js',
   'isolation.js', 'launch.js', 'library.js', 'native.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js',
   'profile/disk-cache.js', 'profile/problems.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'values.js',
 ].sort();

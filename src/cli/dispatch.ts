@@ -26,6 +26,15 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
+/**
+ * A description reflowed to the terminal: paragraphs (split by blank lines) are wrapped; a
+ * paragraph whose lines start with a space is kept as written (examples, tables).
+ */
+export function reflow(text: string, width = COLUMNS): string {
+  const paragraphs = text.trim().split(/\n\s*\n/);
+  return paragraphs.map((p) => (/^ /.test(p) ? p.replace(/\s+$/, '') : wrap(p, width).join('\n'))).join('\n\n');
+}
+
 /** `seccomp NAME --help`, generated from the command's specs. */
 export function usage(cmd: Command): string {
   const rows = cmd.options.map(optionLine);
@@ -37,7 +46,7 @@ export function usage(cmd: Command): string {
     const first = l.length > width ? `  ${l}\n${indent}${help[0]}` : `  ${l.padEnd(width)}  ${help[0]}`;
     return [first, ...help.slice(1).map((t) => `${indent}${t}`)].join('\n');
   });
-  const desc = cmd.description ? `\n${cmd.description.replace(/\n*$/, '\n')}` : '';
+  const desc = cmd.description.trim() ? `\n${reflow(cmd.description)}\n` : '';
   return `usage: seccomp ${cmd.name} ${cmd.synopsis}\n\n${cmd.summary}\n${lines.length ? `\noptions:\n${lines.join('\n')}\n` : ''}${desc}`;
 }
 

@@ -5,21 +5,31 @@ const { readFileSync } = fs;
 const { join } = path;
 import { packageRoot } from '../native.js';
 import { type CommandIO, ExitCode } from './command.js';
-import { processIO, runCommand } from './dispatch.js';
+import { processIO, runCommand, wrap } from './dispatch.js';
 import { COMMANDS } from './registry.js';
 
-/** `seccomp --help`: every registered command with its synopsis and summary. */
+/** `seccomp --help`: every registered command with its summary (its synopsis is in its own --help). */
 export function mainUsage(): string {
-  const rows = Object.entries(COMMANDS).map(([name, e]) => [`${name} ${e.synopsis}`, e.summary]);
-  const width = Math.max(0, ...rows.map(([l]) => l.length));
-  const list = rows.map(([l, s]) => `  ${l.padEnd(width)}  ${s}\n`).join('');
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(0, ...names.map((n) => n.length));
+  const list = names.map((n) => {
+    const [first, ...more] = wrap(COMMANDS[n].summary, 78 - width - 4);
+    return [`  ${n.padEnd(width)}  ${first}`, ...more.map((t) => `${' '.repeat(width + 4)}${t}`)].join('\n');
+  });
   return `usage: seccomp <command> [options]
 
 commands:
-${list}
+${list.join('\n')}
+
 options:
-  -h, --help      this help (seccomp <command> --help for a command's options)
+  -h, --help      this help (seccomp <command> --help: a command's options)
   -v, --version   the package version
+
+examples:
+  seccomp run -- ls /                         ls behind docker-default
+  seccomp run --cap-add NET_ADMIN -- ip link  with one capability more
+  seccomp check my.json                       is my.json valid; what it becomes
+  seccomp decide --cap-add SYS_ADMIN unshare  the profile's answer to one syscall
 `;
 }
 
