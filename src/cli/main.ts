@@ -29,7 +29,7 @@ examples:
   seccomp run -- ls /                         ls behind docker-default
   seccomp run --cap-add NET_ADMIN -- ip link  with one capability more
   seccomp check my.json                       is my.json valid; what it becomes
-  seccomp decide --cap-add SYS_ADMIN unshare  the profile's answer to one syscall
+  seccomp decide --cap-add SYS_ADMIN unshare  the answer to one syscall
 `;
 }
 
