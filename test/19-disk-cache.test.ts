@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../src/profile/compile.js';
 import { digest64 } from '../src/profile/disk-cache.js';
 import { fixtures, root, runFixture, runNode } from './helpers/child.js';
+import { seccomp } from './helpers/cli.js';
 import { scratchDirs } from './helpers/scratch.js';
 import { users } from './helpers/users.js';
 import { thrown } from './helpers/thrown.js';
@@ -232,7 +233,7 @@ describe('startup paths', () => {
   it('seccomp run: on a cache hit it loads only what starting the command needs', () => {
     const xdg = scratch();
     const env = { ...process.env, XDG_CACHE_HOME: xdg, SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' };
-    const run = () => runNode([join(root, 'dist', 'cli.js'), 'run', '--', '/bin/echo', 'ran'], { env });
+    const run = () => seccomp(['run', '--', '/bin/echo', 'ran'], { env });
     const cold = run();
     expect(cold.stdout).toBe('ran\n');
     expect(loadedModules(cold.stderr)).toEqual(expect.arrayContaining(['profile/compile.js', 'bpf/specialize.js']));

@@ -6,13 +6,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasShared, root, sharedDir } from './helpers/child.js';
+import { hasShared, sharedDir } from './helpers/child.js';
+import { seccomp } from './helpers/cli.js';
 import { narrowedExpectation } from './helpers/narrow.js';
 
 const oracle = join(sharedDir, 'oracle');
 const tablesDir = join(sharedDir, 'reference', 'oracle');
 const tables = hasShared && existsSync(tablesDir) ? readdirSync(tablesDir).filter((f) => f.endsWith('.tsv')).sort() : [];
-const cli = join(root, 'dist', 'cli.js');
 
 interface Row {
   syscall: string;
@@ -96,9 +96,8 @@ describe.skipIf(!hasShared || tables.length === 0)('oracle end to end: probe und
   });
 
   function runProbe(profile: string, capFlags: string[]): ProbeLine[] {
-    const r = spawnSync(process.execPath, [cli, 'run', '--profile', profile, ...capFlags, '--', probe, '-k', '-v', '-'], {
+    const r = seccomp(['run', '--profile', profile, ...capFlags, '--', probe, '-k', '-v', '-'], {
       input: specs,
-      encoding: 'utf8',
       timeout: 120_000,
       maxBuffer: 16 << 20,
     });

@@ -5,7 +5,6 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandIO } from '../../src/cli/command.js';
-import { main } from '../../src/cli/main.js';
 import { root } from './child.js';
 
 export const cli = join(root, 'dist', 'cli.js');
@@ -47,6 +46,8 @@ export function collectingIO(over: Partial<Pick<CommandIO, 'env' | 'cwd'>> = {})
 
 /** `seccomp ARGS...` in this process: main()'s status and what it wrote. A child it runs inherits our stdio. */
 export async function seccompIn(args: string[], over: Partial<Pick<CommandIO, 'env' | 'cwd'>> = {}): Promise<CliResult> {
+  // Loaded on first use: files that only spawn the bin (some import dist/) never load src/.
+  const { main } = await import('../../src/cli/main.js');
   const io = collectingIO(over);
   const status = await main(args, io);
   return { status, signal: null, stdout: io.out, stderr: io.err };
