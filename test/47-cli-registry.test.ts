@@ -23,6 +23,16 @@ describe('seccomp dispatcher: bad input', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('a misspelt option gets the nearest option of that command', async () => {
+    const r = await seccompIn(['run', '--profle', 'unconfined', '--', 'true']);
+    expect(r.status).toBe(ExitCode.RUNNER);
+    expect(r.stderr).toBe('seccomp: unknown option --profle (did you mean --profile?) (see seccomp run --help)\n');
+    // check's PROFILE is positional: nothing it takes is near --profile, so no guess.
+    expect((await seccompIn(['check', '--profile', 'x', 'docker-default'])).stderr).toBe(
+      'seccomp: unknown option --profile (see seccomp check --help)\n',
+    );
+  });
+
   it('an option value outside its choices, a missing value and a value for a flag are usage errors', async () => {
     const cases: [string[], RegExp][] = [
       [['check', '--unknown-syscalls', 'loud', 'docker-default'], /--unknown-syscalls must be one of error, warn, ignore, got "loud"/],
@@ -99,6 +109,12 @@ describe('seccomp dispatcher: behaviour', () => {
     }
     // Wrapped for a terminal: only an option's own name and value may pass 80 columns.
     for (const line of r.stdout.split('\n')) if (!/^  -/.test(line)) expect(line.length, line).toBeLessThanOrEqual(80);
+  });
+
+  it('seccomp help NAME is seccomp NAME --help', async () => {
+    const r = await seccompIn(['help', 'decide']);
+    expect(r.status).toBe(ExitCode.OK);
+    expect(r.stdout).toBe((await seccompIn(['decide', '--help'])).stdout);
   });
 
   it('-h works like --help anywhere among the options', async () => {

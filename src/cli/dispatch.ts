@@ -1,7 +1,7 @@
 // Runs one command: parse its options, answer --help from its specs, turn UsageError and
 // CommandFailure into a message and an exit status. Never exits the process.
 import { type Command, type CommandIO, CommandFailure, ExitCode, type OptionSpec, UsageError } from './command.js';
-import { parseArgs } from './parse.js';
+import { parseArgs, UnknownOptionError } from './parse.js';
 
 function optionLine(o: OptionSpec): [string, string] {
   const names = [o.short, o.flag].filter(Boolean).join(', ');
@@ -57,6 +57,14 @@ export const processIO: CommandIO = {
   cwd: process.cwd(),
 };
 
+// " (did you mean --profile?)" for a misspelt option; the suggester loads only on this path.
+async function suggestion(err: UsageError): Promise<string> {
+  if (!(err instanceof UnknownOptionError) || !err.option.startsWith('--')) return '';
+  const { nearest } = await import('../profile/suggest.js');
+  const guess = nearest(err.option, err.known.filter((k) => k.startsWith('--')));
+  return guess ? ` (did you mean ${guess}?)` : '';
+}
+
 export async function runCommand(cmd: Command, argv: readonly string[], io: CommandIO = processIO): Promise<number> {
   try {
     const args = parseArgs(argv, cmd.options, cmd.stopAtPositional);
@@ -67,7 +75,7 @@ export async function runCommand(cmd: Command, argv: readonly string[], io: Comm
     return await cmd.run(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr(`seccomp: ${err.message} (see seccomp ${cmd.name} --help)\n`);
+      io.stderr(`seccomp: ${err.message}${await suggestion(err)} (see seccomp ${cmd.name} --help)\n`);
       return ExitCode.RUNNER;
     }
     if (err instanceof CommandFailure) {

@@ -50,6 +50,10 @@ async function unknownCommand(name: string, io: CommandIO): Promise<number> {
 export async function main(argv: readonly string[], io: CommandIO = processIO): Promise<number> {
   const [first, ...rest] = argv;
   try {
+    // `seccomp help run` is `seccomp run --help`.
+    if (first === 'help' && rest.length === 1 && Object.hasOwn(COMMANDS, rest[0])) {
+      return await runCommand(await COMMANDS[rest[0]].load(), ['--help'], io);
+    }
     if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
       io.stdout(mainUsage());
       return first === undefined ? ExitCode.RUNNER : ExitCode.OK;
