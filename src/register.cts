@@ -9,5 +9,5 @@ try {
       ? `--require seccomp/register needs Node.js >= 20.19 (require of ES modules); this is ${process.version}. Use --import seccomp/register`
       : `cannot load the sandbox: ${e.message}`;
   require('node:fs').writeSync(2, `seccomp/register: ${why}; the program was not started\n`);
-  process.exit(125);
+  process.exit(125); // ExitCode.RUNNER (src/cli/command.ts): a literal, this runs where ES modules may not load
 }

@@ -11,31 +11,19 @@ import { ISOLATION_MODES, type IsolationMode } from './isolation.js';
 import { native } from './native.js';
 import { preloadsBefore, runOrder, splitNodeOptions, type Preload } from './preloads.js';
 import { capabilityState, processCapabilities } from './capabilities.js';
-import { markReported, quietFromEnv, reportableWarnings, warningLines } from './profile/report.js';
+import { markReported, quietFromEnv, reportableWarnings } from './profile/report.js';
 import type { UnknownSyscalls } from './profile/types.js';
 import { normalizeCapabilities } from './profile/context.js';
 import { fromDiskCache } from './profile/cached.js';
 import type { CompileOptions } from './profile/types.js';
 import { applyProfile, type Compile } from './apply.js';
-
-// Exit status when the sandbox cannot be applied (as env(1) and timeout(1) use for their own failures).
-const REGISTER_FAILED_EXIT = 125;
+import { ExitCode } from './cli/command.js';
+import { errorDetail, formatWarnings } from './cli/format.js';
 
 function fail(message: string, detail?: string): never {
   writeSync(2, `seccomp/register: ${message}; the program was not started\n${detail ? `${detail}\n` : ''}`);
-  process.exit(REGISTER_FAILED_EXIT);
-}
-
-// The error's own text, plus each problem's JSON path where the text does not already name it.
-function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const e = err as SeccompError;
-  let text = e.message;
-  for (const p of e.problems ?? []) {
-    const line = `${p.path || '(profile)'}: ${p.message}`;
-    if (!text.includes(line)) text += `\n  ${line}`;
-  }
-  return text;
+  // As env(1), timeout(1) and docker run say their own failures.
+  process.exit(ExitCode.RUNNER);
 }
 
 const UNKNOWN_SYSCALLS: readonly UnknownSyscalls[] = ['error', 'warn', 'ignore'];
@@ -206,7 +194,7 @@ function registerFromEnv(): void {
       // before the filter, which might deny the write.
       const warnings = reportableWarnings(compiled);
       if (warnings.length && markReported(compiled) && !quietFromEnv()) {
-        writeSync(2, warningLines(warnings).map((l) => `seccomp/register: warning: ${l}\n`).join(''));
+        writeSync(2, formatWarnings(warnings, 'seccomp/register: warning: '));
       }
       applyProfile(compiled, isolation === undefined ? {} : { isolation });
     } finally {
@@ -214,7 +202,7 @@ function registerFromEnv(): void {
     }
   } catch (err) {
     const code = (err as SeccompError).code;
-    fail(`cannot apply ${label}${typeof code === 'string' ? ` [${code}]` : ''}`, describe(err));
+    fail(`cannot apply ${label}${typeof code === 'string' ? ` [${code}]` : ''}`, errorDetail(err));
   }
 }
 

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../src/profile/compile.js';
 import { digest64 } from '../src/profile/disk-cache.js';
 import { fixtures, root, runFixture, runNode } from './helpers/child.js';
+import { seccomp } from './helpers/cli.js';
 import { scratchDirs } from './helpers/scratch.js';
 import { users } from './helpers/users.js';
 import { thrown } from './helpers/thrown.js';
@@ -210,14 +211,19 @@ function loadedModules(stderr: string): string[] {
 // A cache hit needs no more than these (the compiler, the built-in profiles and the full API
 // are loaded only on a miss).
 const REGISTER_HIT = [
-  'apply.js', 'applicable.js', 'arch.js', 'bpf/interpret.js', 'builtins.js', 'bpf/program.js', 'capabilities.js', 'errors.js', 'isolation.js',
-  'library.js', 'model/arch.js', 'model/capabilities.js', 'native.js', 'options.js', 'preloads.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js', 'profile/disk-cache.js',
-  'profile/nearest.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'register.js', 'values.js',
+  'applicable.js', 'apply.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js',
+  'cli/command.js', 'cli/format.js', 'errors.js', 'isolation.js', 'library.js', 'model/arch.js',
+  'model/capabilities.js', 'native.js', 'options.js', 'preloads.js', 'profile/cache-key.js', 'profile/cached.js',
+  'profile/context.js', 'profile/disk-cache.js', 'profile/nearest.js', 'profile/produced.js', 'profile/report.js',
+  'profiles/names.js', 'register.js', 'values.js',
 ].sort();
 const CLI_HIT = [
-  'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli-options.js', 'cli.js', 'cli/registry.js', 'errors.js',
-  'isolation.js', 'launch.js', 'library.js', 'model/arch.js', 'model/capabilities.js', 'native.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js',
-  'profile/disk-cache.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'values.js',
+  'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli.js',
+  'cli/command.js', 'cli/commands/run.js', 'cli/dispatch.js', 'cli/format.js', 'cli/main.js', 'cli/overrides.js',
+  'cli/parse.js', 'cli/profile-options.js', 'cli/registry.js', 'errors.js', 'isolation.js', 'launch.js', 'library.js',
+  'model/arch.js', 'model/capabilities.js', 'native.js', 'profile/cache-key.js', 'profile/cached.js',
+  'profile/context.js', 'profile/disk-cache.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js',
+  'values.js',
 ].sort();
 
 describe('startup paths', () => {
@@ -241,7 +247,7 @@ describe('startup paths', () => {
   it('seccomp run: on a cache hit it loads only what starting the command needs', () => {
     const xdg = scratch();
     const env = { ...process.env, SECCOMP_CACHE_DIR: join(xdg, 'seccomp'), SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' };
-    const run = () => runNode([join(root, 'dist', 'cli.js'), 'run', '--', '/bin/echo', 'ran'], { env });
+    const run = () => seccomp(['run', '--', '/bin/echo', 'ran'], { env });
     const cold = run();
     expect(cold.stdout).toBe('ran\n');
     expect(loadedModules(cold.stderr)).toEqual(expect.arrayContaining(['profile/compile.js', 'bpf/specialize.js']));

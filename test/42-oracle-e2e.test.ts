@@ -6,13 +6,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { root, sharedDir } from './helpers/child.js';
+import { sharedDir } from './helpers/child.js';
+import { seccomp } from './helpers/cli.js';
 import { buildStatic } from './helpers/cc.js';
 import { hasOracle, NO_SHARED, ORACLE_TABLES, readOracleTable } from './helpers/oracle.js';
 import { narrowedExpectation } from './helpers/narrow.js';
 
 const oracle = join(sharedDir, 'oracle');
-const cli = join(root, 'dist', 'cli.js');
 
 interface ProbeLine {
   name: string;
@@ -74,9 +74,8 @@ describe('oracle end to end: probe under `seccomp run`', () => {
   });
 
   function runProbe(profile: string, capFlags: string[]): ProbeLine[] {
-    const r = spawnSync(process.execPath, [cli, 'run', '--profile', profile, ...capFlags, '--', probe, '-k', '-v', '-'], {
+    const r = seccomp(['run', '--profile', profile, ...capFlags, '--', probe, '-k', '-v', '-'], {
       input: specs,
-      encoding: 'utf8',
       timeout: 120_000,
       maxBuffer: 16 << 20,
     });

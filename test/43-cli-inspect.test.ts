@@ -1,9 +1,10 @@
 // `seccomp check` and `seccomp decide`: inspecting a profile from the shell, nothing is run.
+// In-process (main() with a collecting IO); one spawned smoke test of dist/cli.js per command.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { profileFile as writeProfile, seccomp } from './helpers/cli.js';
+import { profileFile as writeProfile, seccomp, seccompIn } from './helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-43-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -11,7 +12,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const profileFile = (name: string, profile: unknown) => writeProfile(tmp, name, profile);
 
 describe('seccomp check / decide: bad input', () => {
-  it('an invalid profile exits 1 and names every problem by JSON path', () => {
+  it('an invalid profile exits 1 and names every problem by JSON path', async () => {
     const file = profileFile('bad.json', {
       defaultAction: 'SCMP_ACT_ERRNO',
       syscalls: [
@@ -20,14 +21,14 @@ describe('seccomp check / decide: bad input', () => {
       ],
     });
     for (const args of [['check', file], ['decide', '--profile', file, 'read']]) {
-      const r = seccomp(args);
+      const r = await seccompIn(args);
       expect(r.status).toBe(1);
       expect(r.stderr).toContain('syscalls[0].action');
       expect(r.stderr).toContain('syscalls[1].args[0].index');
     }
   });
 
-  it('usage errors exit 125', () => {
+  it('usage errors exit 125', async () => {
     for (const args of [
       ['check'],
       ['check', 'a', 'b'],
@@ -39,49 +40,49 @@ describe('seccomp check / decide: bad input', () => {
       ['decide', '--all', 'read'],
       ['decide', '--cap-add', 'CAP_NOPE', 'read'],
     ]) {
-      expect(seccomp(args).status, args.join(' ')).toBe(125);
+      expect((await seccompIn(args)).status, args.join(' ')).toBe(125);
     }
   });
 });
 
 describe('seccomp check / decide: behaviour', () => {
-  it('check reports what docker-default compiles to', () => {
-    const r = seccomp(['check', 'docker-default']);
+  it('check reports what docker-default compiles to', async () => {
+    const r = await seccompIn(['check', 'docker-default']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('docker-default: valid');
     expect(r.stdout).toMatch(/arches: x86_64, x86, x32/);
     expect(r.stdout).toMatch(/BPF instructions: \d+/);
   });
 
-  it('decide answers per capability set and argument, as Docker would', () => {
-    expect(seccomp(['decide', 'unshare']).stdout).toBe('unshare(): ERRNO EPERM (1)\n');
-    expect(seccomp(['decide', '--cap-add', 'SYS_ADMIN', 'unshare']).stdout).toBe('unshare(): ALLOW\n');
-    expect(seccomp(['decide', 'personality', '0xffffffff']).stdout).toBe('personality(0xffffffff): ALLOW\n');
-    expect(seccomp(['decide', 'personality', '16']).stdout).toBe('personality(16): ERRNO EPERM (1)\n');
-    expect(seccomp(['decide', 'clone3']).stdout).toBe('clone3(): ERRNO ENOSYS (38)\n');
+  it('decide answers per capability set and argument, as Docker would', async () => {
+    expect((await seccompIn(['decide', 'unshare'])).stdout).toBe('unshare(): ERRNO EPERM (1)\n');
+    expect((await seccompIn(['decide', '--cap-add', 'SYS_ADMIN', 'unshare'])).stdout).toBe('unshare(): ALLOW\n');
+    expect((await seccompIn(['decide', 'personality', '0xffffffff'])).stdout).toBe('personality(0xffffffff): ALLOW\n');
+    expect((await seccompIn(['decide', 'personality', '16'])).stdout).toBe('personality(16): ERRNO EPERM (1)\n');
+    expect((await seccompIn(['decide', 'clone3'])).stdout).toBe('clone3(): ERRNO ENOSYS (38)\n');
     const custom = profileFile('kill.json', {
       defaultAction: 'SCMP_ACT_ALLOW',
       syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_KILL_PROCESS' }],
     });
-    expect(seccomp(['decide', '--profile', custom, 'mkdir']).stdout).toBe('mkdir(): KILL_PROCESS\n');
-    expect(seccomp(['decide', '--profile', custom, '83']).stdout).toBe('83(): KILL_PROCESS\n');
+    expect((await seccompIn(['decide', '--profile', custom, 'mkdir'])).stdout).toBe('mkdir(): KILL_PROCESS\n');
+    expect((await seccompIn(['decide', '--profile', custom, '83'])).stdout).toBe('83(): KILL_PROCESS\n');
   });
 
-  it('decide --all lists every syscall of the arch with its decision', () => {
-    const r = seccomp(['decide', '--all']);
+  it('decide --all lists every syscall of the arch with its decision', async () => {
+    const r = await seccompIn(['decide', '--all']);
     expect(r.status).toBe(0);
     const rows = r.stdout.trim().split('\n').map((l) => l.split('\t'));
     expect(rows.length).toBeGreaterThan(350);
     const by = new Map(rows.map(([nr, name, d]) => [name, { nr: Number(nr), d }]));
     expect(by.get('read')).toEqual({ nr: 0, d: 'ALLOW' });
     expect(by.get('reboot')?.d).toBe('ERRNO EPERM (1)');
-    const x32 = seccomp(['decide', '--arch', 'x32', '--all']).stdout.split('\n')[0];
+    const x32 = (await seccompIn(['decide', '--arch', 'x32', '--all'])).stdout.split('\n')[0];
     expect(x32).toBe(`${0x4000_0000}\tread\tALLOW`);
   });
 
-  it('decide --all shows a syscall whose answer depends on its arguments as such, with its answers', () => {
+  it('decide --all shows a syscall whose answer depends on its arguments as such, with its answers', async () => {
     const rows = new Map(
-      seccomp(['decide', '--all']).stdout.trim().split('\n').map((l) => l.split('\t')).map(([, name, d]) => [name, d]),
+      (await seccompIn(['decide', '--all'])).stdout.trim().split('\n').map((l) => l.split('\t')).map(([, name, d]) => [name, d]),
     );
     // docker-default: socket(AF_VSOCK, ...) is refused, other families allowed; clone by its flags.
     expect(rows.get('socket')).toBe('depends on args[0]: ERRNO EPERM (1) | ALLOW');
@@ -96,12 +97,24 @@ describe('seccomp check / decide: behaviour', () => {
       ],
     });
     const mine = new Map(
-      seccomp(['decide', '--profile', custom, '--all']).stdout.trim().split('\n').map((l) => l.split('\t')).map(([, n, d]) => [n, d]),
+      (await seccompIn(['decide', '--profile', custom, '--all'])).stdout.trim().split('\n').map((l) => l.split('\t')).map(([, n, d]) => [n, d]),
     );
     expect(mine.get('mkdir')).toBe('depends on args[1]: ERRNO EACCES (13) | ALLOW');
     expect(mine.get('rmdir')).toBe('ALLOW');
-    expect(seccomp(['decide', '--profile', custom, 'mkdir', '0', '0x1ff']).stdout).toBe(
+    expect((await seccompIn(['decide', '--profile', custom, 'mkdir', '0', '0x1ff'])).stdout).toBe(
       'mkdir(0, 0x1ff): ERRNO EACCES (13)\n',
     );
+  });
+
+  it('smoke: the built bin runs check and decide (spawned)', () => {
+    const c = seccomp(['check', 'docker-default']);
+    expect(c.status).toBe(0);
+    expect(c.stdout).toContain('docker-default: valid');
+    const d = seccomp(['decide', 'unshare']);
+    expect(d.status).toBe(0);
+    expect(d.stdout).toBe('unshare(): ERRNO EPERM (1)\n');
+    const bad = seccomp(['decide', 'personality', 'ten']);
+    expect(bad.status).toBe(125);
+    expect(bad.stderr).toMatch(/^seccomp: argument "ten" is not a decimal or 0x hex number/);
   });
 });

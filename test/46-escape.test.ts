@@ -12,6 +12,7 @@ import { planIsolation } from '../dist/isolation.js';
 import { native } from '../dist/native.js';
 import { landlockAbi, spawn } from '../dist/index.js';
 import { fixtures, root, runFixture } from './helpers/child.js';
+import { seccomp } from './helpers/cli.js';
 import { thrown } from './helpers/thrown.js';
 
 const abi = landlockAbi();
@@ -117,8 +118,7 @@ describe.each(['root', 'nobody'] as const)('escapes as %s', (user) => {
 describe('tracing inside the sandbox', () => {
   const strace = spawnSync('strace', ['-V']).status === 0;
   it.skipIf(!strace || abi < 1)(`strace -f of the sandboxed command's own children works${strace ? '' : ' (skipped: strace is not installed)'}`, () => {
-    const cli = join(root, 'dist', 'cli.js');
-    const r = spawnSync(process.execPath, [cli, 'run', '--isolation=available', '--', 'strace', '-f', '-o', '/dev/null', 'sh', '-c', 'ls / >/dev/null && echo traced'], { encoding: 'utf8' });
+    const r = seccomp(['run', '--isolation=available', '--', 'strace', '-f', '-o', '/dev/null', 'sh', '-c', 'ls / >/dev/null && echo traced']);
     expect(r.stderr).toBe('');
     expect(r.stdout.trim()).toBe('traced');
     expect(r.status).toBe(0);

@@ -6,6 +6,13 @@ export interface ParseResult extends Parsed {
   readonly help: boolean;
 }
 
+/** An option the command does not take; `known` lets the dispatcher suggest the nearest one. */
+export class UnknownOptionError extends UsageError {
+  constructor(readonly option: string, readonly known: readonly string[]) {
+    super(`unknown option ${option}`);
+  }
+}
+
 export function parseArgs(argv: readonly string[], options: readonly OptionSpec[], stopAtPositional = false): ParseResult {
   const byName = new Map<string, OptionSpec>();
   for (const o of options) {
@@ -37,7 +44,7 @@ export function parseArgs(argv: readonly string[], options: readonly OptionSpec[
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
     const name = eq > 0 ? a.slice(0, eq) : a;
     const spec = byName.get(name);
-    if (!spec) throw new UsageError(`unknown option ${name}`);
+    if (!spec) throw new UnknownOptionError(name, [...byName.keys()]);
     if (spec.value === undefined || (spec.optionalValue && eq < 0)) {
       if (eq > 0 && !spec.optionalValue) throw new UsageError(`${spec.flag} takes no value`);
       flags.add(spec.flag);

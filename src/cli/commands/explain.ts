@@ -70,7 +70,7 @@ export const command: Command = {
     for (let i = 0; i < rest.length; i++) values.push(await parseArg(syscall, i, rest[i]));
     const compiled = await compileFromOptions(args, io);
     const { explain } = await import('../../explain/explain.js');
-    const { profileError } = await import('../../cli-options.js');
+    const { formatProfileError: profileError } = await import('../format.js');
     let e;
     try {
       e = explain(compiled, { syscall: numeric ? Number(syscall) : syscall, args: values });
