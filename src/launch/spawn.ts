@@ -135,9 +135,13 @@ export function launchCompiled(
   child.seccompIsolation = prep.isolation;
   if (listener >= 0) {
     child.seccompSupervisor = supervise(listener, notify.onSyscall as SyscallHandler, { signal: notify.signal });
-    // The launcher's execve may wait for the supervisor: its outcome arrives later.
+    // The launcher's execve may wait for the supervisor: its outcome arrives later, and 'exit'
+    // and 'close' wait for it (a failed exec must not look like a command that exited 127).
+    const release = holdExit(child);
     readRecordLater(errRead, (text) => {
       if (text) failLaunch(child, launchError(text, file, spawnargs, compiled));
+      // After failLaunch's 'error' (next tick), through its emit.
+      process.nextTick(release);
     });
   } else if (record) failLaunch(child, launchError(record, file, spawnargs, compiled));
   return child;
@@ -176,6 +180,27 @@ function readRecordLater(fd: number, done: (text: string) => void): void {
   s.on('data', (c: Buffer) => chunks.push(c));
   s.on('error', () => s.destroy());
   s.on('close', () => done(Buffer.concat(chunks).toString('utf8')));
+}
+
+/**
+ * Holds back 'exit' and 'close' until the returned function replays them, in order, through
+ * whatever emit the child has then (failLaunch's, after a failure). Passes through afterwards.
+ */
+function holdExit(child: ChildProcess): () => void {
+  const held: [string, unknown[]][] = [];
+  let holding = true;
+  const original = child.emit;
+  child.emit = ((event: string, ...a: unknown[]) => {
+    if (holding && (event === 'exit' || event === 'close')) {
+      held.push([event, a]);
+      return true;
+    }
+    return original.call(child, event, ...a);
+  }) as ChildProcess['emit'];
+  return () => {
+    holding = false;
+    for (const [event, a] of held.splice(0)) child.emit(event, ...a);
+  };
 }
 
 /**

@@ -111,6 +111,15 @@ export function kernelAnswer(a: unknown): { val: bigint; error: number; flags: n
 
 const DENY = { val: 0n, error: -DEFAULT_ERRNO, flags: 0 };
 
+// Names per (arch, number): a busy tree asks for the same few again and again.
+const names = new Map<string, string | undefined>();
+function nameOf(nr: number, arch: string | number): string | undefined {
+  if (typeof arch !== 'string') return undefined;
+  const key = `${arch}:${nr}`;
+  if (!names.has(key)) names.set(key, syscallName(nr, arch));
+  return names.get(key);
+}
+
 /** Supervises the listener `fd` (now owned by the supervisor) with `onSyscall`. */
 export function supervise(fd: number, onSyscall: SyscallHandler, options: SupervisorOptions = {}): Supervisor {
   if (!Number.isInteger(fd) || fd < 0) throw new TypeError('fd must be a listener file descriptor');
@@ -154,7 +163,7 @@ export function supervise(fd: number, onSyscall: SyscallHandler, options: Superv
     return {
       id: n.id, pid: n.pid, nr: n.syscall, arch, args: n.args, instructionPointer: n.instructionPointer,
       get syscall() {
-        return typeof arch === 'string' ? syscallName(n.syscall, arch) : undefined;
+        return nameOf(n.syscall, arch);
       },
       readString: (index: number, max = 4096) => (open ? readArgString(fd, n, index, max) : undefined),
       isValid: () => open && b.notifyIdAlive(fd, n.id),
