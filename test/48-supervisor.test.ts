@@ -164,6 +164,31 @@ describe.skipIf(!canNotify)('supervisor: the whole tree', () => {
   });
 });
 
+describe.skipIf(!canNotify)('supervisor: the launch outcome', () => {
+  const events = (child: ChildProcess) =>
+    new Promise<string[]>((resolve) => {
+      const ev: string[] = [];
+      child.on('exit', (code) => ev.push(`exit ${code}`));
+      child.on('error', (e: NodeJS.ErrnoException) => ev.push(`error ${e.code}`));
+      child.on('close', (code) => {
+        ev.push(`close ${code}`);
+        resolve(ev);
+      });
+    });
+
+  it("an execve the supervisor refuses is the launch's 'error' (EACCES) before 'close', never an exit 127", async () => {
+    const child = spawn('/bin/true', [], { seccomp: notifying(['execve']), stdio: 'ignore', onSyscall: () => ({ errno: 13 }) });
+    expect(await events(child)).toEqual(['error EACCES', 'close -13']);
+    expect(child.pid).toBeUndefined();
+  });
+
+  it("an execve the supervisor continues runs the command: 'exit' then 'close' as usual", async () => {
+    const child = spawn('/bin/sh', ['-c', 'exit 3'], { seccomp: notifying(['execve']), stdio: 'ignore', onSyscall: () => 'continue' });
+    expect(await events(child)).toEqual(['exit 3', 'close 3']);
+    expect(child.seccompSupervisor!.stats.answered).toBe(1);
+  });
+});
+
 describe.skipIf(!canNotify)('supervisor: no leaks', () => {
   it('open fds in this process stay flat across 50 supervised spawns', async () => {
     const one = async (k: number) => {

@@ -189,7 +189,8 @@ function readRecordLater(fd: number, done: (text: string) => void): void {
 function holdExit(child: ChildProcess): () => void {
   const held: [string, unknown[]][] = [];
   let holding = true;
-  const original = child.emit;
+  type Emit = (event: string, ...a: unknown[]) => boolean;
+  const original = child.emit as Emit;
   child.emit = ((event: string, ...a: unknown[]) => {
     if (holding && (event === 'exit' || event === 'close')) {
       held.push([event, a]);
@@ -199,7 +200,7 @@ function holdExit(child: ChildProcess): () => void {
   }) as ChildProcess['emit'];
   return () => {
     holding = false;
-    for (const [event, a] of held.splice(0)) child.emit(event, ...a);
+    for (const [event, a] of held.splice(0)) (child.emit as Emit).call(child, event, ...a);
   };
 }
 
