@@ -21,7 +21,7 @@ import { ErrorCode, errnoName, SeccompError } from '../errors.js';
 import type { Isolation, IsolationMode } from '../isolation.js';
 import { native } from '../native.js';
 import type { CompiledProfile } from '../profile/types.js';
-import { supervise, type Supervisor, type SyscallHandler } from '../supervisor/supervise.js';
+import { type AbortSignalLike, supervise, type Supervisor, type SyscallHandler } from '../supervisor/supervise.js';
 import { prepareLaunch } from './prepare.js';
 import { parseRecord, Stage } from './protocol.js';
 
@@ -33,7 +33,7 @@ export type SandboxedChild = ChildProcess & { seccompIsolation?: Isolation; secc
 /** How a NOTIFY profile's syscalls are answered (supervisor/supervise.ts). */
 export interface NotifyOptions {
   onSyscall?: SyscallHandler;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 // Why the exec after the filter failed, when the profile denies execve. The decision machinery

@@ -58,8 +58,15 @@ export interface SyscallNotification {
 
 export type SyscallHandler = (n: SyscallNotification) => SyscallAnswer | Promise<SyscallAnswer> | unknown;
 
+/** An AbortSignal, as far as the supervisor uses one (declared so that the types need no DOM or Node lib). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface SupervisorOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 export interface SupervisorEnd {
