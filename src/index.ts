@@ -56,10 +56,11 @@ export {
   type ExecFileOptions,
   type ExecFileResult,
   type SandboxedChild,
-} from './spawn.js';
+} from './launch/forms.js';
 export { compile, clearCompileCache } from './profile/compile.js';
 export { decide, type DecideQuery, type Decision } from './decide.js';
 export { NEWER_SYSCALLS, newerSyscallNumber } from './bpf/newer-syscalls.js';
 export { explain, fixFor, type Explanation, type ExplainOptions, type ExplainQuery, type AllowIf, type AllowIfKind, type DecidedBy, type KernelCheck } from './explain/index.js';
 export { SYSCALL_GROUPS, groupSyscalls, type SyscallGroup } from './profile/groups.js';
 export { originPath, type Composition, type RuleOrigin } from './profile/compose.js';
+export { supervise, DEFAULT_ERRNO, type Supervisor, type SupervisorEnd, type SupervisorOptions, type SyscallAnswer, type SyscallHandler, type SyscallNotification } from './supervisor/index.js';

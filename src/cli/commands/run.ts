@@ -6,7 +6,7 @@ import { os } from '../../builtins.js';
 const { constants } = os;
 import { childCapabilitySet } from '../../capabilities.js';
 import { ISOLATION_MODES, type Isolation, type IsolationMode } from '../../isolation.js';
-import { launchCompiled, type SandboxedChild } from '../../launch.js';
+import { launchCompiled, type SandboxedChild } from '../../launch/spawn.js';
 import { markReported, reportableWarnings } from '../../profile/report.js';
 import type { CompiledProfile } from '../../profile/types.js';
 import { type Command, CommandFailure, type CommandIO, ExitCode, type OptionSpec, type Parsed, UsageError } from '../command.js';
