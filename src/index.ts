@@ -60,3 +60,4 @@ export {
 export { compile, clearCompileCache } from './profile/compile.js';
 export { decide, type DecideQuery, type Decision } from './decide.js';
 export { NEWER_SYSCALLS, newerSyscallNumber } from './bpf/newer-syscalls.js';
+export { lint, LINT_TARGETS, type Finding, type LintOptions, type LintTarget, type Severity } from './lint/index.js';

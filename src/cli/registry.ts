@@ -9,4 +9,5 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  lint: { summary: "find a profile's known hazards", synopsis: '[--profile P | PROFILE] [--json] [--target T] [options]', load: async () => (await import('./commands/lint.js')).command },
 };

@@ -1,0 +1,96 @@
+// lint(): hazards in a Docker/OCI seccomp profile, found on the profile and on the program
+// it compiles to, each with a stable code, a severity, a JSON path and a one-line fix.
+import { DOCKER_DEFAULT_CAPABILITIES } from '../capabilities.js';
+import { argRangeError, argTypeError, ErrorCode } from '../errors.js';
+import { compile } from '../profile/compile.js';
+import { loadProfileDocument } from '../profile/load.js';
+import type { ProfileInput, ProfileWarning } from '../profile/types.js';
+import { checkDebug } from './checks/debug.js';
+import { checkEnosysFallbacks } from './checks/enosys-fallback.js';
+import { checkFamilies } from './checks/family.js';
+import { checkIntArgs } from './checks/int-args.js';
+import { checkIoUring } from './checks/io-uring.js';
+import { checkKubernetes } from './checks/kubernetes.js';
+import { checkNames } from './checks/names.js';
+import { checkNeverEffective } from './checks/never-effective.js';
+import { checkShadowed } from './checks/shadowed.js';
+import { checkStartupProbes } from './checks/startup-probe.js';
+import { factsOf, type Facts } from './facts.js';
+import { LINT_TARGETS, type Finding, type LintOptions, type LintTarget, type Severity } from './types.js';
+
+export { LINT_TARGETS, type Finding, type LintOptions, type LintTarget, type Severity };
+
+/** Every check, in the order its findings are listed within a severity. */
+const CHECKS: readonly ((f: Facts) => Finding[])[] = [
+  checkNames,
+  checkFamilies,
+  checkIoUring,
+  checkEnosysFallbacks,
+  checkStartupProbes,
+  checkKubernetes,
+  checkIntArgs,
+  checkNeverEffective,
+  checkShadowed,
+  checkDebug,
+];
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+function checkOptions(options: unknown): LintOptions & { target: LintTarget } {
+  if (options === undefined) return { target: 'docker' };
+  if (options === null || typeof options !== 'object') {
+    throw argTypeError(`options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  const { capabilities, arch, kernel, target = 'docker' } = options as LintOptions;
+  if (typeof target !== 'string' || !LINT_TARGETS.includes(target)) {
+    throw argRangeError(`options.target must be one of ${LINT_TARGETS.join(', ')}, got ${JSON.stringify(target)}`);
+  }
+  return { capabilities, arch, kernel, target };
+}
+
+/** Compile's warnings that no check already covers (a misspelt key, an arch mismatch, ...). */
+function leftoverWarnings(warnings: readonly ProfileWarning[], findings: readonly Finding[]): Finding[] {
+  const covered = (w: ProfileWarning): boolean =>
+    findings.some((f) => f.path === w.path || f.path.startsWith(`${w.path}.`) || f.path.startsWith(`${w.path}[`));
+  // UNKNOWN_SYSCALL: a name this libseccomp cannot number, a fact about the library, not the profile.
+  return warnings
+    .filter((w) => w.code !== ErrorCode.UNKNOWN_SYSCALL && !covered(w))
+    .map((w) => ({ code: 'compile-warning', severity: 'warning' as const, path: w.path, message: w.message, fix: 'see the message' }));
+}
+
+/**
+ * The findings for a profile (object, JSON text, file path or built-in name) in a context:
+ * capabilities (default Docker's 14), arch and kernel, as compile() takes them, and the target
+ * it is meant for (`docker`, `kubernetes` or `sandbox`, see LintTarget). Errors first, then
+ * warnings, then notes. A profile that does not compile (ERR_SECCOMP_PROFILE_INVALID, ...) is
+ * thrown as compile() throws it, except names that are no syscall: those are findings.
+ */
+export function lint(profile: ProfileInput, options?: LintOptions): Finding[] {
+  const o = checkOptions(options);
+  const loaded = loadProfileDocument(profile);
+  if (loaded.unconfined) {
+    return [{
+      code: 'unconfined',
+      severity: 'warning',
+      path: '',
+      message: 'no filter at all: every syscall is allowed',
+      fix: 'use docker-default, or a profile of your own',
+    }];
+  }
+  const sandbox = o.target === 'sandbox';
+  const compiled = compile(loaded.doc as Record<string, unknown>, {
+    capabilities: o.capabilities ?? [...DOCKER_DEFAULT_CAPABILITIES],
+    ...(o.arch !== undefined ? { arch: o.arch } : {}),
+    ...(o.kernel !== undefined ? { kernel: o.kernel } : {}),
+    unknownSyscalls: 'warn',
+    // runc compares every argument on 64 bits and leaves socketcall/ipc to libseccomp.
+    narrowArgs: sandbox,
+    multiplexers: sandbox,
+    cache: 'memory',
+  });
+  const facts = factsOf(compiled, loaded.doc as Record<string, unknown>, o.target);
+  const findings = CHECKS.flatMap((check) => check(facts));
+  findings.push(...leftoverWarnings(compiled.warnings, findings));
+  // A stable sort: by severity, each check's findings in profile order.
+  return findings.map((f, i) => [f, i] as const).sort((a, b) => RANK[a[0].severity] - RANK[b[0].severity] || a[1] - b[1]).map(([f]) => f);
+}
