@@ -6,7 +6,7 @@ import { profileError } from '../../cli-options.js';
 import { BUILTIN_NAMES } from '../../profiles/index.js';
 import { type Command, CommandFailure, ExitCode, UsageError } from '../command.js';
 import { capabilitiesFrom, CONTEXT_OPTIONS, PROFILE_OPTION } from '../profile-options.js';
-import type { Finding } from '../../lint/types.js';
+import type { Finding, LintTarget } from '../../lint/types.js';
 
 const TARGETS = ['docker', 'kubernetes', 'sandbox'];
 /** Errors that mean a wrong option value, not a wrong profile. */
@@ -43,14 +43,15 @@ export const command: Command = {
     const builtin = profile === 'unconfined' || BUILTIN_NAMES.includes(profile);
     if (!builtin && !profile.trimStart().startsWith('{')) profile = resolve(io.cwd, profile);
     const { lint } = await import('../../lint/index.js');
+    const options = {
+      capabilities: capabilitiesFrom(args),
+      arch: args.last('--arch'),
+      kernel: args.last('--kernel'),
+      target: (args.last('--target') ?? 'docker') as LintTarget,
+    };
     let findings: Finding[];
     try {
-      findings = lint(profile, {
-        capabilities: capabilitiesFrom(args),
-        arch: args.last('--arch'),
-        kernel: args.last('--kernel'),
-        target: (args.last('--target') ?? 'docker') as 'docker',
-      });
+      findings = lint(profile, options);
     } catch (err) {
       const code = (err as { code?: unknown })?.code;
       if (typeof code === 'string' && OPTION_CODES.includes(code)) throw new UsageError((err as Error).message);
