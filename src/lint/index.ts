@@ -50,11 +50,14 @@ function checkOptions(options: unknown): LintOptions & { target: LintTarget } {
 
 /** Compile's warnings that no check already covers (a misspelt key, an arch mismatch, ...). */
 function leftoverWarnings(warnings: readonly ProfileWarning[], findings: readonly Finding[]): Finding[] {
-  const covered = (w: ProfileWarning): boolean =>
-    findings.some((f) => f.path === w.path || f.path.startsWith(`${w.path}.`) || f.path.startsWith(`${w.path}[`));
+  // Every path a finding lies at or under (syscalls, syscalls[0], syscalls[0].names, ...).
+  const covered = new Set<string>();
+  for (const { path } of findings) {
+    for (let i = 1; i <= path.length; i++) if (i === path.length || path[i] === '.' || path[i] === '[') covered.add(path.slice(0, i));
+  }
   // UNKNOWN_SYSCALL: a name this libseccomp cannot number, a fact about the library, not the profile.
   return warnings
-    .filter((w) => w.code !== ErrorCode.UNKNOWN_SYSCALL && !covered(w))
+    .filter((w) => w.code !== ErrorCode.UNKNOWN_SYSCALL && !covered.has(w.path))
     .map((w) => ({ code: 'compile-warning', severity: 'warning' as const, path: w.path, message: w.message, fix: 'see the message' }));
 }
 

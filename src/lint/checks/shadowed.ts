@@ -8,9 +8,18 @@ import type { Facts, RuleView } from '../facts.js';
 import type { Finding } from '../types.js';
 
 interface Seen {
-  rule: RuleView;
   path: string;
-  key: string;
+  gate: string;
+}
+
+/** Per syscall, what earlier rules left, indexed so that each rule costs O(1). */
+interface Earlier {
+  /** The first unconditional rule per gate. */
+  uncond: Map<string, Seen>;
+  /** The first rule per gate and (action, conditions). */
+  same: Map<string, Seen>;
+  /** Conditional rules not yet reported, per gate. */
+  conds: Map<string, Seen[]>;
 }
 
 function argsKey(r: RuleView): string {
@@ -26,7 +35,7 @@ function effective(f: Facts, r: RuleView): boolean {
 
 export function checkShadowed(f: Facts): Finding[] {
   const out: Finding[] = [];
-  const bySyscall = new Map<string, Seen[]>();
+  const bySyscall = new Map<string, Earlier>();
   const reported = new Set<string>();
   const report = (path: string, name: string, by: string, why: string): void => {
     if (reported.has(path)) return;
@@ -43,20 +52,33 @@ export function checkShadowed(f: Facts): Finding[] {
     if (!effective(f, r)) continue;
     const key = `${r.action}:${r.data ?? ''}|${argsKey(r)}`;
     for (const n of r.names) {
-      const earlier = bySyscall.get(n.name) ?? [];
-      const covers = (by: RuleView, what: RuleView): boolean => by.gate === '' || by.gate === what.gate;
-      const uncond = earlier.find((e) => e.rule.args.length === 0 && covers(e.rule, r));
+      let e = bySyscall.get(n.name);
+      if (!e) bySyscall.set(n.name, (e = { uncond: new Map(), same: new Map(), conds: new Map() }));
+      // An earlier rule covers this one when it is ungated or gated alike.
+      const earlier = <T>(m: Map<string, T>, k: (gate: string) => string): T | undefined => m.get(k('')) ?? m.get(k(r.gate));
+      const uncond = earlier(e.uncond, (g) => g);
+      const same = earlier(e.same, (g) => `${g}\0${key}`);
+      const seen: Seen = { path: n.path, gate: r.gate };
       if (uncond) {
         report(n.path, n.name, uncond.path, 'an earlier rule without argument conditions decides every call');
       } else if (r.args.length === 0) {
         // Earlier conditional rules lose to this one, whatever their order.
-        for (const e of earlier) if (covers(r, e.rule)) report(e.path, n.name, n.path, 'a later rule without argument conditions decides every call');
-      } else {
-        const same = earlier.find((e) => e.key === key && covers(e.rule, r));
-        if (same) report(n.path, n.name, same.path, 'an earlier rule has the same conditions and action');
+        for (const [gate, list] of e.conds) {
+          if (r.gate !== '' && gate !== r.gate) continue;
+          for (const c of list) report(c.path, n.name, n.path, 'a later rule without argument conditions decides every call');
+          e.conds.delete(gate);
+        }
+      } else if (same) {
+        report(n.path, n.name, same.path, 'an earlier rule has the same conditions and action');
       }
-      earlier.push({ rule: r, path: n.path, key });
-      bySyscall.set(n.name, earlier);
+      if (r.args.length === 0) {
+        if (!e.uncond.has(r.gate)) e.uncond.set(r.gate, seen);
+      } else {
+        const list = e.conds.get(r.gate);
+        if (list) list.push(seen);
+        else e.conds.set(r.gate, [seen]);
+      }
+      if (!e.same.has(`${r.gate}\0${key}`)) e.same.set(`${r.gate}\0${key}`, seen);
     }
   }
   return out;
