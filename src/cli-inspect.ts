@@ -4,6 +4,7 @@ import { decide, dependence, type Decision } from './decide.js';
 import { effectiveCapabilities, parseOptions, profileError, unknownSyscallsOption } from './cli-options.js';
 import { syscallName } from './library.js';
 import { compile } from './profile/compile.js';
+import { compositionLines } from './profile/compose.js';
 import { libseccompArchName } from './profile/compile.js';
 import { NEWER_SYSCALLS, newerSyscallNumber } from './bpf/newer-syscalls.js';
 import type { CompiledProfile } from './profile/types.js';
@@ -113,6 +114,7 @@ export function check(argv: string[]): void {
     lines.push(`  default action: ${c.defaultAction}${c.defaultData !== undefined ? ` (${c.defaultData})` : ''}`);
     lines.push(`  arches: ${c.arches.join(', ')}`);
     lines.push(`  rules: ${c.rules.length}; BPF instructions: ${c.bpf.length / 8}`);
+    lines.push(...compositionLines(c)); // a profile extending a base: where its rules come from
     lines.push(`  context: ${c.context.arch}, kernel ${c.context.kernel.major}.${c.context.kernel.minor}, ${c.context.capabilities.length} capabilities`);
     if (c.flags.length) lines.push(`  flags: ${c.flags.join(', ')}`);
     if (c.unknownSyscalls.length) lines.push(`  unknown to libseccomp (skipped): ${c.unknownSyscalls.join(', ')}`);

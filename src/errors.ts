@@ -18,6 +18,8 @@ export const ErrorCode = {
   UNKNOWN_CAPABILITY: 'ERR_SECCOMP_UNKNOWN_CAPABILITY',
   CAPABILITIES: 'ERR_SECCOMP_CAPABILITIES',
   ARCH_MISMATCH: 'ERR_SECCOMP_ARCH_MISMATCH',
+  /** A profile's base cannot be used: bases forming a cycle, nesting too deep, or `unconfined`. */
+  PROFILE_BASE: 'ERR_SECCOMP_PROFILE_BASE',
 } as const;
 
 /** One problem found in a profile, located by its JSON path (e.g. `syscalls[3].args[0].op`). */

@@ -96,7 +96,7 @@ describe('lint: one check at a time', () => {
     };
     const f = found(p, 'deny-family-partial', { arch: 'amd64' });
     expect(f.map((x) => [x.severity, x.path])).toEqual([['warning', 'syscalls[1].names[0]']]);
-    expect(f[0].message).toMatch(/socketcall\(SYS_SOCKET\) is allowed on x86\b/);
+    expect(f[0].message).toContain('socketcall(SYS_SOCKET) (x86) is allowed');
     // This package's multiplexer block gives socketcall(SYS_SOCKET) socket's strictest answer.
     expect(found(p, 'deny-family-partial', { arch: 'amd64', target: 'sandbox' })).toEqual([]);
     // Without the i386 ABI in the filter there is no socketcall to go around by.
@@ -204,6 +204,20 @@ describe('lint: one check at a time', () => {
     expect(found(allowlist(['read']), 'compile-warning')).toEqual([]);
   });
 
+  it('a profile extending a base, with a group: findings located as written', () => {
+    const own = { baseProfileName: 'docker-default', syscalls: [{ names: ['mkdir'], action: ERRNO }] };
+    const all = lint(own, { arch: 'amd64' });
+    const fam = all.filter((f) => f.code === 'deny-family-partial' && f.message.startsWith('mkdir '));
+    expect(fam.map((f) => [f.severity, f.path])).toEqual([['error', 'syscalls[0]']]);
+    // Denying what the base allows is the rule's whole effect, though its action is the default.
+    expect(all.filter((f) => f.code === 'rule-never-effective')).toEqual([]);
+    expect(all.find((f) => f.code === 'debug-allowed')?.path).toBe('base docker-default: syscalls[1]');
+    // A group lists every spelling: denying @file-write leaves no mkdir/mkdirat gap.
+    const grouped = lint({ defaultAction: ALLOW, syscalls: [{ names: ['@file-write'], action: ERRNO }] });
+    expect(grouped.filter((f) => f.code === 'deny-family-partial' && /^(mkdir|unlink|rename)/.test(f.message))).toEqual([]);
+    expect(grouped.filter((f) => f.code === 'unknown-syscall')).toEqual([]);
+  });
+
   it('unconfined: no filter is a finding of its own', () => {
     expect(lint('unconfined').map((f) => [f.code, f.severity])).toEqual([['unconfined', 'warning']]);
   });
@@ -226,7 +240,7 @@ describe('lint: Docker\'s default profile', () => {
   it('docker-default gives exactly the documented findings', () => {
     const all = lint('docker-default', { arch: 'amd64' });
     expect(all.map((f) => [f.code, f.severity])).toEqual(DOCKER_DEFAULT_FINDINGS);
-    expect(all[0].message).toContain('socketcall(SYS_SOCKET) is allowed on x86');
+    expect(all[0].message).toContain('socketcall(SYS_SOCKET) (x86) is allowed');
     expect(all[1].message).toMatch(/^ptrace, process_vm_readv, process_vm_writev are allowed/);
     expect(lint('docker-default', { arch: 'amd64', target: 'kubernetes' })).toEqual(all);
     expect(lint('docker-default', { arch: 'amd64', target: 'sandbox' }).map((f) => f.code)).toEqual(['debug-allowed']);

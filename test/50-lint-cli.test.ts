@@ -57,7 +57,7 @@ describe('seccomp lint: output and exit status', () => {
     // A relative path is the command's working directory's.
     const r = await lintCli(['deny-mkdir.json']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('syscalls[0].names[0]: error deny-family-partial: mkdir is restricted here but mkdirat is allowed');
+    expect(r.stdout).toContain('syscalls[0].names[0]: error deny-family-partial: mkdir is restricted here but mkdirat (x86_64) is allowed');
     expect(r.stdout).toContain('  fix: give mkdirat the same rule as mkdir\n');
     expect(r.stdout).toMatch(/\n1 error, \d+ warnings?, 0 notes\n$/);
   });

@@ -3,6 +3,7 @@
 import type { CompiledProfile } from '../profile/types.js';
 import { effectiveCapabilities, profileError } from '../cli-options.js';
 import { CommandFailure, ExitCode, type CommandIO, type OptionSpec, type Parsed, UsageError } from './command.js';
+import { OVERRIDE_OPTIONS, withOverrides } from './overrides.js';
 
 export const PROFILE_OPTION: OptionSpec = {
   flag: '--profile', value: 'NAME|FILE',
@@ -20,6 +21,7 @@ export const CONTEXT_OPTIONS: readonly OptionSpec[] = [
     help: 'a syscall name no arch has: refuse the profile (default), warn, or skip silently as Docker does',
   },
   { flag: '--strict', help: 'deprecated: --unknown-syscalls=error' },
+  ...OVERRIDE_OPTIONS,
 ];
 
 export const PROFILE_OPTIONS: readonly OptionSpec[] = [PROFILE_OPTION, ...CONTEXT_OPTIONS];
@@ -49,9 +51,10 @@ export async function compileFromOptions(args: Parsed, io: CommandIO, req: Profi
     io.stderr('seccomp: --strict is deprecated: unknown syscall names are errors by default now (--unknown-syscalls=error)\n');
   }
   const profile = req.profile ?? args.last('--profile') ?? 'docker-default';
+  const spec = withOverrides(profile, args);
   const { compile } = await import('../profile/compile.js');
   try {
-    return compile(profile, { capabilities, arch: args.last('--arch'), kernel: args.last('--kernel'), unknownSyscalls: unknown });
+    return compile(spec, { capabilities, arch: args.last('--arch'), kernel: args.last('--kernel'), unknownSyscalls: unknown });
   } catch (err) {
     throw new CommandFailure(profileError(err), ExitCode.FAILED);
   }

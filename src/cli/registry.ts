@@ -10,4 +10,6 @@ export interface CommandEntry {
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   lint: { summary: "find a profile's known hazards", synopsis: '[--profile P | PROFILE] [--json] [--target T] [options]', load: async () => (await import('./commands/lint.js')).command },
+  explain: { summary: 'Why a profile allows or denies a syscall, and what would change it', synopsis: '[options] SYSCALL [ARG...]', load: async () => (await import('./commands/explain.js')).command },
+  groups: { summary: 'list the syscall groups profiles may name', synopsis: '[--arch ARCH] [@GROUP]', load: async () => (await import('./commands/groups.js')).command },
 };

@@ -4,7 +4,8 @@ import { DOCKER_DEFAULT_CAPABILITIES } from '../capabilities.js';
 import { argRangeError, argTypeError, ErrorCode } from '../errors.js';
 import { compile } from '../profile/compile.js';
 import { loadProfileDocument } from '../profile/load.js';
-import type { ProfileInput, ProfileWarning } from '../profile/types.js';
+import { originPath, relocateError, relocateWarnings } from '../profile/compose.js';
+import type { CompiledProfile, CompileOptions, ProfileInput, ProfileWarning } from '../profile/types.js';
 import { checkDebug } from './checks/debug.js';
 import { checkEnosysFallbacks } from './checks/enosys-fallback.js';
 import { checkFamilies } from './checks/family.js';
@@ -81,7 +82,10 @@ export function lint(profile: ProfileInput, options?: LintOptions): Finding[] {
     }];
   }
   const sandbox = o.target === 'sandbox';
-  const compiled = compile(loaded.doc as Record<string, unknown>, {
+  // The composed document (bases merged, groups expanded): findings are located in it, then
+  // given back as written (originPath).
+  const where = (path: string): string => originPath(loaded.composition, path);
+  const compileOptions: CompileOptions = {
     capabilities: o.capabilities ?? [...DOCKER_DEFAULT_CAPABILITIES],
     ...(o.arch !== undefined ? { arch: o.arch } : {}),
     ...(o.kernel !== undefined ? { kernel: o.kernel } : {}),
@@ -90,10 +94,25 @@ export function lint(profile: ProfileInput, options?: LintOptions): Finding[] {
     narrowArgs: sandbox,
     multiplexers: sandbox,
     cache: 'memory',
-  });
+  };
+  let compiled: CompiledProfile;
+  try {
+    compiled = compile(loaded.doc as Record<string, unknown>, compileOptions);
+  } catch (err) {
+    throw relocateError(err, loaded.composition);
+  }
   const facts = factsOf(compiled, loaded.doc as Record<string, unknown>, o.target);
-  const findings = CHECKS.flatMap((check) => check(facts));
-  findings.push(...leftoverWarnings(compiled.warnings, findings));
+  // An own rule with the default action in a profile that extends a base takes the base's rule
+  // for its names away: it does change something.
+  const own = (path: string): boolean => {
+    const m = /^syscalls\[(\d+)\]/.exec(path);
+    return m !== null && loaded.composition?.rules[Number(m[1])]?.origin === 'own';
+  };
+  const findings = CHECKS.flatMap((check) => check(facts))
+    .filter((f) => !(f.code === 'rule-never-effective' && loaded.composition && own(f.path)))
+    .map((f) => ({ ...f, path: where(f.path) }));
+  const warnings = [...relocateWarnings([...compiled.warnings], loaded.composition), ...(loaded.warnings ?? [])];
+  findings.push(...leftoverWarnings(warnings, findings));
   // A stable sort: by severity, each check's findings in profile order.
   return findings.map((f, i) => [f, i] as const).sort((a, b) => RANK[a[0].severity] - RANK[b[0].severity] || a[1] - b[1]).map(([f]) => f);
 }

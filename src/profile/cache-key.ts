@@ -86,6 +86,15 @@ export function documentText(doc: unknown, unconfined: boolean): string {
   return unconfined ? 'unconfined' : canonical(doc, '', new Set());
 }
 
+/**
+ * The document text of a loaded profile: a composed one's text covers its bases' content (it
+ * holds their rules) and where each rule came from, which compile() reports.
+ */
+export function loadedText(l: { doc: unknown; unconfined: boolean; composition?: unknown }): string {
+  const text = documentText(l.doc, l.unconfined);
+  return l.composition === undefined ? text : `${text}\0composed ${canonical(l.composition, '', new Set())}`;
+}
+
 /** sha256 over (compiler, document, context, libseccomp version, options): CompiledProfile.hash. */
 export function hashOf(doc: unknown, unconfined: boolean, ctx: ProfileContext, o: BuildOptions): string {
   return hashOfText(documentText(doc, unconfined), ctx, o);

@@ -2,16 +2,22 @@
 // cache without loading the compiler: what `seccomp/register` and `seccomp run` do first.
 // compile() derives the same keys (keyFor), so what one writes the other finds.
 import { BUILTIN_NAMES } from '../profiles/names.js';
-import { buildOptions, documentText, type BuildOptions } from './cache-key.js';
+import { buildOptions, loadedText, type BuildOptions } from './cache-key.js';
 import { resolveContext } from './context.js';
 import { diskCacheEnabled, entryKey, readEntry, type Expected } from './disk-cache.js';
 import { createRequire } from 'node:module';
 import type { LoadedProfile } from './load.js';
 import type { CompiledProfile, CompileOptions, ProfileContext } from './types.js';
 
-/** Built-in names and JSON text determine the document in this build: keyed by the text itself. */
+/**
+ * Built-in names and JSON text determine the document in this build: keyed by the text itself.
+ * Not JSON text that may name a base (`base`, `baseProfileName`, or a \u escape that could spell
+ * one): a base file's content is not in the text, so such text is keyed by its composed document.
+ */
 export function isTextSpec(spec: unknown): spec is string {
-  return typeof spec === 'string' && (BUILTIN_NAMES.includes(spec) || spec.trimStart().startsWith('{'));
+  if (typeof spec !== 'string') return false;
+  if (BUILTIN_NAMES.includes(spec)) return true;
+  return spec.trimStart().startsWith('{') && !/base|\\u/i.test(spec);
 }
 
 /** The disk key and what its entry must say, for a text spec. */
@@ -46,6 +52,6 @@ export function fromDiskCache(spec: string, options: CompileOptions): CompiledPr
   } catch {
     return undefined;
   }
-  const { key, expected } = docKey(documentText(loaded.doc, loaded.unconfined), loaded.name, context, o);
+  const { key, expected } = docKey(loadedText(loaded), loaded.name, context, o);
   return readEntry(key, expected);
 }

@@ -13,7 +13,8 @@ import { ErrorCode, SeccompError, unsupported, argTypeError, argRangeError } fro
 import { flattenConditions } from '../filter.js';
 import { apiLevel, features, FilterFlag, version } from '../library.js';
 import { native, type NativeFilter } from '../native.js';
-import { buildOptions, contextKey, documentText, hashOfText, type BuildOptions } from './cache-key.js';
+import { buildOptions, contextKey, loadedText, hashOfText, type BuildOptions } from './cache-key.js';
+import { relocateError, relocateWarnings } from './compose.js';
 import { docKey, isTextSpec, textKey } from './cached.js';
 import { ARCHES_BY_DOCKER, dockerArchName, resolveContext } from './context.js';
 import { diskCacheEnabled, readEntry, writeEntry } from './disk-cache.js';
@@ -530,7 +531,7 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
     return fromDisk;
   }
   const loaded = loadProfileDocument(profile as ProfileInput);
-  const docText = documentText(loaded.doc, loaded.unconfined);
+  const docText = loadedText(loaded);
   const hash = hashOfText(docText, context, o);
   const key = `${hash}\0${loaded.name ?? ''}`;
   if (useCache) {
@@ -568,8 +569,13 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
       context,
     };
   } else {
-    const rp = resolveProfile(loaded.doc, context, { unknownSyscalls: o.unknownSyscalls, isSyscall: isSyscallAnywhere });
-    const b = build(rp, context, loaded.doc, o);
+    let rp: ResolvedProfile, b: Built;
+    try {
+      rp = resolveProfile(loaded.doc, context, { unknownSyscalls: o.unknownSyscalls, isSyscall: isSyscallAnywhere });
+      b = build(rp, context, loaded.doc, o);
+    } catch (err) {
+      throw relocateError(err, loaded.composition); // paths as written, not in the composed document
+    }
     result = {
       ...(loaded.name !== undefined ? { name: loaded.name } : {}),
       unconfined: false,
@@ -582,10 +588,11 @@ export function compile(profile: ProfileInput | CompiledProfile, options?: Compi
       rules: b.rules,
       unknownSyscalls: b.unknownSyscalls,
       tableSyscalls: b.tableSyscalls,
-      warnings: b.warnings,
+      warnings: [...(loaded.warnings ?? []), ...relocateWarnings(b.warnings, loaded.composition)],
       lastSyscalls: b.lastSyscalls,
       hash,
       context,
+      ...(loaded.composition ? { composition: loaded.composition } : {}),
       ...(rp.listenerPath !== undefined ? { listenerPath: rp.listenerPath } : {}),
       ...(rp.listenerMetadata !== undefined ? { listenerMetadata: rp.listenerMetadata } : {}),
     };

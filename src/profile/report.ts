@@ -19,7 +19,9 @@ export function quietFromEnv(): boolean {
  */
 export function reportableWarnings(c: CompiledProfile): readonly ProfileWarning[] {
   const builtin = c.name !== undefined && BUILTIN_NAMES.includes(c.name);
-  return builtin ? c.warnings.filter((w) => w.code !== ErrorCode.UNKNOWN_SYSCALL) : c.warnings;
+  // The same for the rules a profile inherits from a built-in base (compose.ts paths).
+  const fromBuiltin = (w: ProfileWarning): boolean => BUILTIN_NAMES.some((n) => w.path.startsWith(`base ${n}:`));
+  return c.warnings.filter((w) => w.code !== ErrorCode.UNKNOWN_SYSCALL || (!builtin && !fromBuiltin(w)));
 }
 
 /** One line per warning: `path: message`. */

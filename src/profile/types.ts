@@ -2,6 +2,7 @@
 import type { ActionName } from '../action.js';
 import type { Condition } from '../filter.js';
 import type { Bytes } from '../node-shapes.js';
+import type { Composition } from './compose.js';
 
 /** A Docker/OCI profile as JSON text, a parsed object, a file path, or a built-in name. */
 export type ProfileInput = string | Record<string, unknown>;
@@ -161,6 +162,11 @@ export interface CompiledProfile {
   readonly context: ProfileContext;
   readonly listenerPath?: string;
   readonly listenerMetadata?: string;
+  /**
+   * Set for a profile that extends a base: the bases, and where each rule was written
+   * (`composition.rules[i]` for the rules whose `source` is `syscalls[i]`; originPath() turns such a path into where it was written).
+   */
+  readonly composition?: Composition;
   /** Per arch (libseccomp name), the highest syscall number the profile names: the ENOSYS stub answers above it. Empty without a stub. */
   readonly lastSyscalls: readonly { readonly arch: string; readonly nr: number }[];
 }

@@ -2,6 +2,7 @@
 // the loader handles it before asking here.
 import { dockerDefaultProfile } from './docker-default.js';
 import { argTypeError } from '../errors.js';
+import { PRESETS } from './presets.js';
 
 export { BUILTIN_NAMES } from './names.js';
 
@@ -9,6 +10,7 @@ const builders: Readonly<Record<string, () => Record<string, unknown>>> = {
   'docker-default': dockerDefaultProfile,
   builtin: dockerDefaultProfile,
   default: dockerDefaultProfile,
+  ...PRESETS,
 };
 
 /** A fresh copy of a built-in profile object; undefined for `unconfined` and for unknown names. */
