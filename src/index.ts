@@ -60,6 +60,7 @@ export {
 export { compile, clearCompileCache } from './profile/compile.js';
 export { decide, type DecideQuery, type Decision } from './decide.js';
 export { NEWER_SYSCALLS, newerSyscallNumber } from './bpf/newer-syscalls.js';
+export { lint, LINT_TARGETS, type Finding, type LintOptions, type LintTarget, type Severity } from './lint/index.js';
 export { explain, fixFor, type Explanation, type ExplainOptions, type ExplainQuery, type AllowIf, type AllowIfKind, type DecidedBy, type KernelCheck } from './explain/index.js';
 export { SYSCALL_GROUPS, groupSyscalls, type SyscallGroup } from './profile/groups.js';
 export { originPath, type Composition, type RuleOrigin } from './profile/compose.js';
