@@ -18,6 +18,10 @@ export const ErrorCode = {
   UNKNOWN_CAPABILITY: 'ERR_SECCOMP_UNKNOWN_CAPABILITY',
   CAPABILITIES: 'ERR_SECCOMP_CAPABILITIES',
   ARCH_MISMATCH: 'ERR_SECCOMP_ARCH_MISMATCH',
+  /** export: the profile cannot be written in the requested format (a field the format lacks). */
+  EXPORT: 'ERR_SECCOMP_EXPORT',
+  /** merge: the inputs' decisions cannot be combined into one Docker-format profile. */
+  MERGE: 'ERR_SECCOMP_MERGE',
 } as const;
 
 /** One problem found in a profile, located by its JSON path (e.g. `syscalls[3].args[0].op`). */
