@@ -61,7 +61,8 @@ export interface ProfileDiff {
 
 const ALLOW_ALL: Insn[] = [{ code: RET_K, jt: 0, jf: 0, k: SECCOMP_RET.ALLOW }];
 
-function programOf(c: CompiledProfile, what: string): Insn[] {
+/** A compiled profile's checked program (allow-all for unconfined). */
+export function programOf(c: CompiledProfile, what: string): Insn[] {
   if (c === null || typeof c !== 'object' || typeof c.unconfined !== 'boolean' || !Array.isArray(c.arches)) {
     throw argTypeError(`${what} must be a compiled profile (the result of compile())`);
   }
