@@ -77,7 +77,8 @@ function planFor(codes: Insn[][], mode: MergeMode, nr: number, audit: number, wh
     merged.push(pick(ds, mode));
   }
   const keys = merged.map(decisionKey);
-  if (keys.every((k) => k === keys[0])) return { kind: 'const', d: merged[0] };
+  // One action throughout (errnos may differ where inputs tie): one answer, the first errno.
+  if (merged.every((d) => d.action === merged[0].action)) return { kind: 'const', d: merged[0] };
   const input = codes.findIndex((_, i) => consts[i] === undefined && each[i].every((d, j) => decisionKey(d) === keys[j]));
   if (input < 0) throw refuse(`${what()}: the merged answer depends on arguments in a way no single input's rules express`);
   return { kind: 'rules', input, outcomes: each[input] };
@@ -133,6 +134,9 @@ export function merge(inputs: readonly CompiledProfile[], mode: MergeMode): Flat
     // more permissive answer and the intersection the stricter, so each still holds on every arch.
     if (p.kind === 'const' && plan.kind === 'const') {
       if (permissiveness(p.d) !== permissiveness(plan.d)) have.plan = { kind: 'const', d: pick([p.d, plan.d], mode) };
+      // Equal but for the errno (ENOSYS from one arch's stub, EPERM by default on another):
+      // leave it to the default, and each arch's stub answers as the inputs' did.
+      else if (decisionKey(plan.d) === decisionKey(mergedDefault)) have.plan = plan;
       return;
     }
     if (p.kind === 'rules' && plan.kind === 'rules' && p.input === plan.input) return;
@@ -167,6 +171,17 @@ export function merge(inputs: readonly CompiledProfile[], mode: MergeMode): Flat
       throw refuse(`${name}: inputs[${plan.input}]'s rules fall through to its default action, which is not the merged one`);
     }
     for (const r of from.rules) if (r.syscall === name) rules.push(r);
+  }
+  // The ENOSYS stub starts above each arch's highest named syscall, rules equal to the default
+  // included (runc counts them): keep the inputs' highest so the stub starts where theirs do.
+  const named = new Set(rules.map((r) => r.syscall));
+  for (const arch of arches) {
+    const last = Math.max(-1, ...inputs.flatMap((c) => c.lastSyscalls.filter((l: { arch: string }) => l.arch === arch).map((l: { nr: number }) => l.nr)));
+    const name = last < 0 ? undefined : syscallNameAt(arch, last);
+    if (name !== undefined && !named.has(name)) {
+      rules.push({ syscall: name, action: mergedDefault.action, data: mergedDefault.errno ?? mergedDefault.data, conditions: [] });
+      named.add(name);
+    }
   }
   const flags = [...new Set(inputs.flatMap((c) => c.flags))].sort();
   const listener = inputs.find((c) => c.listenerPath !== undefined);

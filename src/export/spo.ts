@@ -27,9 +27,12 @@ function refuse(message: string): SeccompError {
   return new SeccompError(`cannot write a SeccompProfile: ${message}`, { code: ErrorCode.EXPORT });
 }
 
-/** Where the operator puts the profile on the node, relative to the kubelet's seccomp root. */
-export function spoLocalhostProfile(name: string, namespace?: string): string {
-  return namespace ? `operator/${namespace}/${name}.json` : `operator/${name}.json`;
+/**
+ * Where the operator puts the profile on the node, relative to the kubelet's seccomp root:
+ * operator/NAMESPACE/NAME.json, NAMESPACE the one the resource lives in (`default` assumed).
+ */
+export function spoLocalhostProfile(name: string, namespace = 'default'): string {
+  return `operator/${namespace}/${name}.json`;
 }
 
 /** A Pod or container securityContext that uses the operator's profile. */
