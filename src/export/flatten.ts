@@ -83,6 +83,15 @@ export function groupRules(rules: readonly Pick<ResolvedRule, 'syscall' | 'actio
   return [...first, ...[...conditional.values()].map(entry)];
 }
 
+/**
+ * Whether the source profile listed its arches. runc sizes the ENOSYS stub from the listed arches
+ * only, so a profile without any has no stub: listing the native arch would add one. A filter
+ * of the native arch alone and no stub is written without the list (equivalent either way).
+ */
+function archesListed(c: CompiledProfile): boolean {
+  return c.arches.length > 1 || c.lastSyscalls.length > 0;
+}
+
 /** The flat profile a compiled profile was made from, for its context. */
 export function flatten(compiled: CompiledProfile): FlatProfile {
   if (compiled === null || typeof compiled !== 'object' || typeof compiled.unconfined !== 'boolean' || !Array.isArray(compiled.rules)) {
@@ -104,7 +113,7 @@ export function flatten(compiled: CompiledProfile): FlatProfile {
   return {
     defaultAction: profileAction(compiled.defaultAction),
     ...(defaultErrnoRet !== undefined ? { defaultErrnoRet } : {}),
-    ...(compiled.arches.length ? { architectures: scmpArches(compiled.arches) } : {}),
+    ...(archesListed(compiled) ? { architectures: scmpArches(compiled.arches) } : {}),
     ...(compiled.flags.length ? { flags: [...compiled.flags] } : {}),
     ...(compiled.listenerPath !== undefined ? { listenerPath: compiled.listenerPath } : {}),
     ...(compiled.listenerMetadata !== undefined ? { listenerMetadata: compiled.listenerMetadata } : {}),
