@@ -10,7 +10,7 @@ import { BPF, type Insn } from '../bpf/program.js';
 import { decisionOf, type Decision } from '../decide.js';
 import { ErrorCode, SeccompError, argRangeError, argTypeError } from '../errors.js';
 import { programOf, residualOf, runsOf } from './diff.js';
-import { groupRules, profileAction, scmpArches, type FlatProfile } from '../export/flatten.js';
+import { flagsField, groupRules, profileAction, scmpArches, type FlatProfile } from '../export/flatten.js';
 import { libseccompArchName } from '../profile/compile.js';
 import type { CompiledProfile, ResolvedRule } from '../profile/types.js';
 import { decisionKey, syscallNameAt, syscallTable } from './names.js';
@@ -190,7 +190,7 @@ export function merge(inputs: readonly CompiledProfile[], mode: MergeMode): Flat
     ...(mergedDefault.action === 'ERRNO' ? { defaultErrnoRet: mergedDefault.errno } : {}),
     ...(mergedDefault.action === 'TRACE' ? { defaultErrnoRet: mergedDefault.data } : {}),
     architectures: scmpArches(arches),
-    ...(flags.length ? { flags } : {}),
+    ...flagsField(flags),
     ...(listener ? { listenerPath: listener.listenerPath } : {}),
     ...(listener?.listenerMetadata !== undefined ? { listenerMetadata: listener.listenerMetadata } : {}),
     syscalls: groupRules(rules),

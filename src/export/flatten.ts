@@ -51,6 +51,18 @@ export function flatArgs(conditions: readonly Condition[]): FlatArg[] | undefine
   });
 }
 
+const SPEC_ALLOW = 'SECCOMP_FILTER_FLAG_SPEC_ALLOW';
+
+/**
+ * The `flags` field for a filter's flags. runc adds SPEC_ALLOW to a profile without a `flags`
+ * list (where the kernel has it), so SPEC_ALLOW alone is written as no list, and no flags at all
+ * as an empty list (which keeps runc from adding it).
+ */
+export function flagsField(flags: readonly string[]): { flags?: string[] } {
+  if (flags.length === 1 && flags[0] === SPEC_ALLOW) return {};
+  return { flags: [...flags].sort() };
+}
+
 /** SCMP_ARCH_* names of libseccomp arch names. */
 export function scmpArches(arches: readonly string[]): string[] {
   return arches.map((a) => ARCHES_BY_LIBSECCOMP.get(a)?.scmp ?? `SCMP_ARCH_${a.toUpperCase()}`);
@@ -114,7 +126,7 @@ export function flatten(compiled: CompiledProfile): FlatProfile {
     defaultAction: profileAction(compiled.defaultAction),
     ...(defaultErrnoRet !== undefined ? { defaultErrnoRet } : {}),
     ...(archesListed(compiled) ? { architectures: scmpArches(compiled.arches) } : {}),
-    ...(compiled.flags.length ? { flags: [...compiled.flags] } : {}),
+    ...flagsField(compiled.flags),
     ...(compiled.listenerPath !== undefined ? { listenerPath: compiled.listenerPath } : {}),
     ...(compiled.listenerMetadata !== undefined ? { listenerMetadata: compiled.listenerMetadata } : {}),
     syscalls: groupRules(rules),
