@@ -60,3 +60,6 @@ export {
 export { compile, clearCompileCache } from './profile/compile.js';
 export { decide, type DecideQuery, type Decision } from './decide.js';
 export { NEWER_SYSCALLS, newerSyscallNumber } from './bpf/newer-syscalls.js';
+export { diff, type DiffOptions, type ProfileDiff, type SyscallDifference, type ArgDifference } from './diff/diff.js';
+export { merge, type MergeMode } from './diff/merge.js';
+export { exportProfile, EXPORT_FORMATS, type ExportFormat, type ExportOptions } from './export/formats.js';
