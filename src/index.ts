@@ -63,3 +63,4 @@ export { NEWER_SYSCALLS, newerSyscallNumber } from './bpf/newer-syscalls.js';
 export { diff, type DiffOptions, type ProfileDiff, type SyscallDifference, type ArgDifference } from './diff/diff.js';
 export { merge, type MergeMode } from './diff/merge.js';
 export { exportProfile, EXPORT_FORMATS, type ExportFormat, type ExportOptions } from './export/formats.js';
+export { explain, fixFor, type Explanation, type ExplainOptions, type ExplainQuery, type AllowIf, type AllowIfKind, type DecidedBy, type KernelCheck } from './explain/index.js';

@@ -1,7 +1,8 @@
 // compile()'s disk cache (src/profile/disk-cache.ts): results kept across processes in a
-// per-user directory, trusted only when they are exactly this user's, for exactly this key, and
-// intact. Every case runs in child processes with a directory of its own (XDG_CACHE_HOME) and
-// SECCOMP_CACHE_DEBUG=1, whose stderr says what the cache did.
+// directory of this package (or SECCOMP_CACHE_DIR), trusted only when they are exactly this
+// user's, for exactly this key, and intact. Every case runs in child processes with a directory of
+// its own (SECCOMP_CACHE_DIR=<scratch>/seccomp) and SECCOMP_CACHE_DEBUG=1, whose stderr says what
+// the cache did.
 import { chmodSync, chownSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ const nobody = users[1];
 
 function compileIn(xdg: string, spec = 'docker-default', options?: object, env: Record<string, string> = {}, spawn: object = {}) {
   const r = runFixture('cache-compile.mjs', [spec, ...(options ? [JSON.stringify(options)] : [])], {
-    env: { ...process.env, XDG_CACHE_HOME: xdg, SECCOMP_CACHE_DEBUG: '1', ...env },
+    env: { ...process.env, SECCOMP_CACHE_DIR: join(xdg, 'seccomp'), SECCOMP_CACHE_DEBUG: '1', ...env },
     ...spawn,
   });
   expect(r.status, r.stderr).toBe(0);
@@ -152,6 +153,16 @@ describe('disk cache', () => {
     expect(r.log).not.toMatch(/hit|wrote/);
   });
 
+  it('lives in the package, not under $HOME or $XDG_CACHE_HOME, where a sandbox of this uid could plant entries', () => {
+    const home = scratch();
+    const r = compileIn(home, 'docker-default', undefined, { SECCOMP_CACHE_DIR: '', HOME: home, XDG_CACHE_HOME: home });
+    expect(r.log).toMatch(/wrote|hit/);
+    expect(readdirSync(home)).toEqual([]);
+    expect(readdirSync(join(root, '.cache', 'seccomp')).some((n) => n.endsWith('.json'))).toBe(true);
+    // A relative SECCOMP_CACHE_DIR is no cache at all.
+    expect(compileIn(home, 'docker-default', undefined, { SECCOMP_CACHE_DIR: 'rel/seccomp' }).log).toBe('');
+  });
+
   it('never creates the cache inside a directory of another user', () => {
     const base = scratch();
     chownSync(base, 65534, 65534);
@@ -164,7 +175,7 @@ describe('disk cache', () => {
     const { xdg } = warmed();
     chmodSync(xdg, 0o755); // nobody can reach the base, not the 0700 cache in it
     const before = readdirSync(join(xdg, 'seccomp'));
-    // With HOME and XDG_CACHE_HOME still pointing at root's (as setpriv and sudo leave them).
+    // With the environment still pointing at root's cache (as setpriv and sudo leave it).
     const r = compileIn(xdg, 'docker-default', undefined, { HOME: xdg }, nobody.options);
     expect(r.log).not.toMatch(/hit|wrote/);
     expect(readdirSync(join(xdg, 'seccomp'))).toEqual(before);
@@ -204,7 +215,7 @@ const REGISTER_HIT = [
   'profile/problems.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'register.js', 'values.js',
 ].sort();
 const CLI_HIT = [
-  'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli-options.js', 'cli.js', 'errors.js',
+  'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli-options.js', 'cli.js', 'cli/registry.js', 'errors.js',
   'isolation.js', 'launch.js', 'library.js', 'native.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js',
   'profile/disk-cache.js', 'profile/problems.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'values.js',
 ].sort();
@@ -216,7 +227,7 @@ describe('startup paths', () => {
     writeFileSync(app, "console.log(JSON.stringify({ ok: true }));\n");
     const run = () => runNode(['--import', 'seccomp/register', app], {
       cwd: root,
-      env: { ...process.env, XDG_CACHE_HOME: xdg, SECCOMP_PROFILE: 'docker-default', SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' },
+      env: { ...process.env, SECCOMP_CACHE_DIR: join(xdg, 'seccomp'), SECCOMP_PROFILE: 'docker-default', SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' },
     });
     const cold = run();
     expect(cold.json, cold.stderr.slice(-2000)).toEqual({ ok: true });
@@ -229,7 +240,7 @@ describe('startup paths', () => {
 
   it('seccomp run: on a cache hit it loads only what starting the command needs', () => {
     const xdg = scratch();
-    const env = { ...process.env, XDG_CACHE_HOME: xdg, SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' };
+    const env = { ...process.env, SECCOMP_CACHE_DIR: join(xdg, 'seccomp'), SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' };
     const run = () => runNode([join(root, 'dist', 'cli.js'), 'run', '--', '/bin/echo', 'ran'], { env });
     const cold = run();
     expect(cold.stdout).toBe('ran\n');

@@ -2,38 +2,17 @@
 // with each table's profile (errnos shifted by 1000 by mark-profile.py) and capability flags,
 // and every row of ../shared/reference/oracle/*.tsv must come out as podman + runc decided.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasShared, root, sharedDir } from './helpers/child.js';
+import { root, sharedDir } from './helpers/child.js';
+import { buildStatic } from './helpers/cc.js';
+import { hasOracle, NO_SHARED, ORACLE_TABLES, readOracleTable } from './helpers/oracle.js';
 import { narrowedExpectation } from './helpers/narrow.js';
 
 const oracle = join(sharedDir, 'oracle');
-const tablesDir = join(sharedDir, 'reference', 'oracle');
-const tables = hasShared && existsSync(tablesDir) ? readdirSync(tablesDir).filter((f) => f.endsWith('.tsv')).sort() : [];
 const cli = join(root, 'dist', 'cli.js');
-
-interface Row {
-  syscall: string;
-  nr: string;
-  args: bigint[];
-  decision: string;
-}
-
-/** Header `# profile=FILE engine=... caps=FLAGS...`, then rows `syscall nr args decision`. */
-function readTable(file: string): { profile: string; capFlags: string[]; rows: Row[] } {
-  const lines = readFileSync(join(tablesDir, file), 'utf8').split('\n');
-  const m = /^# profile=(\S+) .*?caps=(.*)$/.exec(lines[0]);
-  if (!m) throw new Error(`${file}: no profile/caps header`);
-  const rows = lines
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => {
-      const [syscall, nr, args, decision] = l.split('\t');
-      return { syscall, nr, args: args.split(',').map((v) => BigInt(v)), decision };
-    });
-  return { profile: m[1], capFlags: m[2].trim().split(/\s+/).filter(Boolean), rows };
-}
 
 interface ProbeLine {
   name: string;
@@ -79,16 +58,15 @@ const NEWER_THAN_LIBSECCOMP_2_5_4: Record<string, 'allow' | 'admin'> = {
   removexattrat: 'allow',
 };
 
-describe.skipIf(!hasShared || tables.length === 0)('oracle end to end: probe under `seccomp run`', () => {
+describe('oracle end to end: probe under `seccomp run`', () => {
   let tmp = '';
   let probe = '';
   let specs = '';
 
   beforeAll(() => {
+    if (!hasOracle) return;
     tmp = mkdtempSync(join(tmpdir(), 'seccomp-42-'));
-    probe = join(tmp, 'probe');
-    const cc = spawnSync('cc', ['-O2', '-static', '-o', probe, join(oracle, 'probe.c')], { encoding: 'utf8' });
-    if (cc.status !== 0) throw new Error(`building probe.c failed: ${cc.stderr}`);
+    probe = buildStatic(join(oracle, 'probe.c'), join(tmp, 'probe'));
     specs = readFileSync(join(oracle, 'specs.txt'), 'utf8');
   });
   afterAll(() => {
@@ -107,9 +85,10 @@ describe.skipIf(!hasShared || tables.length === 0)('oracle end to end: probe und
     return parseProbe(r.stdout);
   }
 
-  for (const file of tables) {
-    it(`${file}: every row as the engine decided`, () => {
-      const table = readTable(file);
+  for (const file of ORACLE_TABLES) {
+    it(`${file}: every row as the engine decided`, (ctx) => {
+      ctx.skip(!hasOracle, NO_SHARED);
+      const table = readOracleTable(file);
       const source = join(sharedDir, 'reference', table.profile);
       const marked = join(tmp, `${file}.marked.json`);
       const py = spawnSync('python3', [join(oracle, 'mark-profile.py'), source, marked], { encoding: 'utf8' });
@@ -127,7 +106,7 @@ describe.skipIf(!hasShared || tables.length === 0)('oracle end to end: probe und
       const narrowed: string[] = [];
       table.rows.forEach((row, i) => {
         const p = got[i];
-        if (p.name !== row.syscall || p.nr !== row.nr) {
+        if (p.name !== row.syscall || Number(p.nr) !== row.nr) {
           mismatches.push(`row ${i}: probe said ${p.name}/${p.nr}, table ${row.syscall}/${row.nr}`);
           return;
         }

@@ -20,7 +20,7 @@ export async function run(ctx) {
   need(ctx.pkg, 'compile');
   const cache = join(ctx.tmp, 'rss-cache');
   mkdirSync(cache, { mode: 0o700 });
-  const regEnv = { ...process.env, SECCOMP_PROFILE: 'docker-default', XDG_CACHE_HOME: cache };
+  const regEnv = { ...process.env, SECCOMP_PROFILE: 'docker-default', SECCOMP_CACHE_DIR: join(cache, 'seccomp') };
   delete regEnv.SECCOMP_CACHE;
   const register = () => rssMiB('bare', ['--import', join(dist, 'register.js')], regEnv);
   register(); // fills the disk cache

@@ -32,7 +32,7 @@ export async function run(ctx) {
   mkdirSync(cache, { mode: 0o700 });
   const app = join(ctx.tmp, 'app.mjs');
   writeFileSync(app, "console.log('hello');\n");
-  const env = { ...process.env, XDG_CACHE_HOME: cache };
+  const env = { ...process.env, SECCOMP_CACHE_DIR: join(cache, 'seccomp') };
   delete env.NODE_OPTIONS;
   delete env.SECCOMP_CACHE;
   const reg = { ...env, SECCOMP_PROFILE: 'docker-default' };

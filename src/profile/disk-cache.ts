@@ -1,6 +1,6 @@
 // compile()'s results kept across processes, so that `seccomp/register` and `seccomp run` load
-// a known profile without compiling it (or loading the compiler). One file per key in a per-user
-// directory ($XDG_CACHE_HOME/seccomp, else ~/.cache/seccomp).
+// a known profile without compiling it (or loading the compiler). One file per key in the
+// package's own .cache/seccomp (or SECCOMP_CACHE_DIR), used only when it belongs to this euid.
 //
 // Trust: an entry decides what filter protects a process, so it is trusted exactly as much as
 // the user's own files and no more: the directory and every entry must belong to this process's
@@ -12,7 +12,7 @@
 // No node:crypto here: loading it costs a startup more than the whole lookup.
 import { fs, os, path, url } from '../builtins.js';
 const { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, } = fs;
-const { homedir, release, version: osVersion } = os;
+const { release, version: osVersion } = os;
 const { dirname, isAbsolute, join } = path;
 const { fileURLToPath } = url;
 import { checkProgram } from '../bpf/interpret.js';
@@ -53,23 +53,17 @@ function debug(what: string): void {
 
 const euid = (): number => process.geteuid?.() ?? -1;
 
-/** The cache directory's path, or undefined when there is no home to put it in. */
+/**
+ * The cache directory: SECCOMP_CACHE_DIR when set (absolute), else `.cache/seccomp` inside this
+ * package. Not under $HOME: a sandboxed command of this uid can write there and would choose a
+ * later run's filter; the package's own directory is as writable as the code that installs the
+ * filter (a sandbox that can change the entries could change dist/ too), so the cache adds no way
+ * in. A read-only or foreign-owned install simply has no cache.
+ */
 export function cacheDirPath(): string | undefined {
-  const xdg = process.env.XDG_CACHE_HOME;
-  let base: string | undefined;
-  // The XDG spec: a relative XDG_CACHE_HOME is invalid and ignored.
-  if (xdg && isAbsolute(xdg)) base = xdg;
-  else {
-    let home: string;
-    try {
-      home = homedir();
-    } catch {
-      return undefined;
-    }
-    if (!home || !isAbsolute(home)) return undefined;
-    base = join(home, '.cache');
-  }
-  return join(base, 'seccomp');
+  const dir = process.env.SECCOMP_CACHE_DIR;
+  if (dir) return isAbsolute(dir) ? dir : undefined;
+  return join(packageRoot(), '.cache', 'seccomp');
 }
 
 /** Ours: a directory (not a link) owned by this euid that nobody else can write. */
