@@ -24,6 +24,7 @@ const DOCKER_CAPS = [
   'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID',
   'CAP_SETUID', 'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
 ];
+const hasBwrap = spawnSync('bwrap', ['--version'], { encoding: 'utf8' }).status === 0;
 const hasYaml = spawnSync('python3', ['-c', 'import yaml'], { encoding: 'utf8' }).status === 0;
 
 describe('export: bad input', () => {
@@ -132,6 +133,17 @@ describe('export --format bpf and pfc', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.json).toEqual({ pid: true, mkdir: 'EPERM' });
     expect(existsSync(join(tmp, 'made-under-exported-filter'))).toBe(false);
+  });
+
+  it.skipIf(!hasBwrap)('bpf given to bwrap --seccomp denies mkdir in a real run, and only mkdir (needs bubblewrap)', () => {
+    const deny = join(tmp, 'bwrap-deny.json');
+    writeFileSync(deny, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }] }));
+    const file = join(tmp, 'bwrap-deny.bpf');
+    writeFileSync(file, exportProfile(compile(deny, { ...ctx, arch: undefined }), 'bpf') as Buffer);
+    const script = 'mkdir /tmp/denied; echo mkdir=$?; touch /tmp/file; echo touch=$?';
+    const r = spawnSync('sh', ['-c', `exec bwrap --ro-bind / / --tmpfs /tmp --seccomp 3 -- sh -c '${script}' 3<"$0"`, file], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toContain('Operation not permitted');
+    expect(r.stdout).toBe('mkdir=1\ntouch=0\n');
   });
 
   it('pfc lists every syscall per arch, with the argument runs of socket', () => {
