@@ -22,6 +22,10 @@ export const ErrorCode = {
   PROFILE_BASE: 'ERR_SECCOMP_PROFILE_BASE',
   /** An options object holds a key the function does not take (a TypeError, with a suggestion). */
   UNKNOWN_OPTION: 'ERR_SECCOMP_UNKNOWN_OPTION',
+  /** export: the profile cannot be written in the requested format (a field the format lacks). */
+  EXPORT: 'ERR_SECCOMP_EXPORT',
+  /** merge: the inputs' decisions cannot be combined into one Docker-format profile. */
+  MERGE: 'ERR_SECCOMP_MERGE',
 } as const;
 
 /** One problem found in a profile, located by its JSON path (e.g. `syscalls[3].args[0].op`). */

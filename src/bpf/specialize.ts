@@ -876,3 +876,17 @@ export function specialize(bpf: Bytes): Bytes {
   }
   return encode(out);
 }
+
+/**
+ * The syscall numbers where a checked program's behaviour may change on the arch `arch`
+ * (AUDIT_ARCH_*), sorted and starting at 0: between two consecutive ones every number gets the
+ * same code. undefined when the program compares nr in a way the scan cannot follow.
+ */
+export function nrBoundaries(insns: readonly Insn[], arch: number): number[] | undefined {
+  try {
+    return scan(insns, arch >>> 0).points;
+  } catch (err) {
+    if (outOfReach(err)) return undefined;
+    throw err;
+  }
+}

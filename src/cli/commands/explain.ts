@@ -54,7 +54,7 @@ function text(e: import('../../explain/explain.js').Explanation, args: readonly 
 
 export const command: Command = {
   name: 'explain',
-  summary: 'Why a profile allows or denies a syscall, and what would change it',
+  summary: 'why a profile allows or denies a syscall, and what would change it',
   synopsis: '[options] SYSCALL [ARG...]',
   description:
     'SYSCALL is a name or a number; each ARG a number (0x.. for hex) or flag names joined by |\n' +

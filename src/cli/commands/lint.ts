@@ -22,8 +22,8 @@ function text(findings: readonly Finding[]): string {
 
 export const command: Command = {
   name: 'lint',
-  summary: "find a profile's known hazards (bypassable denies, fatal startup probes, dead rules, typos)",
-  synopsis: '[--profile NAME|FILE | PROFILE] [--json] [--target docker|kubernetes|sandbox] [options]',
+  summary: "find a profile's hazards: bypassable denies, fatal probes, dead rules, typos",
+  synopsis: '[options] [--json] [--target T] [PROFILE]',
   description:
     'Each finding has a stable code, a severity, the JSON path it concerns and a fix. The profile is\n' +
     'judged as --target loads it (default docker: as runc does) under the capabilities docker run\n' +
