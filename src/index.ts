@@ -60,3 +60,6 @@ export {
 export { compile, clearCompileCache } from './profile/compile.js';
 export { decide, type DecideQuery, type Decision } from './decide.js';
 export { NEWER_SYSCALLS, newerSyscallNumber } from './bpf/newer-syscalls.js';
+export { reportingProgram, recordingProgram, rewriteReturns, type Passthrough } from './report/transform.js';
+export { DenialLog, jsonLine, type Denial, type DenialEvent } from './report/model.js';
+export { recordedProfile, recordingFromProfile, emptyRecording, observe as observeSyscall, mergeRecordings, type Recording } from './record/profile.js';
