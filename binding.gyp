@@ -17,6 +17,7 @@
             "native/lib.cc",
             "native/notify.cc",
             "native/process.cc",
+            "native/supervisor.cc",
             "native/threads.cc"
           ],
           "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -11,6 +11,7 @@ void init_process(Napi::Env env, Napi::Object exports);
 void init_notify(Napi::Env env, Napi::Object exports);
 void init_isolation(Napi::Env env, Napi::Object exports);
 void init_caps(Napi::Env env, Napi::Object exports);
+void init_supervisor(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -107,6 +108,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   init_notify(env, exports);
   init_isolation(env, exports);
   init_caps(env, exports);
+  init_supervisor(env, exports);
   return exports;
 }
 

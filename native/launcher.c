@@ -1,7 +1,10 @@
 /*
  * seccomp-launcher: runs one command behind a ready seccomp-BPF program.
  *
- *   seccomp-launcher BPF_FD ERR_FD FLAGS CAPS ISOLATE FILE ARGV0 [ARG...]
+ *   seccomp-launcher BPF_FD ERR_FD FLAGS CAPS ISOLATE LISTEN_FD FILE ARGV0 [ARG...]
+ *
+ * (launcher_protocol.h holds the layout, the stage names and the fd hand-off, shared with
+ * src/launch/protocol.ts.)
  *
  *   BPF_FD  fd holding the program (struct sock_filter[]), read with pread from
  *           offset 0 (the open file is shared with other launchers); "-" = no filter
@@ -16,13 +19,15 @@
  *           domain before ABI 6 must handle something. GUARD 1 puts the tree
  *           guard (tree_guard.h) for this pid in front of the profile's program; no domain
  *           is made when SCOPED and FS are both 0
+ *   LISTEN_FD "-", or a unix socket to which the filter's listener fd (NEW_LISTENER) is sent
+ *           before exec, for the parent's supervisor
  *   FILE    the command, resolved on the PATH of this environment
  *
  * Order: read the program, resolve FILE, drop capabilities, no_new_privs, Landlock
  * domain (before the filter, which need not allow the landlock calls), install the
- * filter, execve. Everything that can fail for a reason the caller can fix
+ * filter, send its listener (if any), execve. Everything that can fail for a reason the caller can fix
  * happens before the filter exists, so errors are exact. A failure writes one
- * record "STAGE<TAB>ERRNO<TAB>MESSAGE\n" to ERR_FD and exits 127.
+ * record "STAGE<TAB>ERRNO<TAB>MESSAGE\n" to ERR_FD and exits 127 (LP_EXIT_FAILURE).
  *
  * It runs once per spawn, between two execs, so its start-up is on the critical path.
  * On x86_64 it is built without a libc (LAUNCHER_NOLIBC: raw system calls, its own
@@ -42,6 +47,7 @@
 #include <linux/prctl.h>
 #include <linux/seccomp.h>
 
+#include "launcher_protocol.h"
 #include "tree_guard.h"
 
 #ifndef PR_GET_SECUREBITS
@@ -102,6 +108,7 @@ static long sys_getuid(void) { return sc(__NR_getuid, 0, 0, 0, 0, 0); }
 static long sys_geteuid(void) { return sc(__NR_geteuid, 0, 0, 0, 0, 0); }
 static long sys_getsid(void) { return sc(__NR_getsid, 0, 0, 0, 0, 0); }
 static long sys_ioctl(int fd, unsigned long cmd, void *arg) { return sc(__NR_ioctl, fd, (long)cmd, (long)arg, 0, 0); }
+static long sys_sendmsg(int fd, const void *msg, int flags) { return sc(__NR_sendmsg, fd, (long)msg, flags, 0, 0); }
 static long sys_file_mode(const char *path, unsigned *mode)
 {
     struct stat st;
@@ -184,6 +191,7 @@ static long sys_getuid(void) { return getuid(); }
 static long sys_geteuid(void) { return geteuid(); }
 static long sys_getsid(void) { return rc(getsid(0)); }
 static long sys_ioctl(int fd, unsigned long cmd, void *arg) { return rc(ioctl(fd, cmd, arg)); }
+static long sys_sendmsg(int fd, const void *msg, int flags) { return rc(syscall(SYS_sendmsg, fd, msg, flags)); }
 static long sys_file_mode(const char *path, unsigned *mode)
 {
     struct stat st;
@@ -242,14 +250,15 @@ static __attribute__((noreturn)) void fail(const char *stage, long e, const char
 {
     static char rec[PATH_MAX + 256];
     char *end = rec + sizeof rec - 1; /* room for the newline */
-    char *p = put(rec, end, stage, 32);
-    p = put(p, end, "\t", 1);
+    static const char sep[2] = {LP_FIELD_SEP, 0};
+    char *p = put(rec, end, stage, LP_STAGE_MAX);
+    p = put(p, end, sep, 1);
     p = put_uint(p, end, (unsigned long)(e < 0 ? -e : e));
-    p = put(p, end, "\t", 1);
+    p = put(p, end, sep, 1);
     p = put(p, end, msg, sizeof rec);
-    *p++ = '\n';
+    *p++ = LP_RECORD_END;
     if (err_fd >= 0) write_all(err_fd, rec, (size_t)(p - rec));
-    sys_exit(127);
+    sys_exit(LP_EXIT_FAILURE);
 }
 
 /* Parses an unsigned number in base 10 or 16 (the whole string, at most max); -1 if it is not one. */
@@ -286,13 +295,13 @@ static unsigned short read_program(int fd)
     for (;;) {
         long n = sys_pread(fd, (char *)program + off, cap - off, (long)off);
         if (n == -EINTR) continue;
-        if (n < 0) fail("bpf", n, "reading the BPF program failed");
+        if (n < 0) fail(LP_STAGE_BPF, n, "reading the BPF program failed");
         if (n == 0) break;
         off += (size_t)n;
         if (off == cap) break;
     }
     if (off == 0 || off % sizeof(struct sock_filter) != 0 || off / sizeof(struct sock_filter) > BPF_MAXINSNS)
-        fail("bpf", EINVAL, "the BPF program has an invalid length");
+        fail(LP_STAGE_BPF, EINVAL, "the BPF program has an invalid length");
     return (unsigned short)(off / sizeof(struct sock_filter));
 }
 
@@ -321,11 +330,11 @@ static const char *env_path(char **envp)
 static const char *resolve(const char *file, char **envp)
 {
     static char out[PATH_MAX];
-    if (!*file) fail("exec", ENOENT, "empty command");
+    if (!*file) fail(LP_STAGE_EXEC, ENOENT, "empty command");
     for (const char *c = file; *c; c++) {
         if (*c != '/') continue;
         long e = check_exec(file);
-        if (e) fail("exec", e, file);
+        if (e) fail(LP_STAGE_EXEC, e, file);
         return file;
     }
     size_t flen = slen(file);
@@ -348,7 +357,7 @@ static const char *resolve(const char *file, char **envp)
         if (!*colon) break;
         p = colon + 1;
     }
-    fail("exec", seen_eacces ? EACCES : ENOENT, file);
+    fail(LP_STAGE_EXEC, seen_eacces ? EACCES : ENOENT, file);
 }
 
 static int last_cap(void)
@@ -373,7 +382,7 @@ static void drop_caps(uint64_t keep)
     struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct data[2];
     long r = sys_capget(&hdr, data);
-    if (r < 0) fail("caps", r, "capget failed");
+    if (r < 0) fail(LP_STAGE_CAPS, r, "capget failed");
     uint64_t eff = data[0].effective | ((uint64_t)data[1].effective << 32);
     int may_drop_bounding = (eff >> CAP_SETPCAP) & 1;
     int top = last_cap();
@@ -382,10 +391,10 @@ static void drop_caps(uint64_t keep)
         if (sys_prctl(PR_CAPBSET_READ, c, 0) != 1) continue;
         if (!may_drop_bounding) continue; /* no CAP_SETPCAP: permitted (below) + nnp bound it */
         r = sys_prctl(PR_CAPBSET_DROP, c, 0);
-        if (r < 0) fail("caps", r, "prctl(PR_CAPBSET_DROP) failed");
+        if (r < 0) fail(LP_STAGE_CAPS, r, "prctl(PR_CAPBSET_DROP) failed");
     }
     r = sys_prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0);
-    if (r < 0 && r != -EINVAL) fail("caps", r, "clearing the ambient capabilities failed");
+    if (r < 0 && r != -EINVAL) fail(LP_STAGE_CAPS, r, "clearing the ambient capabilities failed");
     for (int i = 0; i < 2; i++) {
         uint32_t k = (uint32_t)(keep >> (32 * i));
         data[i].permitted &= k;
@@ -393,14 +402,14 @@ static void drop_caps(uint64_t keep)
         data[i].inheritable &= data[i].permitted;
     }
     r = sys_capset(&hdr, data);
-    if (r < 0) fail("caps", r, "capset failed");
+    if (r < 0) fail(LP_STAGE_CAPS, r, "capset failed");
 
     /* What the command will hold after exec (no_new_privs: never more than this permitted
      * set): a root command gets the bounding and inheritable sets, any other command only its
      * ambient set, empty here. The caller evaluated the profile against keep, so holding less
      * would leave capability-gated rules open for capabilities nobody holds: refuse. */
     r = sys_capget(&hdr, data);
-    if (r < 0) fail("caps", r, "capget failed");
+    if (r < 0) fail(LP_STAGE_CAPS, r, "capget failed");
     uint64_t perm = data[0].permitted | ((uint64_t)data[1].permitted << 32);
     uint64_t inh = data[0].inheritable | ((uint64_t)data[1].inheritable << 32);
     uint64_t bnd = 0;
@@ -410,7 +419,7 @@ static void drop_caps(uint64_t keep)
     int noroot = secbits > 0 && (secbits & 1 /* SECBIT_NOROOT */);
     int root = (sys_getuid() == 0 || sys_geteuid() == 0) && !noroot;
     uint64_t held = root ? (bnd | inh) & perm : 0;
-    if (keep & ~held) fail("caps", EPERM, "this process cannot give the command every capability the profile was evaluated against");
+    if (keep & ~held) fail(LP_STAGE_CAPS, EPERM, "this process cannot give the command every capability the profile was evaluated against");
 }
 
 /* Landlock's uapi (landlock_create_ruleset and friends are 444-446 on every arch); declared
@@ -432,17 +441,17 @@ static void isolate(uint64_t scoped, uint64_t fs)
 {
     struct ll_ruleset_attr attr = {fs, 0, scoped};
     long ruleset = sys_ll_create(&attr, sizeof attr, 0);
-    if (ruleset < 0) fail("isolation", ruleset, "landlock_create_ruleset failed");
+    if (ruleset < 0) fail(LP_STAGE_ISOLATION, ruleset, "landlock_create_ruleset failed");
     if (fs) {
         long root = sys_open_path("/");
-        if (root < 0) fail("isolation", root, "opening / for the Landlock rule failed");
+        if (root < 0) fail(LP_STAGE_ISOLATION, root, "opening / for the Landlock rule failed");
         struct ll_path_beneath_attr rule = {fs, (int32_t)root};
         long r = sys_ll_add_rule((int)ruleset, LL_RULE_PATH_BENEATH, &rule);
         sys_close((int)root);
-        if (r < 0) fail("isolation", r, "landlock_add_rule failed");
+        if (r < 0) fail(LP_STAGE_ISOLATION, r, "landlock_add_rule failed");
     }
     long r = sys_ll_restrict((int)ruleset);
-    if (r < 0) fail("isolation", r, "landlock_restrict_self failed");
+    if (r < 0) fail(LP_STAGE_ISOLATION, r, "landlock_restrict_self failed");
     sys_close((int)ruleset);
 }
 
@@ -463,39 +472,87 @@ static void drop_unused_terminal(void)
     if (tty < 0) return; /* no controlling terminal */
     long r = sys_ioctl((int)tty, LT_TIOCNOTTY, 0);
     sys_close((int)tty);
-    if (r < 0) fail("isolation", r, "giving up the controlling terminal failed");
+    if (r < 0) fail(LP_STAGE_ISOLATION, r, "giving up the controlling terminal failed");
+}
+
+/* struct user_msghdr and cmsghdr as the kernel reads them (declared here: the libc-free
+ * build has no <sys/socket.h>). */
+struct lp_iovec {
+    void *base;
+    size_t len;
+};
+struct lp_msghdr {
+    void *name;
+    int namelen;
+    struct lp_iovec *iov;
+    size_t iovlen;
+    void *control;
+    size_t controllen;
+    unsigned flags;
+};
+struct lp_cmsg_fd {
+    size_t len;
+    int level;
+    int type;
+    int fd;
+    int pad; /* CMSG_SPACE(sizeof(int)) rounds up to the size_t alignment */
+};
+#define LP_SOL_SOCKET 1
+#define LP_SCM_RIGHTS 1
+#define LP_MSG_NOSIGNAL 0x4000
+
+/* Sends the listener to the parent's supervisor. The first system call after the filter: the
+ * parent refuses profiles that notify sendmsg (it could not answer before it has the fd), as
+ * runc refuses notifying write. A failure here is reported and the command is not run. */
+static void send_listener(int sock, int listener)
+{
+    char byte = LP_LISTENER_BYTE;
+    struct lp_iovec iov = {&byte, 1};
+    struct lp_cmsg_fd c = {offsetof(struct lp_cmsg_fd, fd) + sizeof(int), LP_SOL_SOCKET, LP_SCM_RIGHTS, listener, 0};
+    struct lp_msghdr m = {NULL, 0, &iov, 1, &c, sizeof c, 0};
+    long r;
+    do r = sys_sendmsg(sock, &m, LP_MSG_NOSIGNAL); while (r == -EINTR);
+    if (r != 1) fail(LP_STAGE_LISTENER, r < 0 ? r : EIO, "sending the listener fd to the supervisor failed");
 }
 
 static int launcher_main(int argc, char **argv, char **envp)
 {
-    if (argc < 8) {
-        static const char usage[] = "usage: seccomp-launcher BPF_FD ERR_FD FLAGS CAPS ISOLATE FILE ARGV0 [ARG...]\n";
+    if (argc < LP_MIN_ARGC) {
+        static const char usage[] = "usage: seccomp-launcher BPF_FD ERR_FD FLAGS CAPS ISOLATE LISTEN_FD FILE ARGV0 [ARG...]\n";
         write_all(2, usage, sizeof usage - 1);
-        return 127;
+        return LP_EXIT_FAILURE;
     }
-    err_fd = parse_fd(argv[2]);
-    if (err_fd < 0) fail("usage", EINVAL, "bad ERR_FD");
+    err_fd = parse_fd(argv[LP_ARG_ERR_FD]);
+    if (err_fd < 0) fail(LP_STAGE_USAGE, EINVAL, "bad ERR_FD");
     sys_cloexec(err_fd);
 
     int bpf_fd = -1;
-    if (!(argv[1][0] == '-' && argv[1][1] == 0) && (bpf_fd = parse_fd(argv[1])) < 0) fail("usage", EINVAL, "bad BPF_FD");
+    if (!(argv[LP_ARG_BPF_FD][0] == '-' && argv[LP_ARG_BPF_FD][1] == 0) && (bpf_fd = parse_fd(argv[LP_ARG_BPF_FD])) < 0) fail(LP_STAGE_USAGE, EINVAL, "bad BPF_FD");
     uint64_t flags;
-    if (parse_uint(argv[3], 10, UINT32_MAX, &flags) != 0) fail("usage", EINVAL, "bad FLAGS");
-    int set_caps = !(argv[4][0] == '-' && argv[4][1] == 0);
+    if (parse_uint(argv[LP_ARG_FLAGS], 10, UINT32_MAX, &flags) != 0) fail(LP_STAGE_USAGE, EINVAL, "bad FLAGS");
+    int set_caps = !(argv[LP_ARG_CAPS][0] == '-' && argv[LP_ARG_CAPS][1] == 0);
     uint64_t keep = 0;
-    if (set_caps && parse_uint(argv[4], 16, UINT64_MAX, &keep) != 0) fail("usage", EINVAL, "bad CAPS");
+    if (set_caps && parse_uint(argv[LP_ARG_CAPS], 16, UINT64_MAX, &keep) != 0) fail(LP_STAGE_USAGE, EINVAL, "bad CAPS");
     uint64_t iso[3] = {0, 0, 0}; /* SCOPED, FS, GUARD */
-    if (!(argv[5][0] == '-' && argv[5][1] == 0)) {
-        char *field = argv[5];
+    if (!(argv[LP_ARG_ISOLATE][0] == '-' && argv[LP_ARG_ISOLATE][1] == 0)) {
+        char *field = argv[LP_ARG_ISOLATE];
         for (int i = 0; i < 3; i++) {
             char *end = field;
             while (*end && *end != ':') end++;
-            if ((i < 2) != (*end == ':')) fail("usage", EINVAL, "bad ISOLATE");
+            if ((i < 2) != (*end == ':')) fail(LP_STAGE_USAGE, EINVAL, "bad ISOLATE");
             *end = 0;
-            if (parse_uint(field, 16, UINT64_MAX, &iso[i]) != 0) fail("usage", EINVAL, "bad ISOLATE");
+            if (parse_uint(field, 16, UINT64_MAX, &iso[i]) != 0) fail(LP_STAGE_USAGE, EINVAL, "bad ISOLATE");
             field = end + 1;
         }
-        if (iso[2] > 1) fail("usage", EINVAL, "bad ISOLATE");
+        if (iso[2] > 1) fail(LP_STAGE_USAGE, EINVAL, "bad ISOLATE");
+    }
+    int listen_fd = -1;
+    if (!(argv[LP_ARG_LISTEN_FD][0] == '-' && argv[LP_ARG_LISTEN_FD][1] == 0)) {
+        if ((listen_fd = parse_fd(argv[LP_ARG_LISTEN_FD])) < 0) fail(LP_STAGE_USAGE, EINVAL, "bad LISTEN_FD");
+        if (!(flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) || bpf_fd < 0) fail(LP_STAGE_USAGE, EINVAL, "LISTEN_FD without a NEW_LISTENER filter");
+        sys_cloexec(listen_fd);
+    } else if (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
+        fail(LP_STAGE_USAGE, EINVAL, "a NEW_LISTENER filter needs LISTEN_FD");
     }
 
     struct sock_fprog prog = {0, NULL};
@@ -505,14 +562,14 @@ static int launcher_main(int argc, char **argv, char **envp)
         sys_close(bpf_fd);
     }
 
-    const char *path = resolve(argv[6], envp);
+    const char *path = resolve(argv[LP_ARG_FILE], envp);
 
     if (set_caps) drop_caps(keep);
     /* Neither filter nor guards (unconfined, isolation none): no no_new_privs either, as with
      * Docker's seccomp=unconfined; the dropped bounding set still bounds what exec gives. */
     long r = 0;
     if (bpf_fd >= 0 || iso[0] || iso[1] || iso[2]) r = sys_prctl(PR_SET_NO_NEW_PRIVS, 1, 0);
-    if (r < 0) fail("nnp", r, "prctl(PR_SET_NO_NEW_PRIVS) failed");
+    if (r < 0) fail(LP_STAGE_NNP, r, "prctl(PR_SET_NO_NEW_PRIVS) failed");
     if (iso[0] || iso[1]) isolate(iso[0], iso[1]);
     if (iso[2]) drop_unused_terminal();
     if (iso[2]) {
@@ -520,18 +577,20 @@ static int launcher_main(int argc, char **argv, char **envp)
          * is no profile. */
         struct sock_filter guard[TG_MAX_INSNS];
         unsigned glen = tree_guard(guard, (uint32_t)sys_getpid(), prog.filter != NULL);
-        if (glen == 0) fail("isolation", EINVAL, "no tree guard for this architecture");
-        if (prog.len + glen > BPF_MAXINSNS) fail("isolation", E2BIG, "the program is too long to add the tree guard");
+        if (glen == 0) fail(LP_STAGE_ISOLATION, EINVAL, "no tree guard for this architecture");
+        if (prog.len + glen > BPF_MAXINSNS) fail(LP_STAGE_ISOLATION, E2BIG, "the program is too long to add the tree guard");
         for (unsigned i = prog.len; i-- > 0;) program[i + glen] = program[i];
         for (unsigned i = 0; i < glen; i++) program[i] = guard[i];
         prog.len = (unsigned short)(prog.len + glen);
         prog.filter = program;
     }
     if (prog.filter && (r = sys_seccomp(SECCOMP_SET_MODE_FILTER, (unsigned)flags, &prog)) < 0)
-        fail("seccomp", r, "the kernel refused the filter");
+        fail(LP_STAGE_SECCOMP, r, "the kernel refused the filter");
+    /* seccomp returned the listener (close-on-exec, from the kernel): exec will drop it. */
+    if (listen_fd >= 0) send_listener(listen_fd, (int)r);
 
-    r = sys_execve(path, argv + 7, envp);
+    r = sys_execve(path, argv + LP_ARG_ARGV0, envp);
     /* Only the filter itself (or a race on the file) gets here: report what execve said, as
      * stage "execve" when a filter is attached (the parent then looks at the profile). */
-    fail(prog.filter ? "execve" : "exec", r, path);
+    fail(prog.filter ? LP_STAGE_EXECVE : LP_STAGE_EXEC, r, path);
 }

@@ -14,3 +14,4 @@ export const url = require('node:url') as typeof import('node:url');
 /** Loaded when first asked for (only spawning and worker checks need them). */
 export const childProcess = (): typeof import('node:child_process') => require('node:child_process') as typeof import('node:child_process');
 export const workerThreads = (): typeof import('node:worker_threads') => require('node:worker_threads') as typeof import('node:worker_threads');
+export const net = (): typeof import('node:net') => require('node:net') as typeof import('node:net');

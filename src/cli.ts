@@ -14,7 +14,7 @@ import { effectiveCapabilities, parseOptions, profileError, unknownSyscallsOptio
 import { type Isolation, isolationMode, type IsolationMode } from './isolation.js';
 import { childCapabilitySet } from './capabilities.js';
 import { fromDiskCache } from './profile/cached.js';
-import { launchCompiled, type SandboxedChild } from './launch.js';
+import { launchCompiled, type SandboxedChild } from './launch/spawn.js';
 import { COMMANDS as REGISTRY } from './cli/registry.js';
 // Each command loads what it needs when it runs (startup cost): `run` finds its profile in the
 // disk cache and loads the compiler only when it is not there; check and decide load theirs.

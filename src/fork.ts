@@ -4,7 +4,7 @@
 import type { NodeChildProcess as ChildProcess } from './node-shapes.js';
 import { compile, deprecateStrict, isCompiledProfile } from './profile/compile.js';
 import type { CompiledProfile, ProfileInput, UnknownSyscalls } from './profile/types.js';
-import { childCapabilitySet, fork, type ForkOptions } from './spawn.js';
+import { childCapabilitySet, fork, type ForkOptions } from './launch/forms.js';
 
 export interface ForkSandboxedOptions extends Omit<ForkOptions, 'seccomp'> {
   /** A built-in name, a profile file path (relative to this process's cwd), JSON text, a profile object, or compile()'s result. */

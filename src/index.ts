@@ -56,10 +56,11 @@ export {
   type ExecFileOptions,
   type ExecFileResult,
   type SandboxedChild,
-} from './spawn.js';
+} from './launch/forms.js';
 export { compile, clearCompileCache } from './profile/compile.js';
 export { decide, type DecideQuery, type Decision } from './decide.js';
 export { NEWER_SYSCALLS, newerSyscallNumber } from './bpf/newer-syscalls.js';
 export { reportingProgram, recordingProgram, rewriteReturns, type Passthrough } from './report/transform.js';
 export { DenialLog, jsonLine, type Denial, type DenialEvent } from './report/model.js';
 export { recordedProfile, recordingFromProfile, emptyRecording, observe as observeSyscall, mergeRecordings, type Recording } from './record/profile.js';
+export { supervise, DEFAULT_ERRNO, type Supervisor, type SupervisorEnd, type SupervisorOptions, type SyscallAnswer, type SyscallHandler, type SyscallNotification } from './supervisor/index.js';
