@@ -35,7 +35,7 @@ options:
 
 const RUN_USAGE = `usage: seccomp run [--profile NAME|FILE] [--cap-add CAP]... [--cap-drop CAP|ALL]...
                    [--unknown-syscalls error|warn|ignore] [--isolation full|available|none]
-                   [--quiet] [--verbose] -- COMMAND [ARGS...]
+                   [--quiet] [--verbose] [--report[=FILE]] -- COMMAND [ARGS...]
 
 Runs COMMAND behind a Docker-format seccomp profile, with Docker's default capability set
 (change it with --cap-add/--cap-drop, as with docker run), as far as this process holds those
@@ -55,6 +55,8 @@ capabilities; the profile is evaluated against the set COMMAND holds. no_new_pri
                        its sandbox (Landlock): full (default; fails without Landlock ABI 6),
                        available (what the kernel has), none (the default for unconfined)
   --verbose            print the profile, capabilities and guards on stderr before starting
+  --report[=FILE]      report denied syscalls (once per process, syscall and arguments):
+                       a summary on stderr at the end, or JSON lines to FILE
 
 exit status: COMMAND's own; 128+N when it died of signal N; 125 when the profile or the
 runner failed (COMMAND not started); 126 not executable; 127 not found.
@@ -77,13 +79,17 @@ interface RunArgs {
   isolation: IsolationMode | undefined;
   verbose: boolean;
   command: string[];
+  report?: true | string;
 }
 
-function parseRun(argv: string[]): RunArgs | 'help' {
+async function parseRun(argv: string[]): Promise<RunArgs | 'help'> {
   let o;
+  const valued = ['--profile', '--cap-add', '--cap-drop', '--isolation', '--unknown-syscalls'];
+  let report: true | string | undefined;
   try {
+    ({ argv, report } = (await import('./report/cli.js')).takeReportOption(argv, valued));
     o = parseOptions(argv, {
-      valued: ['--profile', '--cap-add', '--cap-drop', '--isolation', '--unknown-syscalls'],
+      valued,
       boolean: ['--strict', '--verbose', '--quiet'],
       stopAtPositional: true,
     });
@@ -102,6 +108,7 @@ function parseRun(argv: string[]): RunArgs | 'help' {
     isolation: o.values.has('--isolation') ? isolationMode(o.values.get('--isolation')?.at(-1), '--isolation') : undefined,
     verbose: o.flags.has('--verbose'),
     command: o.positional,
+    ...(report !== undefined ? { report } : {}),
   };
 }
 
@@ -113,7 +120,7 @@ async function run(argv: string[]): Promise<void> {
   let args: RunArgs | 'help';
   let caps: string[];
   try {
-    args = parseRun(argv);
+    args = await parseRun(argv);
     if (args === 'help') {
       process.stdout.write(RUN_USAGE);
       return;
@@ -149,8 +156,10 @@ async function run(argv: string[]): Promise<void> {
   const onTerm = forward('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  let report: import('./report/cli.js').RunReport | undefined;
   try {
-    child = launchCompiled(command, rest, { stdio: 'inherit' }, compiled, caps, args.isolation);
+    if (args.report) report = (await import('./report/cli.js')).startReport(compiled, args.report, (t) => process.stderr.write(t));
+    child = launchCompiled(command, rest, { stdio: 'inherit' }, report?.compiled ?? compiled, caps, args.isolation, report && { onSyscall: report.onSyscall });
   } catch (err) {
     fail((err as Error).message);
   }
@@ -165,6 +174,7 @@ async function run(argv: string[]): Promise<void> {
     if (failed) return;
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
+    await report?.finish();
     if (signal) {
       const n = signalNumber(signal);
       // The launcher's own execve was killed: the command never started. (Loaded only here:
