@@ -198,3 +198,21 @@ describe('rule and fix', () => {
     expect(ruleFor(m, 'mkdir', 83, 'x86_64', [], decide(m, { syscall: 'mkdir' }))).toEqual({ rule: 'syscalls[0]' });
   });
 });
+
+describe('DenialLog: fixes found lazily', () => {
+  it('the finder is asked once per group, only when the summary or complete() needs it', () => {
+    const asked: string[] = [];
+    const log = new DenialLog((q) => {
+      asked.push(`${q.nr} ${q.rule}`);
+      return q.nr === 239 ? '--cap-add SYS_NICE' : undefined;
+    });
+    const eperm = { action: 'ERRNO' as const, errno: 1 };
+    for (const pid of [1, 2, 3]) log.add({ pid, arch: 'x86_64', nr: 239, args: [], decision: eperm, rule: 'defaultAction' });
+    log.add({ pid: 1, arch: 'x86_64', nr: 83, args: [], decision: eperm, rule: 'syscalls[0]' });
+    expect(asked).toEqual([]);
+    expect(log.denials[0]).not.toHaveProperty('fix');
+    expect(log.complete().map((d) => d.fix)).toEqual(['--cap-add SYS_NICE', '--cap-add SYS_NICE', '--cap-add SYS_NICE', undefined]);
+    expect(log.summary()).toContain('get_mempolicy ×3 (EPERM, defaultAction; allowed with --cap-add SYS_NICE)');
+    expect(asked).toEqual(['239 defaultAction', '83 syscalls[0]']);
+  });
+});

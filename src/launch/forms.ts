@@ -53,7 +53,9 @@ export interface SeccompSpawnOptions {
   /**
    * Report denials (src/report/): each denied syscall (ERRNO, KILL) once per (pid, syscall,
    * arguments), to this function and as a 'seccomp-denied' event on the child (`true`: the
-   * event only). The child sees exactly the original profile's answers. README "Denial reports".
+   * event only), right after the syscall was answered. The child sees exactly the original
+   * profile's answers. Fixes (`--cap-add X`) may need compiles, so they are found only when asked:
+   * `child.seccompDenials.complete()` / `.summary()`. README "Denial reports".
    */
   onDenied?: ((denial: Denial) => void) | true;
 }

@@ -1,6 +1,6 @@
-// `seccomp run --report[=FILE]`: the option, and the reporting around one run. Without FILE a
-// summary line goes to stderr when the command ends; with FILE, one JSON line per denial as it
-// happens (the file is truncated first).
+// `seccomp run --report[=FILE]`: the option, and the reporting around one run. When the command
+// ends: without FILE a summary line on stderr; with FILE, one JSON line per denial (the file is
+// truncated when the run starts).
 import { fs } from '../builtins.js';
 import type { CompiledProfile } from '../profile/types.js';
 import type { SyscallHandler } from '../supervisor/supervise.js';
@@ -47,17 +47,18 @@ export interface RunReport {
 export function startReport(compiled: CompiledProfile, report: true | string, stderr: (text: string) => void): RunReport | undefined {
   if (compiled.unconfined) return undefined;
   const fd = report === true ? undefined : fs.openSync(report, 'w');
-  const r = reportingLaunch(compiled, (d) => {
-    if (fd !== undefined) fs.writeSync(fd, jsonLine(d));
-  });
+  const r = reportingLaunch(compiled, () => {});
   return {
     compiled: r.compiled,
     onSyscall: r.onSyscall,
     async finish() {
       // Denials are logged on the turn after their answer: let the last ones land.
       await new Promise((resolve) => setImmediate(resolve));
-      if (fd !== undefined) fs.closeSync(fd);
-      else {
+      // Written at the end, each with its fix (finding one may compile: never during the run).
+      if (fd !== undefined) {
+        for (const d of r.log.complete()) fs.writeSync(fd, jsonLine(d));
+        fs.closeSync(fd);
+      } else {
         const line = r.log.summary();
         if (line) stderr(`${line}\n`);
       }

@@ -65,7 +65,13 @@ export function nameOfSyscall(nr: number, arch: string): string {
 /** Most distinct denials kept; later new ones are only counted (memory stays bounded). */
 export const MAX_DENIALS = 10_000;
 
+/** Finds what would allow a denial (may be slow: it may compile); asked lazily, once per group. */
+export type FixFinder = (q: { arch: string; nr: number; args: readonly bigint[]; rule: string }) => string | undefined;
+
 interface Group {
+  /** The first event's facts, for the fix finder. */
+  first: { arch: string; nr: number; args: readonly bigint[] };
+  fixAsked?: boolean;
   syscall: string;
   action: ActionName;
   errno?: number;
@@ -79,6 +85,13 @@ export class DenialLog {
   readonly #denials: Denial[] = [];
   readonly #groups = new Map<string, Group>();
   #dropped = 0;
+  readonly #fixFinder?: FixFinder;
+  readonly #groupOf = new WeakMap<Denial, Group>();
+
+  /** `fixFinder`: fills in `fix` where events came without one, when summary() or complete() asks. */
+  constructor(fixFinder?: FixFinder) {
+    this.#fixFinder = fixFinder;
+  }
 
   /** Records an event; returns the denial when it is the first for its (pid, syscall, arguments). */
   add(ev: DenialEvent): Denial | undefined {
@@ -89,9 +102,12 @@ export class DenialLog {
     const keyArgs = raw.map((a, i) => (ev.paths?.has(i) ? JSON.stringify(ev.paths.get(i)) : a));
     const d = ev.decision;
     const gkey = `${syscall}\0${d.action}\0${d.errno ?? ''}\0${ev.rule}`;
-    const g = this.#groups.get(gkey);
+    let g = this.#groups.get(gkey);
     if (g) g.count++;
-    else this.#groups.set(gkey, { syscall, action: d.action, ...(d.errno !== undefined ? { errno: d.errno } : {}), rule: ev.rule, ...(ev.fix ? { fix: ev.fix } : {}), count: 1 });
+    else {
+      g = { first: { arch: ev.arch, nr: ev.nr, args: ev.args }, syscall, action: d.action, ...(d.errno !== undefined ? { errno: d.errno } : {}), rule: ev.rule, ...(ev.fix ? { fix: ev.fix } : {}), count: 1 };
+      this.#groups.set(gkey, g);
+    }
     const key = `${ev.pid}\0${ev.arch}\0${ev.nr}\0${keyArgs.join(',')}`;
     if (this.#seen.has(key)) return undefined;
     if (this.#denials.length >= MAX_DENIALS) {
@@ -114,12 +130,31 @@ export class DenialLog {
       ...(ev.fix ? { fix: ev.fix } : {}),
     };
     this.#denials.push(denial);
+    this.#groupOf.set(denial, g);
     return denial;
   }
 
   /** Distinct denials in the order first seen. */
   get denials(): readonly Denial[] {
     return this.#denials;
+  }
+
+  #fixOf(g: Group): string | undefined {
+    if (g.fix === undefined && !g.fixAsked && this.#fixFinder) {
+      g.fixAsked = true;
+      const f = this.#fixFinder({ ...g.first, rule: g.rule });
+      if (f) g.fix = f;
+    }
+    return g.fix;
+  }
+
+  /** The distinct denials, each with the fix of its group where one is known (asks the finder). */
+  complete(): Denial[] {
+    return this.#denials.map((d) => {
+      const g = this.#groupOf.get(d);
+      const fix = d.fix ?? (g ? this.#fixOf(g) : undefined);
+      return fix === undefined ? d : { ...d, fix };
+    });
   }
 
   /** Distinct denials not kept because MAX_DENIALS was reached. */
@@ -136,6 +171,7 @@ export class DenialLog {
     const groups = [...this.#groups.values()];
     const names = new Set(groups.map((g) => g.syscall)).size;
     const parts = groups.map((g) => {
+      this.#fixOf(g);
       const what = g.action === 'ERRNO' ? errnoName(g.errno ?? 0) : g.action;
       return `${g.syscall} ×${g.count} (${what}, ${g.rule}${g.fix ? `; allowed with ${g.fix}` : ''})`;
     });

@@ -56,8 +56,9 @@ export function reportingLaunch(original: CompiledProfile, onDenied: (d: Denial)
     bpf: reportingProgram(original),
     filterFlags: (original.filterFlags | FilterFlag.NEW_LISTENER) >>> 0,
   };
-  const log = new DenialLog();
-  const fixes = new Map<string, string | undefined>();
+  // Fixes may compile the profile again (slow): found when the summary asks, never while the
+  // supervised tree waits for answers.
+  const log = new DenialLog((q) => capabilityFix(original, q.nr, q.arch, q.args));
 
   const handler: SyscallHandler = (n: SyscallNotification) => {
     if (typeof n.arch !== 'string') return { errno: 1 };
@@ -89,12 +90,9 @@ export function reportingLaunch(original: CompiledProfile, onDenied: (d: Denial)
       }
     }
     const time = Date.now();
-    // The fix may need compiles: found after the answer, once per syscall and rule.
+    // Reported on the next turn: the answer goes first.
     setImmediate(() => {
-      const key = `${abi}\0${n.nr}\0${rule}`;
-      if (!fixes.has(key)) fixes.set(key, capabilityFix(original, n.nr, n.arch as string, n.args));
-      const fix = fixes.get(key);
-      const denial = log.add({ time, pid: n.pid, ...(exe ? { exe } : {}), arch: abi, nr: n.nr, args: n.args, paths, decision: d, rule, ...(fix ? { fix } : {}) });
+      const denial = log.add({ time, pid: n.pid, ...(exe ? { exe } : {}), arch: abi, nr: n.nr, args: n.args, paths, decision: d, rule });
       if (denial) onDenied(denial);
     });
     return toAnswer(a.response);
