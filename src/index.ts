@@ -64,3 +64,4 @@ export { reportingProgram, recordingProgram, rewriteReturns, type Passthrough } 
 export { DenialLog, jsonLine, type Denial, type DenialEvent } from './report/model.js';
 export { recordedProfile, recordingFromProfile, emptyRecording, observe as observeSyscall, mergeRecordings, type Recording } from './record/profile.js';
 export { supervise, DEFAULT_ERRNO, type Supervisor, type SupervisorEnd, type SupervisorOptions, type SyscallAnswer, type SyscallHandler, type SyscallNotification } from './supervisor/index.js';
+export { record, type RecordOptions, type RecordResult } from './record/record.js';
