@@ -9,4 +9,5 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  record: { summary: 'run COMMAND and write the profile that allows what it did', synopsis: '[-o FILE] [--base P] [--append] -- COMMAND [ARG...]', load: async () => (await import('./commands/record.js')).command },
 };

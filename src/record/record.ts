@@ -39,6 +39,9 @@ export interface RecordResult {
   signal: NodeJS.Signals | null;
   /** Notifications answered while recording. */
   notifications: number;
+  /** What the command wrote to stdout/stderr where options.stdio made them pipes. */
+  stdout?: string;
+  stderr?: string;
 }
 
 // The launcher hands the listener over with sendmsg under the filter: that one call must be
@@ -98,6 +101,16 @@ export function record(command: string, args: readonly string[] = [], options: R
       ...(options.env !== undefined ? { env: options.env } : {}),
     });
     child.on('error', reject);
+    // Pipes are read here (a full pipe would stop the command), and their text returned.
+    const out: Record<'stdout' | 'stderr', Buffer[] | undefined> = { stdout: undefined, stderr: undefined };
+    for (const k of ['stdout', 'stderr'] as const) {
+      const s = child[k];
+      if (s) {
+        const chunks: Buffer[] = (out[k] = []);
+        s.on('data', (c: Buffer) => chunks.push(c));
+      }
+    }
+    const text = (k: 'stdout' | 'stderr') => (out[k] ? { [k]: Buffer.concat(out[k] as Buffer[]).toString('utf8') } : {});
     child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
       try {
         if (!base) rec.names.add(HANDOFF);
@@ -105,7 +118,7 @@ export function record(command: string, args: readonly string[] = [], options: R
         if (base) widenFromBase(rec, (syscall, a) => decide(base, { syscall, args: a }).action === 'ALLOW');
         if (previous) mergeRecordings(rec, previous.recording);
         const profile = recordedProfile(rec, { nativeArch: arch, ...(options.base !== undefined ? { base: options.base } : {}) });
-        resolve({ profile, code, signal, notifications });
+        resolve({ profile, code, signal, notifications, ...text('stdout'), ...text('stderr') });
       } catch (e) {
         reject(e);
       }
