@@ -17,6 +17,7 @@ import * as syscall from './items/syscall.js';
 import * as size from './items/size.js';
 import * as memory from './items/memory.js';
 import * as startup from './items/startup.js';
+import * as observe from './items/observe.js';
 
 const ITEMS = [
   ['1 compile', 'compile', compile],
@@ -27,6 +28,7 @@ const ITEMS = [
   ['4 size', 'size', size],
   ['5 memory', 'memory', memory],
   ['6 startup', 'startup', startup],
+  ['7 observe', 'observe', observe],
 ];
 
 const args = process.argv.slice(2);
