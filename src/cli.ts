@@ -87,7 +87,8 @@ async function parseRun(argv: string[]): Promise<RunArgs | 'help'> {
   const valued = ['--profile', '--cap-add', '--cap-drop', '--isolation', '--unknown-syscalls'];
   let report: true | string | undefined;
   try {
-    ({ argv, report } = (await import('./report/cli.js')).takeReportOption(argv, valued));
+    // Loaded only when asked for: a plain run's startup reads no more modules.
+    if (argv.some((a) => a.startsWith('--report'))) ({ argv, report } = (await import('./report/option.js')).takeReportOption(argv, valued));
     o = parseOptions(argv, {
       valued,
       boolean: ['--strict', '--verbose', '--quiet'],

@@ -28,7 +28,7 @@ export interface RecordOptions {
   isolation?: IsolationMode;
   stdio?: NodeSpawnOptions['stdio'];
   cwd?: string;
-  env?: NodeJS.ProcessEnv;
+  env?: NodeSpawnOptions['env'];
 }
 
 export interface RecordResult {
@@ -36,7 +36,8 @@ export interface RecordResult {
   profile: Record<string, unknown>;
   /** The command's exit status, or null when a signal ended it. */
   code: number | null;
-  signal: NodeJS.Signals | null;
+  /** The signal's name (SIGSYS, ...). */
+  signal: string | null;
   /** Notifications answered while recording. */
   notifications: number;
   /** What the command wrote to stdout/stderr where options.stdio made them pipes. */
@@ -111,7 +112,7 @@ export function record(command: string, args: readonly string[] = [], options: R
       }
     }
     const text = (k: 'stdout' | 'stderr') => (out[k] ? { [k]: Buffer.concat(out[k] as Buffer[]).toString('utf8') } : {});
-    child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
+    child.on('close', (code: number | null, signal: string | null) => {
       try {
         if (!base) rec.names.add(HANDOFF);
         else if (decide(base, { syscall: HANDOFF }).action !== 'ALLOW') rec.names.add(HANDOFF);
