@@ -205,7 +205,7 @@ const REGISTER_HIT = [
 ].sort();
 const CLI_HIT = [
   'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli-options.js', 'cli.js', 'errors.js',
-  'isolation.js', 'launch.js', 'library.js', 'native.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js',
+  'cli/registry.js', 'isolation.js', 'launch/prepare.js', 'launch/protocol.js', 'launch/spawn.js', 'supervisor/decode.js', 'supervisor/supervise.js', 'library.js', 'native.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js',
   'profile/disk-cache.js', 'profile/problems.js', 'profile/produced.js', 'profile/report.js', 'profiles/names.js', 'values.js',
 ].sort();
 

@@ -126,10 +126,10 @@ describe('tracing inside the sandbox', () => {
 
   it.skipIf(abi < 2)('the pre-ABI-6 domain (a granted filesystem right) guards ptrace and leaves files alone', () => {
     expect(ccError).toBe('');
-    // The launcher run directly with the fallback domain: ISOLATE "0:800:0" (LANDLOCK_ACCESS_FS_MAKE_BLOCK).
+    // The launcher run directly with the fallback domain: ISOLATE "0:800:0" (LANDLOCK_ACCESS_FS_MAKE_BLOCK), no LISTEN_FD.
     const launcher = join(root, 'build', 'Release', 'seccomp-launcher');
     const sh = `mkdir a b && echo x > a/f && mv a/f b/f && cat b/f && ${probe} ${process.pid}`;
-    const r = spawnSync(launcher, ['-', '9', '0', '-', '0:800:0', 'sh', 'sh', '-c', sh], { cwd: mkdtempSync(join(dir, 'fs-')), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'pipe'] });
+    const r = spawnSync(launcher, ['-', '9', '0', '-', '0:800:0', '-', 'sh', 'sh', '-c', sh], { cwd: mkdtempSync(join(dir, 'fs-')), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'pipe'] });
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe('x');

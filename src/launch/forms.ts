@@ -13,7 +13,7 @@ import { BUILTIN_NAMES } from '../profiles/index.js';
 import { childCapabilities, childCapabilitySet, currentCapabilityState, listCapabilities, passableMask } from '../capabilities.js';
 import { normalizeCapabilities } from '../profile/context.js';
 import { isolationMode, type IsolationMode } from '../isolation.js';
-import type { SyscallHandler } from '../supervisor/supervise.js';
+import type { AbortSignalLike, SyscallHandler } from '../supervisor/supervise.js';
 import { launchCompiled, type SandboxedChild, type Stdio } from './spawn.js';
 import type { Denial } from '../report/model.js';
 import { reportingLaunch } from '../report/supervise.js';
@@ -154,7 +154,7 @@ export function spawn(command: string, argsOrOptions?: readonly string[] | Spawn
   // Always through the launcher, `unconfined` too: the child gets its capability set either way.
   const { compiled, caps } = profileFor(profile, capabilities, (nodeOptions as NodeSpawnOptions).uid);
   emitProfileWarnings(compiled);
-  const signal = (nodeOptions as { signal?: AbortSignal }).signal;
+  const signal = (nodeOptions as { signal?: AbortSignalLike }).signal;
   if (onDenied === undefined || compiled.unconfined) {
     return launchCompiled(command, args, nodeOptions as NodeSpawnOptions, compiled, caps, isolationOption, { onSyscall, signal });
   }

@@ -21,7 +21,7 @@ import { ErrorCode, errnoName, SeccompError } from '../errors.js';
 import type { Isolation, IsolationMode } from '../isolation.js';
 import { native } from '../native.js';
 import type { CompiledProfile } from '../profile/types.js';
-import { supervise, type Supervisor, type SyscallHandler } from '../supervisor/supervise.js';
+import { type AbortSignalLike, supervise, type Supervisor, type SyscallHandler } from '../supervisor/supervise.js';
 import type { DenialLog } from '../report/model.js';
 import { prepareLaunch } from './prepare.js';
 import { parseRecord, Stage } from './protocol.js';
@@ -34,7 +34,7 @@ export type SandboxedChild = ChildProcess & { seccompIsolation?: Isolation; secc
 /** How a NOTIFY profile's syscalls are answered (supervisor/supervise.ts). */
 export interface NotifyOptions {
   onSyscall?: SyscallHandler;
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 // Why the exec after the filter failed, when the profile denies execve. The decision machinery
@@ -136,9 +136,13 @@ export function launchCompiled(
   child.seccompIsolation = prep.isolation;
   if (listener >= 0) {
     child.seccompSupervisor = supervise(listener, notify.onSyscall as SyscallHandler, { signal: notify.signal });
-    // The launcher's execve may wait for the supervisor: its outcome arrives later.
+    // The launcher's execve may wait for the supervisor: its outcome arrives later, and 'exit'
+    // and 'close' wait for it (a failed exec must not look like a command that exited 127).
+    const release = holdExit(child);
     readRecordLater(errRead, (text) => {
       if (text) failLaunch(child, launchError(text, file, spawnargs, compiled));
+      // After failLaunch's 'error' (next tick), through its emit.
+      process.nextTick(release);
     });
   } else if (record) failLaunch(child, launchError(record, file, spawnargs, compiled));
   return child;
@@ -177,6 +181,28 @@ function readRecordLater(fd: number, done: (text: string) => void): void {
   s.on('data', (c: Buffer) => chunks.push(c));
   s.on('error', () => s.destroy());
   s.on('close', () => done(Buffer.concat(chunks).toString('utf8')));
+}
+
+/**
+ * Holds back 'exit' and 'close' until the returned function replays them, in order, through
+ * whatever emit the child has then (failLaunch's, after a failure). Passes through afterwards.
+ */
+function holdExit(child: ChildProcess): () => void {
+  const held: [string, unknown[]][] = [];
+  let holding = true;
+  type Emit = (event: string, ...a: unknown[]) => boolean;
+  const original = child.emit as Emit;
+  child.emit = ((event: string, ...a: unknown[]) => {
+    if (holding && (event === 'exit' || event === 'close')) {
+      held.push([event, a]);
+      return true;
+    }
+    return original.call(child, event, ...a);
+  }) as ChildProcess['emit'];
+  return () => {
+    holding = false;
+    for (const [event, a] of held.splice(0)) (child.emit as Emit).call(child, event, ...a);
+  };
 }
 
 /**

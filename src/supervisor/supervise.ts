@@ -58,8 +58,15 @@ export interface SyscallNotification {
 
 export type SyscallHandler = (n: SyscallNotification) => SyscallAnswer | Promise<SyscallAnswer> | unknown;
 
+/** An AbortSignal, as far as the supervisor uses one (declared so that the types need no DOM or Node lib). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 export interface SupervisorOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
 }
 
 export interface SupervisorEnd {
@@ -111,6 +118,15 @@ export function kernelAnswer(a: unknown): { val: bigint; error: number; flags: n
 
 const DENY = { val: 0n, error: -DEFAULT_ERRNO, flags: 0 };
 
+// Names per (arch, number): a busy tree asks for the same few again and again.
+const names = new Map<string, string | undefined>();
+function nameOf(nr: number, arch: string | number): string | undefined {
+  if (typeof arch !== 'string') return undefined;
+  const key = `${arch}:${nr}`;
+  if (!names.has(key)) names.set(key, syscallName(nr, arch));
+  return names.get(key);
+}
+
 /** Supervises the listener `fd` (now owned by the supervisor) with `onSyscall`. */
 export function supervise(fd: number, onSyscall: SyscallHandler, options: SupervisorOptions = {}): Supervisor {
   if (!Number.isInteger(fd) || fd < 0) throw new TypeError('fd must be a listener file descriptor');
@@ -154,7 +170,7 @@ export function supervise(fd: number, onSyscall: SyscallHandler, options: Superv
     return {
       id: n.id, pid: n.pid, nr: n.syscall, arch, args: n.args, instructionPointer: n.instructionPointer,
       get syscall() {
-        return typeof arch === 'string' ? syscallName(n.syscall, arch) : undefined;
+        return nameOf(n.syscall, arch);
       },
       readString: (index: number, max = 4096) => (open ? readArgString(fd, n, index, max) : undefined),
       isValid: () => open && b.notifyIdAlive(fd, n.id),
