@@ -33,7 +33,7 @@ const ITEMS = [
   ['5 memory', 'memory', memory],
   ['6 startup', 'startup', startup],
 <<<<<<< HEAD
-  ['7 observe', 'observe', observe],
+  ['8 observe', 'observe', observe],
 =======
   ['7 notify', 'notify', notify],
 >>>>>>> supervisor

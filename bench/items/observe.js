@@ -1,4 +1,4 @@
-// 7. Denial reports and recording: a busy command (find over /usr/lib: getdents64 and
+// 8. Denial reports and recording: a busy command (find over /usr/lib: getdents64 and
 // newfstatat by the thousand, all allowed) under docker-default with and without onDenied —
 // allowed syscalls never reach the supervisor, so the two should be within a few percent; and
 // record() of `node -e` startup and of a shell pipeline against the plain run of the same.
@@ -57,15 +57,15 @@ export async function run(ctx) {
   const sr = summary(r.shellRecord);
   return {
     rows: [
-      { item: '7 observe', name: 'find /usr/lib under docker-default (spawn)', unit: 'ms', ...p, baseline: true },
+      { item: '8 observe', name: 'find /usr/lib under docker-default (spawn)', unit: 'ms', ...p, baseline: true },
       {
-        item: '7 observe', name: 'the same with onDenied (seccomp run --report)', unit: 'ms', ...q,
+        item: '8 observe', name: 'the same with onDenied (seccomp run --report)', unit: 'ms', ...q,
         ratio: q.median / p.median, target: '<= 1.05x', note: `allowed syscalls stay in the kernel; ${denials} denials reported in all`,
       },
-      { item: '7 observe', name: "node -e readFileSync under docker-default", unit: 'ms', ...n, baseline: true },
-      { item: '7 observe', name: 'record() of the same', unit: 'ms', ...nr, ratio: nr.median / n.median, note: 'every syscall a round trip to the parent' },
-      { item: '7 observe', name: "sh -c 'echo a | cat' under docker-default", unit: 'ms', ...s, baseline: true },
-      { item: '7 observe', name: 'record() of the same', unit: 'ms', ...sr, ratio: sr.median / s.median, note: 'every syscall a round trip to the parent' },
+      { item: '8 observe', name: "node -e readFileSync under docker-default", unit: 'ms', ...n, baseline: true },
+      { item: '8 observe', name: 'record() of the same', unit: 'ms', ...nr, ratio: nr.median / n.median, note: 'every syscall a round trip to the parent' },
+      { item: '8 observe', name: "sh -c 'echo a | cat' under docker-default", unit: 'ms', ...s, baseline: true },
+      { item: '8 observe', name: 'record() of the same', unit: 'ms', ...sr, ratio: sr.median / s.median, note: 'every syscall a round trip to the parent' },
     ],
     raw: { busy: b, record: r },
   };
