@@ -17,7 +17,11 @@ import * as syscall from './items/syscall.js';
 import * as size from './items/size.js';
 import * as memory from './items/memory.js';
 import * as startup from './items/startup.js';
+<<<<<<< HEAD
+import * as observe from './items/observe.js';
+=======
 import * as notify from './items/notify.js';
+>>>>>>> supervisor
 
 const ITEMS = [
   ['1 compile', 'compile', compile],
@@ -28,7 +32,11 @@ const ITEMS = [
   ['4 size', 'size', size],
   ['5 memory', 'memory', memory],
   ['6 startup', 'startup', startup],
+<<<<<<< HEAD
+  ['8 observe', 'observe', observe],
+=======
   ['7 notify', 'notify', notify],
+>>>>>>> supervisor
 ];
 
 const args = process.argv.slice(2);

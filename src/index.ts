@@ -67,4 +67,8 @@ export { exportProfile, EXPORT_FORMATS, type ExportFormat, type ExportOptions } 
 export { explain, fixFor, type Explanation, type ExplainOptions, type ExplainQuery, type AllowIf, type AllowIfKind, type DecidedBy, type KernelCheck } from './explain/index.js';
 export { SYSCALL_GROUPS, groupSyscalls, type SyscallGroup } from './profile/groups.js';
 export { originPath, type Composition, type RuleOrigin } from './profile/compose.js';
+export { reportingProgram, recordingProgram, rewriteReturns, type Passthrough } from './report/transform.js';
+export { DenialLog, jsonLine, type Denial, type DenialEvent } from './report/model.js';
+export { recordedProfile, recordingFromProfile, emptyRecording, observe as observeSyscall, mergeRecordings, type Recording } from './record/profile.js';
 export { supervise, DEFAULT_ERRNO, type Supervisor, type SupervisorEnd, type SupervisorOptions, type SyscallAnswer, type SyscallHandler, type SyscallNotification } from './supervisor/index.js';
+export { record, type RecordOptions, type RecordResult } from './record/record.js';

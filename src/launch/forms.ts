@@ -17,6 +17,8 @@ import { normalizeCapabilities } from '../profile/context.js';
 import { isolationMode, type IsolationMode } from '../isolation.js';
 import type { AbortSignalLike, SyscallHandler } from '../supervisor/supervise.js';
 import { launchCompiled, type SandboxedChild, type Stdio } from './spawn.js';
+import type { Denial } from '../report/model.js';
+import { reportingLaunch } from '../report/supervise.js';
 import type { CompiledProfile, ProfileInput } from '../profile/types.js';
 
 export { DOCKER_DEFAULT_CAPABILITIES, childCapabilitySet } from '../capabilities.js';
@@ -50,6 +52,14 @@ export interface SeccompSpawnOptions {
    * `child.seccompSupervisor`.
    */
   onSyscall?: SyscallHandler;
+  /**
+   * Report denials (src/report/): each denied syscall (ERRNO, KILL) once per (pid, syscall,
+   * arguments), to this function and as a 'seccomp-denied' event on the child (`true`: the
+   * event only), right after the syscall was answered. The child sees exactly the original
+   * profile's answers. Fixes (`--cap-add X`) may need compiles, so they are found only when asked:
+   * `child.seccompDenials.complete()` / `.summary()`. README "Denial reports".
+   */
+  onDenied?: ((denial: Denial) => void) | true;
 }
 
 export type SpawnOptions = NodeSpawnOptions & SeccompSpawnOptions;
@@ -137,14 +147,25 @@ export function spawn(command: string, argsOrOptions?: readonly string[] | Spawn
   } else options = maybeOptions ?? {};
   checkArgs(command, args, options);
 
-  const { seccomp: profile = 'docker-default', capabilities, isolation: isolationOption, onSyscall, ...nodeOptions } = options;
+  const { seccomp: profile = 'docker-default', capabilities, isolation: isolationOption, onSyscall, onDenied, ...nodeOptions } = options;
   isolationMode(isolationOption);
   if (onSyscall !== undefined && typeof onSyscall !== 'function') throw new TypeError('options.onSyscall must be a function');
+  if (onDenied !== undefined && onDenied !== true && typeof onDenied !== 'function') throw new TypeError('options.onDenied must be a function or true');
   // Always through the launcher, `unconfined` too: the child gets its capability set either way.
   const { compiled, caps } = profileFor(profile, capabilities, (nodeOptions as NodeSpawnOptions).uid);
   emitProfileWarnings(compiled);
   const signal = (nodeOptions as { signal?: AbortSignalLike }).signal;
-  return launchCompiled(command, args, nodeOptions as NodeSpawnOptions, compiled, caps, isolationOption, { onSyscall, signal });
+  if (onDenied === undefined || compiled.unconfined) {
+    return launchCompiled(command, args, nodeOptions as NodeSpawnOptions, compiled, caps, isolationOption, { onSyscall, signal });
+  }
+  let child: SandboxedChild | undefined; // notifications are handled on later turns, after it is set
+  const report = reportingLaunch(compiled, (d) => {
+    if (typeof onDenied === 'function') onDenied(d);
+    child?.emit('seccomp-denied', d);
+  }, onSyscall);
+  child = launchCompiled(command, args, nodeOptions as NodeSpawnOptions, report.compiled, caps, isolationOption, { onSyscall: report.onSyscall, signal });
+  child.seccompDenials = report.log;
+  return child;
 }
 
 

@@ -22,13 +22,14 @@ import type { Isolation, IsolationMode } from '../isolation.js';
 import { native } from '../native.js';
 import type { CompiledProfile } from '../profile/types.js';
 import { type AbortSignalLike, supervise, type Supervisor, type SyscallHandler } from '../supervisor/supervise.js';
+import type { DenialLog } from '../report/model.js';
 import { prepareLaunch } from './prepare.js';
 import { parseRecord, Stage } from './protocol.js';
 
 export { launcherPath, type Stdio } from './prepare.js';
 
 /** A ChildProcess started by this package, with the guards it got and its supervisor (NOTIFY profiles). */
-export type SandboxedChild = ChildProcess & { seccompIsolation?: Isolation; seccompSupervisor?: Supervisor };
+export type SandboxedChild = ChildProcess & { seccompIsolation?: Isolation; seccompSupervisor?: Supervisor; seccompDenials?: DenialLog };
 
 /** How a NOTIFY profile's syscalls are answered (supervisor/supervise.ts). */
 export interface NotifyOptions {

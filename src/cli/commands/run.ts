@@ -7,6 +7,7 @@ const { constants } = os;
 import { childCapabilitySet } from '../../capabilities.js';
 import { ISOLATION_MODES, type Isolation, type IsolationMode } from '../../isolation.js';
 import { launchCompiled, type SandboxedChild } from '../../launch/spawn.js';
+import type { RunReport } from '../../report/cli.js';
 import { markReported, reportableWarnings } from '../../profile/report.js';
 import type { CompiledProfile } from '../../profile/types.js';
 import { type Command, CommandFailure, type CommandIO, ExitCode, type OptionSpec, type Parsed, UsageError } from '../command.js';
@@ -22,6 +23,10 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     help: 'what keeps COMMAND from tracing, reading or signalling processes outside its sandbox (Landlock): full (default; fails without Landlock ABI 6), available (what the kernel has), none (the default for unconfined)',
   },
   { flag: '--verbose', help: 'print the profile, capabilities and guards on stderr before starting' },
+  {
+    flag: '--report', value: 'FILE', optionalValue: true,
+    help: 'report denied syscalls (once per process, syscall and arguments): a summary on stderr at the end, or JSON lines to FILE',
+  },
 ];
 
 /** What `run` prepared before starting anything. */
@@ -62,7 +67,7 @@ export async function prepare(args: Parsed, io: CommandIO): Promise<RunPlan> {
 }
 
 /** Starts the command with inherited stdio; SIGINT and SIGTERM go to it until `settle` ends. */
-export function start(plan: RunPlan, io: CommandIO, verbose: boolean): { child: SandboxedChild; stopForwarding(): void } {
+export function start(plan: RunPlan, io: CommandIO, verbose: boolean, report?: RunReport): { child: SandboxedChild; stopForwarding(): void } {
   // Handlers first: the command may be running (and be signalled) before spawn() returns.
   let child: SandboxedChild | undefined;
   const forward = (sig: NodeJS.Signals) => () => {
@@ -77,7 +82,10 @@ export function start(plan: RunPlan, io: CommandIO, verbose: boolean): { child: 
     process.off('SIGTERM', onTerm);
   };
   try {
-    child = launchCompiled(plan.command, plan.args, { stdio: 'inherit' }, plan.compiled, plan.caps, plan.isolation);
+    // --report: ERRNO and KILL answers go through the supervisor, which answers them as the
+    // profile would and logs them (src/report/).
+    const compiled = report?.compiled ?? plan.compiled;
+    child = launchCompiled(plan.command, plan.args, { stdio: 'inherit' }, compiled, plan.caps, plan.isolation, report && { onSyscall: report.onSyscall });
   } catch (err) {
     stopForwarding();
     throw new CommandFailure((err as Error).message);
@@ -151,13 +159,24 @@ runner failed (COMMAND not started); 126 not executable; 127 not found.
   stopAtPositional: true,
   async run(args, io) {
     const plan = await prepare(args, io);
-    const { child, stopForwarding } = start(plan, io, args.has('--verbose'));
+    let report: RunReport | undefined;
+    if (args.has('--report')) {
+      // Loaded only when asked for: a plain run's startup reads no more modules.
+      const { startReport } = await import('../../report/cli.js');
+      try {
+        report = startReport(plan.compiled, args.last('--report') ?? true, (t) => io.stderr(t));
+      } catch (err) {
+        throw new CommandFailure((err as Error).message);
+      }
+    }
+    const { child, stopForwarding } = start(plan, io, args.has('--verbose'), report);
     let outcome: RunOutcome;
     try {
       outcome = await settle(child);
     } finally {
       stopForwarding();
     }
+    await report?.finish();
     return exitStatus(plan, outcome, io);
   },
 };
