@@ -18,5 +18,5 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   export: { summary: 'write a profile as docker/oci JSON, SPO YAML, raw BPF or a listing', synopsis: '[options] --format docker|oci|spo|bpf|pfc [-o FILE]', load: async () => (await import('./commands/export.js')).command },
   explain: { summary: 'why a profile allows or denies a syscall, and what would change it', synopsis: '[options] SYSCALL [ARG...]', load: async () => (await import('./commands/explain.js')).command },
   groups: { summary: 'list the syscall groups (@network, @file-write, ...) profiles may name', synopsis: '[--arch ARCH] [@GROUP]', load: async () => (await import('./commands/groups.js')).command },
-  record: { summary: 'run COMMAND and write the profile that allows what it did', synopsis: '[-o FILE] [--base P] [--append] -- COMMAND [ARG...]', load: async () => (await import('./commands/record.js')).command },
+  record: { summary: 'run COMMAND and write the profile that allows what it did', synopsis: '[-o FILE] [--base PROFILE] [--append] -- COMMAND [ARG...]', load: async () => (await import('./commands/record.js')).command },
 };

@@ -161,6 +161,7 @@ runner failed (COMMAND not started); 126 not executable; 127 not found.
     const plan = await prepare(args, io);
     let report: RunReport | undefined;
     if (args.has('--report')) {
+      if (args.last('--report') === '') throw new UsageError('--report=FILE needs a file name (or --report alone for a summary on stderr)');
       // Loaded only when asked for: a plain run's startup reads no more modules.
       const { startReport } = await import('../../report/cli.js');
       try {
