@@ -10,6 +10,7 @@ import { execFile, record } from '../src/index.js';
 import { runCommand } from '../src/cli/dispatch.js';
 import { command as recordCommand } from '../src/cli/commands/record.js';
 import { root } from './helpers/child.js';
+import { openToAll, users } from './helpers/users.js';
 import { thrown } from './helpers/thrown.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-53-'));
@@ -109,4 +110,31 @@ describe('seccomp record (CLI)', () => {
     const run = spawnSync(process.execPath, [cli, 'run', '--profile', out, '--isolation', 'available', '--', '/bin/mkdir', join(tmp, 'made')], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
   });
+});
+
+describe('recording as an unprivileged user', () => {
+  const nobody = users.find((u) => u.name === 'nobody') as (typeof users)[number];
+  it('nobody records a shell pipeline with `seccomp record`; the replay, as nobody, prints the same', (ctx) => {
+    ctx.skip(nobody.skip !== undefined, `as nobody: ${nobody.skip}`);
+    const dir = openToAll(mkdtempSync(join(tmpdir(), 'seccomp-53-nobody-')));
+    try {
+      const out = join(dir, 'nobody.json');
+      const script = 'echo a | cat; id -u';
+      const opts = { ...nobody.options, cwd: dir, encoding: 'utf8' as const };
+      const rec = spawnSync(process.execPath, [cli, 'record', '-o', out, '--isolation', 'available', '--', '/bin/sh', '-c', script], opts);
+      expect(rec.status, rec.stderr).toBe(0);
+      expect(rec.stdout).toBe('a\n65534\n');
+      const profile = JSON.parse(readFileSync(out, 'utf8'));
+      expect(profile.syscalls[0].names).toEqual(expect.arrayContaining(['pipe2', 'execve', 'getuid']));
+      const again = spawnSync(process.execPath, [cli, 'run', '--profile', out, '--isolation', 'available', '--', '/bin/sh', '-c', script], opts);
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stdout).toBe(rec.stdout);
+      // What the run never did stays denied for nobody too.
+      const mk = spawnSync(process.execPath, [cli, 'run', '--profile', out, '--isolation', 'available', '--', '/bin/mkdir', join(dir, 'never')], opts);
+      expect(mk.status).not.toBe(0);
+      expect(existsSync(join(dir, 'never'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
