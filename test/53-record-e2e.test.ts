@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFile, record } from '../src/index.js';
+import { compile, execFile, record } from '../src/index.js';
+import { childCapabilitySet } from '../src/capabilities.js';
 import { runCommand } from '../src/cli/dispatch.js';
 import { command as recordCommand } from '../src/cli/commands/record.js';
 import { root } from './helpers/child.js';
@@ -48,6 +49,8 @@ describe('record: bad input', () => {
     expect(await runCommand(recordCommand, ['--append', '--', '/bin/true'], io)).toBe(125);
     expect(err.join('')).toContain('--append needs -o FILE');
     expect(await runCommand(recordCommand, [], io)).toBe(125);
+    expect(await runCommand(recordCommand, ['--kernel', '4.7', '--', '/bin/true'], io)).toBe(125);
+    expect(err.join('')).toContain('--kernel needs --base');
   });
 });
 
@@ -92,6 +95,34 @@ describe('record and replay', () => {
     const un = await record('/usr/bin/unshare', ['--user', 'true'], { stdio: PIPES, base: 'docker-default', ...iso });
     expect(un.code).toBe(0); // recording lets it run
     expect(un.profile.syscalls).toEqual([{ names: ['unshare'], action: 'SCMP_ACT_ALLOW' }]);
+  });
+});
+
+describe('--base docker-default on a run that needs ptrace', () => {
+  // docker-default allows ptrace (and process_vm_readv/writev) from Linux 4.8 on, so on this
+  // kernel strace needs nothing more; recorded for a 4.7 kernel, the base denies them there.
+  const strace = ['/usr/bin/strace', '/bin/strace'].find((f) => existsSync(f));
+  it('strace -f of a child: exactly the calls the base denied on 4.7 are added, and the replay traces', async (ctx) => {
+    ctx.skip(strace === undefined, 'strace is not installed (.ci/run installs it)');
+    const args = ['-f', '-o', '/dev/null', '/bin/true'];
+    const r = await record(strace as string, args, { stdio: PIPES, base: 'docker-default', kernel: '4.7', ...iso });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.profile).toEqual({
+      baseProfileName: 'docker-default', defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1,
+      syscalls: [{ names: ['process_vm_readv', 'ptrace'], action: 'SCMP_ACT_ALLOW' }],
+    });
+    const on47 = { kernel: '4.7', capabilities: childCapabilitySet(undefined) };
+    const run = (p: unknown) => execFile(strace as string, args, { seccomp: compile(p as never, on47), ...iso }).then(() => 0, (e: { code?: number }) => e.code);
+    expect(await run(r.profile)).toBe(0);
+    // Without the additions the base refuses strace on 4.7 (ptrace: EPERM).
+    expect(await run('docker-default')).not.toBe(0);
+    // On this kernel the same record adds nothing.
+    const now = await record(strace as string, args, { stdio: PIPES, base: 'docker-default', ...iso });
+    expect(now.profile.syscalls).toEqual([]);
+  }, 30_000);
+
+  it('options.kernel without a base is refused', () => {
+    expect(thrown(() => record('/bin/true', [], { kernel: '4.7' })).code).toBe('ERR_INVALID_ARG_TYPE');
   });
 });
 
