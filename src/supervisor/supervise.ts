@@ -118,13 +118,23 @@ export function kernelAnswer(a: unknown): { val: bigint; error: number; flags: n
 
 const DENY = { val: 0n, error: -DEFAULT_ERRNO, flags: 0 };
 
-// Names per (arch, number): a busy tree asks for the same few again and again.
-const names = new Map<string, string | undefined>();
+// Names per (arch, number): a busy tree asks for the same few again and again. Only names found
+// are kept (a bounded set); numbers without one are the child's choice (2^32 of them) and are
+// looked up each time, so that a child cannot grow this process's memory at will.
+const names = new Map<string, string>();
 function nameOf(nr: number, arch: string | number): string | undefined {
   if (typeof arch !== 'string') return undefined;
   const key = `${arch}:${nr}`;
-  if (!names.has(key)) names.set(key, syscallName(nr, arch));
-  return names.get(key);
+  const known = names.get(key);
+  if (known !== undefined) return known;
+  const name = syscallName(nr, arch);
+  if (name !== undefined) names.set(key, name);
+  return name;
+}
+
+/** How many (arch, number) names are cached (tests: a hostile child must not grow it at will). */
+export function namesCached(): number {
+  return names.size;
 }
 
 /** Supervises the listener `fd` (now owned by the supervisor) with `onSyscall`. */
@@ -154,15 +164,25 @@ export function supervise(fd: number, onSyscall: SyscallHandler, options: Superv
     if (n === null) return end(errno ? { reason: 'error', errno } : { reason: 'hangup' });
     stats.received++;
     const note = notification(n);
-    let result: unknown;
+    // One answer per notification, whatever the handler's thenable does (settle twice, call
+    // both callbacks, throw from then()): the first wins, the rest are ignored. Nothing the
+    // handler does may throw out of here: the addon would make it a fatal exception, and the
+    // syscall would never be answered.
+    let done = false;
+    const once = (r: unknown) => {
+      if (done) return;
+      done = true;
+      answer(n.id, r);
+    };
     try {
-      result = onSyscall(note);
+      const result = onSyscall(note);
+      const then = result !== null && (typeof result === 'object' || typeof result === 'function')
+        ? (result as { then?: unknown }).then : undefined;
+      if (typeof then === 'function') then.call(result, once, () => once(undefined));
+      else once(result);
     } catch {
-      return answer(n.id, undefined);
+      once(undefined);
     }
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      (result as PromiseLike<unknown>).then((r) => answer(n.id, r), () => answer(n.id, undefined));
-    } else answer(n.id, result);
   };
 
   const notification = (n: NativeNotification): SyscallNotification => {
