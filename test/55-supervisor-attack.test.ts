@@ -96,3 +96,25 @@ describe.skipIf(!canNotify)('supervisor attack: memory a child can make this pro
     expect(namesCached() - before).toBeLessThan(200); // the named syscalls perl made, at most
   });
 });
+
+describe('supervisor attack: the listener needs the ptrace guard', () => {
+  // Without Landlock's ptrace scope a child of this uid can open /proc/PPID/fd/N or use
+  // pidfd_getfd on the listener and answer its own notifications (denials included).
+  it("refuses a supervised child with isolation 'none' (ERR_SECCOMP_ISOLATION), starting nothing", (t) => {
+    t.skip(!canNotify, 'this kernel/libseccomp has no user notification');
+    const marker = join(tmp, 'started-without-guard');
+    let err: unknown;
+    try {
+      spawn('/bin/sh', ['-c', `: > ${marker}`], {
+        seccomp: notifying(['mkdir']),
+        isolation: 'none',
+        onSyscall: () => 'continue',
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect((err as { code?: string })?.code).toBe('ERR_SECCOMP_ISOLATION');
+    expect((err as Error).message).toMatch(/ptrace guard/);
+    expect(existsSync(marker)).toBe(false);
+  });
+});

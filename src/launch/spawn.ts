@@ -97,6 +97,15 @@ export function launchCompiled(
       { code: ErrorCode.UNSUPPORTED },
     );
   }
+  // Without the ptrace guard a child of this uid could open this process's listener
+  // (/proc/PID/fd, pidfd_getfd) and answer its own syscalls, denials included.
+  if (prep.listener && !prep.isolation.ptrace) {
+    throw new SeccompError(
+      "spawn(): a supervised child (onSyscall, onDenied, --report, record) needs the ptrace guard of isolation 'full' or " +
+        `'available' (Landlock); with isolation '${prep.isolation.mode}' it could take the listener from this process and answer its own syscalls`,
+      { code: ErrorCode.ISOLATION },
+    );
+  }
   const { file, spawnargs } = prep;
   const b = native();
   const [errRead, errWrite] = b.pipeCloexec();
