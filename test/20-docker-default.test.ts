@@ -13,6 +13,12 @@ import { decide } from '../src/decide.js';
 const referencePath = join(sharedDir, 'reference', 'moby-default.json');
 const hasReference = hasShared && existsSync(referencePath);
 const readReference = (): Record<string, any> => JSON.parse(readFileSync(referencePath, 'utf8'));
+/** A built-in profile that must exist (undefined would be a test setup error, not a finding). */
+function builtin(name: string): Record<string, unknown> {
+  const p = builtinProfile(name);
+  if (!p) throw new Error(`no built-in profile ${name}`);
+  return p;
+}
 
 /** Docker's default capability set (moby's DefaultCapabilities). */
 const DOCKER_CAPS = [
@@ -240,7 +246,7 @@ describe('docker-default vs moby default.json: decide()', () => {
     it(`decides every syscall as the reference: ${label}, ${mode}`, (ctx) => {
       ctx.skip(!hasReference, NO_SHARED);
       const opts = { ...options, ...modeOptions, arch: 'x86_64', cache: false };
-      const ours = compile(builtinProfile('docker-default'), opts);
+      const ours = compile(builtin('docker-default'), opts);
       const ref = compile(readFileSync(referencePath, 'utf8'), opts);
       expect([...ours.arches].sort()).toEqual([...ref.arches].sort());
       expect([...ours.unknownSyscalls].sort()).toEqual([...ref.unknownSyscalls].sort());
@@ -277,7 +283,7 @@ describe('docker-default vs moby default.json: decide()', () => {
     for (const capabilities of [[], DOCKER_CAPS, ALL_CAPS]) for (const modeOptions of Object.values(MODES)) {
       const opts = { capabilities, kernel: '6.18', arch: 'x86_64', cache: false, ...modeOptions };
       const byName = compile('docker-default', opts);
-      const byObject = compile(builtinProfile('docker-default'), opts);
+      const byObject = compile(builtin('docker-default'), opts);
       const ref = compile(readFileSync(referencePath, 'utf8'), opts);
       expect(byName.bpf.equals(byObject.bpf)).toBe(true);
       // libseccomp orders its output by syscall, not by rule order, so even the bytes agree.
@@ -297,7 +303,7 @@ describe('docker-default vs moby default.json: decide()', () => {
       const lines = readFileSync(join(dir, file), 'utf8').split('\n');
       const caps = [...lines[0].matchAll(/--cap-add (\S+)/g)].map((m) => `CAP_${m[1]}`);
       const opts = { capabilities: caps, kernel: '6.18', arch: 'x86_64', cache: false };
-      const ours = compile(builtinProfile('docker-default'), opts);
+      const ours = compile(builtin('docker-default'), opts);
       const ref = compile(readFileSync(referencePath, 'utf8'), opts);
       for (const line of lines.slice(1)) {
         if (!line.trim() || line.startsWith('#')) continue;

@@ -67,7 +67,8 @@ describe('register: refuses to start the program', () => {
     const dir = scratch();
     const unknown = join(dir, 'unknown.json');
     writeFileSync(unknown, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'not_a_syscall'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }] }));
-    for (const env of [{ SECCOMP_PROFILE_STRICT: '1' }, {}]) {
+    const strictness: Record<string, string>[] = [{ SECCOMP_PROFILE_STRICT: '1' }, {}];
+    for (const env of strictness) {
       const strict = runApp('--import', 'register-app.mjs', { SECCOMP_PROFILE: unknown, ...env });
       refused(strict);
       expect(strict.stderr).toContain('syscalls[0].names[1]');

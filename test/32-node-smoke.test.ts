@@ -11,7 +11,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('Node under docker-default', () => {
   it('does its everyday work and exits with the status it set', () => {
-    const env = { ...process.env, SECCOMP_PROFILE: 'docker-default' };
+    const env: NodeJS.ProcessEnv = { ...process.env, SECCOMP_PROFILE: 'docker-default' };
     delete env.SECCOMP_PROFILE_STRICT;
     delete env.NODE_OPTIONS;
     const r = runNode(['--import', 'seccomp/register', join(fixtures, 'node-smoke.mjs'), dir], { cwd: root, env });
