@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile, decide, lint, type Finding, type LintOptions } from '../src/index.js';
 import { sharedDir } from './helpers/child.js';
+import { NO_SHARED } from './helpers/oracle.js';
+import { skipAllIf } from './helpers/skip.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-23-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -256,7 +258,8 @@ describe('lint: Docker\'s default profile', () => {
 const reference = join(sharedDir, 'reference');
 const hasReference = existsSync(join(reference, 'moby-default.json'));
 
-describe.skipIf(!hasReference)('lint: the real Docker and Podman profiles (needs ../shared/reference)', () => {
+describe('lint: the real Docker and Podman profiles', () => {
+  skipAllIf(!hasReference, NO_SHARED);
   it('moby default.json and Podman\'s containers-common give the same findings as docker-default', () => {
     for (const file of ['moby-default.json', 'containers-common-seccomp.json']) {
       expect(lint(join(reference, file), { arch: 'amd64' }).map((f) => [f.code, f.severity]), file).toEqual(DOCKER_DEFAULT_FINDINGS);

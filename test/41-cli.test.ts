@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli, profileFile as writeProfile, seccomp, seccompIn } from './helpers/cli.js';
+import { NOT_ROOT } from './helpers/skip.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-41-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -90,7 +91,8 @@ describe('seccomp run: behaviour', () => {
     expect(u.stdout).toMatch(/Seccomp:\s+0/);
   });
 
-  it.skipIf(process.getuid?.() !== 0)('applies --cap-drop ALL / --cap-add like docker run', async () => {
+  it('applies --cap-drop ALL / --cap-add like docker run', async (t) => {
+    t.skip(process.getuid?.() !== 0, NOT_ROOT);
     expect((await statusLines(['--cap-drop', 'ALL'], '^CapEff:')).stdout).toMatch(/CapEff:\s+0{16}/);
     expect((await statusLines(['--cap-drop', 'ALL', '--cap-add', 'KILL'], '^CapEff:')).stdout).toMatch(
       /CapEff:\s+0000000000000020/,

@@ -11,6 +11,7 @@ import { features } from '../src/library.js';
 import { execFile, spawn } from '../src/spawn.js';
 import type { SandboxedChild } from '../src/launch/spawn.js';
 import { kernelAnswer, supervise, type SyscallNotification } from '../src/supervisor/supervise.js';
+import { NO_NOTIFY, skipAllIf } from './helpers/skip.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-48-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -69,7 +70,8 @@ describe('supervisor: bad input', () => {
     }
   });
 
-  it.skipIf(!canNotify)('answers EPERM (fail closed) when the handler throws, rejects or returns no answer', async () => {
+  it('answers EPERM (fail closed) when the handler throws, rejects or returns no answer', async (t) => {
+    t.skip(!canNotify, NO_NOTIFY);
     const answers: (() => unknown)[] = [
       () => { throw new Error('handler bug'); },
       () => Promise.reject(new Error('async bug')),
@@ -87,7 +89,8 @@ describe('supervisor: bad input', () => {
   });
 });
 
-describe.skipIf(!canNotify)('supervisor: the whole tree', () => {
+describe('supervisor: the whole tree', () => {
+  skipAllIf(!canNotify, NO_NOTIFY);
   it('errno, value and continue round trips in a child and a grandchild, with the path read', async () => {
     const seen: { pid: number; syscall?: string; path?: string }[] = [];
     const onSyscall = (n: SyscallNotification) => {
@@ -164,7 +167,8 @@ describe.skipIf(!canNotify)('supervisor: the whole tree', () => {
   });
 });
 
-describe.skipIf(!canNotify)('supervisor: the launch outcome', () => {
+describe('supervisor: the launch outcome', () => {
+  skipAllIf(!canNotify, NO_NOTIFY);
   const events = (child: ChildProcess) =>
     new Promise<string[]>((resolve) => {
       const ev: string[] = [];
@@ -189,7 +193,8 @@ describe.skipIf(!canNotify)('supervisor: the launch outcome', () => {
   });
 });
 
-describe.skipIf(!canNotify)('supervisor: no leaks', () => {
+describe('supervisor: no leaks', () => {
+  skipAllIf(!canNotify, NO_NOTIFY);
   it('open fds in this process stay flat across 50 supervised spawns', async () => {
     const one = async (k: number) => {
       const child = spawn('/bin/sh', ['-c', `mkdir ${tmp}/leak-${k}`], { seccomp: notifying(MKDIR), onSyscall: () => ({ errno: 1 }), stdio: 'ignore' });
