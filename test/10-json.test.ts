@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SeccompError } from '../src/errors.js';
-import { parseJsonExact } from '../src/profile/json.js';
-import { loadProfileDocument } from '../src/profile/load.js';
-import { BUILTIN_NAMES } from '../src/profiles/index.js';
+import { SeccompError } from '../dist/errors.js';
+import { parseJsonExact } from '../dist/profile/json.js';
+import { loadProfileDocument } from '../dist/profile/load.js';
+import { BUILTIN_NAMES } from '../dist/profiles/index.js';
 import { hasShared, sharedDir } from './helpers/child.js';
 import { NO_SHARED } from './helpers/oracle.js';
 

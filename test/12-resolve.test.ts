@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SeccompError } from '../src/errors.js';
+import { SeccompError } from '../dist/errors.js';
 import {
   ARCHES_BY_DOCKER,
   ARCHES_BY_SCMP,
@@ -12,10 +12,10 @@ import {
   capabilitiesFromMask,
   dockerArchName,
   resolveContext,
-} from '../src/profile/context.js';
-import { parseJsonExact } from '../src/profile/json.js';
-import { resolveProfile } from '../src/profile/resolve.js';
-import type { ProfileContext, ResolvedProfile } from '../src/profile/types.js';
+} from '../dist/profile/context.js';
+import { parseJsonExact } from '../dist/profile/json.js';
+import { resolveProfile } from '../dist/profile/resolve.js';
+import type { ProfileContext, ResolvedProfile } from '../dist/profile/types.js';
 import { hasShared, sharedDir } from './helpers/child.js';
 import { NO_SHARED } from './helpers/oracle.js';
 

@@ -9,9 +9,9 @@ import {
   lastSyscalls,
   RET_ENOSYS,
   X32_SYSCALL_BIT,
-} from '../src/bpf/enosys.js';
-import { checkProgram, runFilter, seccompDataWords, type SeccompData } from '../src/bpf/interpret.js';
-import { Assembler, BPF, decode, encode, jump, stmt, type Insn } from '../src/bpf/program.js';
+} from '../dist/bpf/enosys.js';
+import { checkProgram, runFilter, seccompDataWords, type SeccompData } from '../dist/bpf/interpret.js';
+import { Assembler, BPF, decode, encode, jump, stmt, type Insn } from '../dist/bpf/program.js';
 
 const { LD, LDX, ST, STX, ALU, JMP, RET, MISC, W, H, ABS, LEN, IMM, MEM, MSH, K, X, A } = BPF;
 const ret = (k: number): Insn => stmt(RET | K, k);

@@ -4,10 +4,10 @@ import { mkdtempSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { X32_SYSCALL_BIT } from '../src/bpf/enosys.js';
-import { decide } from '../src/decide.js';
-import { resolveSyscall } from '../src/library.js';
-import { compile } from '../src/profile/compile.js';
+import { X32_SYSCALL_BIT } from '../dist/bpf/enosys.js';
+import { decide } from '../dist/decide.js';
+import { resolveSyscall } from '../dist/library.js';
+import { compile } from '../dist/profile/compile.js';
 import { runFixture } from './helpers/child.js';
 import { thrown } from './helpers/thrown.js';
 import { NOT_X64, skipAllIf } from './helpers/skip.js';
@@ -52,18 +52,18 @@ describe('compile: bad input', () => {
 
   it('a flag this kernel lacks is ERR_SECCOMP_UNSUPPORTED', async () => {
     vi.resetModules();
-    vi.doMock('../src/library.js', async (importOriginal) => {
-      const lib = await importOriginal<typeof import('../src/library.js')>();
+    vi.doMock('../dist/library.js', async (importOriginal) => {
+      const lib = await importOriginal<typeof import('../dist/library.js')>();
       const f = lib.features();
       return { ...lib, features: () => ({ ...f, flags: { ...f.flags, LOG: false } }) };
     });
     try {
-      const fresh = await import('../src/profile/compile.js');
+      const fresh = await import('../dist/profile/compile.js');
       const e = thrown(() => fresh.compile({ defaultAction: 'SCMP_ACT_ERRNO', flags: ['SECCOMP_FILTER_FLAG_LOG'], syscalls: [] }, ctx));
       expect(e.code).toBe('ERR_SECCOMP_UNSUPPORTED');
       expect(e.message).toContain('flags[0]');
     } finally {
-      vi.doUnmock('../src/library.js');
+      vi.doUnmock('../dist/library.js');
       vi.resetModules();
     }
   });

@@ -7,12 +7,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditArch } from '../src/bpf/enosys.js';
-import { checkProgram, execute, seccompDataWords } from '../src/bpf/interpret.js';
-import { Assembler, BPF, decode, encode, type Insn } from '../src/bpf/program.js';
-import { specialize, specializeInsns } from '../src/bpf/specialize.js';
-import { resolveSyscall, syscallName } from '../src/library.js';
-import { compile } from '../src/profile/compile.js';
+import { auditArch } from '../dist/bpf/enosys.js';
+import { checkProgram, execute, seccompDataWords } from '../dist/bpf/interpret.js';
+import { Assembler, BPF, decode, encode, type Insn } from '../dist/bpf/program.js';
+import { specialize, specializeInsns } from '../dist/bpf/specialize.js';
+import { resolveSyscall, syscallName } from '../dist/library.js';
+import { compile } from '../dist/profile/compile.js';
 import { fixtures, hasShared, runFixture, sharedDir } from './helpers/child.js';
 import { NO_SHARED, REFERENCE_PROFILES } from './helpers/oracle.js';
 import { rng } from './helpers/random.js';

@@ -6,8 +6,8 @@
 import { chmodSync, chownSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../src/profile/compile.js';
-import { digest64 } from '../src/profile/disk-cache.js';
+import { compile } from '../dist/profile/compile.js';
+import { digest64 } from '../dist/profile/disk-cache.js';
 import { fixtures, root, runFixture, runNode } from './helpers/child.js';
 import { seccomp } from './helpers/cli.js';
 import { scratchDirs } from './helpers/scratch.js';

@@ -4,11 +4,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_NAMES, builtinProfile } from '../src/profiles/index.js';
+import { BUILTIN_NAMES, builtinProfile } from '../dist/profiles/index.js';
 import { hasShared, root, sharedDir } from './helpers/child.js';
 import { hasOracle, NO_SHARED } from './helpers/oracle.js';
-import { compile } from '../src/profile/compile.js';
-import { decide } from '../src/decide.js';
+import { compile } from '../dist/profile/compile.js';
+import { decide } from '../dist/decide.js';
 
 const referencePath = join(sharedDir, 'reference', 'moby-default.json');
 const hasReference = hasShared && existsSync(referencePath);

@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../src/profile/compile.js';
-import { decide } from '../src/decide.js';
-import { explain, fixFor } from '../src/explain/index.js';
-import { KERNEL_CHECK_SYSCALLS } from '../src/explain/kernel-checks.js';
-import { builtinProfile } from '../src/profiles/index.js';
+import { compile } from '../dist/profile/compile.js';
+import { decide } from '../dist/decide.js';
+import { explain, fixFor } from '../dist/explain/index.js';
+import { KERNEL_CHECK_SYSCALLS } from '../dist/explain/kernel-checks.js';
+import { builtinProfile } from '../dist/profiles/index.js';
 import { root } from './helpers/child.js';
 import { thrown } from './helpers/thrown.js';
 

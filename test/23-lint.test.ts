@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compile, decide, lint, type Finding, type LintOptions } from '../src/index.js';
+import { compile, decide, lint, type Finding, type LintOptions } from '../dist/index.js';
 import { sharedDir } from './helpers/child.js';
 import { NO_SHARED } from './helpers/oracle.js';
 import { skipAllIf } from './helpers/skip.js';

@@ -5,15 +5,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decide } from '../src/decide.js';
-import { ErrorCode } from '../src/errors.js';
-import { clearCompileCache, compile } from '../src/profile/compile.js';
-import { originPath } from '../src/profile/compose.js';
-import { builtinProfile } from '../src/profiles/index.js';
-import { runCommand } from '../src/cli/dispatch.js';
-import { COMMANDS } from '../src/cli/registry.js';
-import type { Command, CommandIO } from '../src/cli/command.js';
-import { compileFromOptions, PROFILE_OPTIONS } from '../src/cli/profile-options.js';
+import { decide } from '../dist/decide.js';
+import { ErrorCode } from '../dist/errors.js';
+import { clearCompileCache, compile } from '../dist/profile/compile.js';
+import { originPath } from '../dist/profile/compose.js';
+import { builtinProfile } from '../dist/profiles/index.js';
+import { runCommand } from '../dist/cli/dispatch.js';
+import { COMMANDS } from '../dist/cli/registry.js';
+import type { Command, CommandIO } from '../dist/cli/command.js';
+import { compileFromOptions, PROFILE_OPTIONS } from '../dist/cli/profile-options.js';
 import { scratchDirs } from './helpers/scratch.js';
 import { thrown } from './helpers/thrown.js';
 

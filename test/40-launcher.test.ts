@@ -5,9 +5,9 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SeccompError } from '../src/errors.js';
-import { compile } from '../src/profile/compile.js';
-import { execFile, fork, spawn } from '../src/spawn.js';
+import { SeccompError } from '../dist/errors.js';
+import { compile } from '../dist/profile/compile.js';
+import { execFile, fork, spawn } from '../dist/spawn.js';
 import { runFixture } from './helpers/child.js';
 import { nested, outer } from './helpers/nested.js';
 import { openToAll, users } from './helpers/users.js';

@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile, execFile, fork, forkSandboxed, spawn } from '../src/index.js';
+import { compile, execFile, fork, forkSandboxed, spawn } from '../dist/index.js';
 import { fixtures, root, runFixture } from './helpers/child.js';
 import { seccomp } from './helpers/cli.js';
 import { users } from './helpers/users.js';

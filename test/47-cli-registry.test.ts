@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ExitCode } from '../src/cli/command.js';
-import { runCommand, usage } from '../src/cli/dispatch.js';
-import { COMMANDS } from '../src/cli/registry.js';
+import { ExitCode } from '../dist/cli/command.js';
+import { runCommand, usage } from '../dist/cli/dispatch.js';
+import { COMMANDS } from '../dist/cli/registry.js';
 import { collectingIO, profileFile, seccompIn } from './helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-47-'));

@@ -6,11 +6,11 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ErrorCode, SeccompError } from '../src/errors.js';
-import { features } from '../src/library.js';
-import { execFile, spawn } from '../src/spawn.js';
-import type { SandboxedChild } from '../src/launch/spawn.js';
-import { kernelAnswer, supervise, type SyscallNotification } from '../src/supervisor/supervise.js';
+import { ErrorCode, SeccompError } from '../dist/errors.js';
+import { features } from '../dist/library.js';
+import { execFile, spawn } from '../dist/spawn.js';
+import type { SandboxedChild } from '../dist/launch/spawn.js';
+import { kernelAnswer, supervise, type SyscallNotification } from '../dist/supervisor/supervise.js';
 import { NO_NOTIFY, skipAllIf } from './helpers/skip.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-48-'));

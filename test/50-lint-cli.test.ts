@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CommandIO } from '../src/cli/command.js';
-import { runCommand } from '../src/cli/dispatch.js';
-import { COMMANDS } from '../src/cli/registry.js';
+import type { CommandIO } from '../dist/cli/command.js';
+import { runCommand } from '../dist/cli/dispatch.js';
+import { COMMANDS } from '../dist/cli/registry.js';
 import { profileFile, seccomp } from './helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-50-'));

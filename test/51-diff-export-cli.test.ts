@@ -4,12 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CommandIO } from '../src/cli/command.js';
-import { DOCKER_DEFAULT_CAPABILITIES } from '../src/capabilities.js';
-import { runCommand } from '../src/cli/dispatch.js';
-import { COMMANDS } from '../src/cli/registry.js';
-import { diff } from '../src/diff/diff.js';
-import { compile } from '../src/profile/compile.js';
+import type { CommandIO } from '../dist/cli/command.js';
+import { DOCKER_DEFAULT_CAPABILITIES } from '../dist/capabilities.js';
+import { runCommand } from '../dist/cli/dispatch.js';
+import { COMMANDS } from '../dist/cli/registry.js';
+import { diff } from '../dist/diff/diff.js';
+import { compile } from '../dist/profile/compile.js';
 import { seccomp } from './helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-51-'));
