@@ -30,8 +30,7 @@ describe('parseJsonExact: bad input', () => {
     const e = syntaxError('{\n  "a": 1,\n  "b" 2\n}');
     expect(e.message).toMatch(/line 3, column 7/);
     expect(e.message).toMatch(/expected ':'/);
-    expect((e as any).line).toBe(3);
-    expect((e as any).column).toBe(7);
+    expect(e).toMatchObject({ line: 3, column: 7 });
   });
 
   it.each([
@@ -115,7 +114,8 @@ describe('loadProfileDocument', () => {
 
   it('rejects inputs that are neither string nor object with TypeError', () => {
     for (const bad of [null, 42, ['x'], undefined, '']) {
-      expect(() => loadProfileDocument(bad as any)).toThrow(TypeError);
+      // @ts-expect-error: the wrong type on purpose
+      expect(() => loadProfileDocument(bad)).toThrow(TypeError);
     }
   });
 
@@ -161,7 +161,7 @@ describe('loadProfileDocument', () => {
     const r = loadProfileDocument(path);
     expect(r.name).toBe(path);
     expect(r.unconfined).toBe(false);
-    expect((r.doc as any).syscalls[0].args[0].value).toBe(18446744073709551615n);
+    expect(r.doc).toMatchObject({ syscalls: [{ args: [{ value: 18446744073709551615n }] }] });
   });
 
   it('JSON text (leading whitespace allowed) is parsed exactly and has no name', () => {
@@ -192,8 +192,7 @@ describe('loadProfileDocument', () => {
       const r = loadProfileDocument('docker-default');
       expect(r.name).toBe('docker-default');
       expect(r.unconfined).toBe(false);
-      expect((r.doc as any).defaultAction).toBe('SCMP_ACT_ERRNO');
-      expect(Array.isArray((r.doc as any).syscalls)).toBe(true);
+      expect(r.doc).toMatchObject({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: expect.any(Array) });
     } finally {
       process.chdir(cwd);
     }

@@ -31,11 +31,16 @@ const names = (r: ResolvedProfile): string[] => r.rules.map((x) => x.syscall);
 
 describe('resolveContext: bad input', () => {
   it('rejects wrong types with TypeError', () => {
-    expect(() => resolveContext(null as any)).toThrow(TypeError);
-    expect(() => resolveContext({ capabilities: 'CAP_SYS_ADMIN' as any })).toThrow(TypeError);
-    expect(() => resolveContext({ capabilities: [1 as any] })).toThrow(TypeError);
-    expect(() => resolveContext({ arch: 64 as any })).toThrow(TypeError);
-    expect(() => resolveContext({ kernel: 6 as any })).toThrow(TypeError);
+    // @ts-expect-error: the wrong type on purpose
+    expect(() => resolveContext(null)).toThrow(TypeError);
+    // @ts-expect-error: the wrong type on purpose
+    expect(() => resolveContext({ capabilities: 'CAP_SYS_ADMIN' })).toThrow(TypeError);
+    // @ts-expect-error: the wrong type on purpose
+    expect(() => resolveContext({ capabilities: [1] })).toThrow(TypeError);
+    // @ts-expect-error: the wrong type on purpose
+    expect(() => resolveContext({ arch: 64 })).toThrow(TypeError);
+    // @ts-expect-error: the wrong type on purpose
+    expect(() => resolveContext({ kernel: 6 })).toThrow(TypeError);
   });
 
   it('rejects unknown capabilities with ERR_SECCOMP_UNKNOWN_CAPABILITY', () => {

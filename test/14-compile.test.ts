@@ -27,7 +27,7 @@ describe('compile: bad input', () => {
     expect(e.code).toBe('ERR_SECCOMP_PROFILE_INVALID');
     expect(e.message).toContain('defaultAction');
     expect(e.message).toContain('syscalls[0].args[0].index');
-    expect(e.problems.map((p: { path: string }) => p.path).sort()).toEqual(['defaultAction', 'syscalls[0].args[0].index']);
+    expect(e.problems?.map((p: { path: string }) => p.path).sort()).toEqual(['defaultAction', 'syscalls[0].args[0].index']);
   });
 
   it('an unknown flag is a profile error naming flags[i]', () => {

@@ -8,6 +8,7 @@ import { compile, decide, lint, type Finding, type LintOptions } from '../dist/i
 import { sharedDir } from './helpers/child.js';
 import { NO_SHARED } from './helpers/oracle.js';
 import { skipAllIf } from './helpers/skip.js';
+import { thrown } from './helpers/thrown.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-23-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -27,14 +28,11 @@ function found(profile: Profile | string, code: string, options?: LintOptions): 
 
 describe('lint: bad input', () => {
   it('refuses an invalid profile as compile does, every problem with its path', () => {
-    let err: any;
-    try {
-      lint({ defaultAction: 'SCMP_ACT_NOPE', syscalls: [{ names: ['read'], action: ALLOW, args: [{ index: 9, value: 1, op: 'SCMP_CMP_EQ' }] }] });
-    } catch (e) {
-      err = e;
-    }
-    expect(err?.code).toBe('ERR_SECCOMP_PROFILE_INVALID');
-    expect(err.problems.map((p: { path: string }) => p.path)).toEqual(['defaultAction', 'syscalls[0].args[0].index']);
+    const err = thrown(() =>
+      lint({ defaultAction: 'SCMP_ACT_NOPE', syscalls: [{ names: ['read'], action: ALLOW, args: [{ index: 9, value: 1, op: 'SCMP_CMP_EQ' }] }] }),
+    );
+    expect(err.code).toBe('ERR_SECCOMP_PROFILE_INVALID');
+    expect(err.problems?.map((p) => p.path)).toEqual(['defaultAction', 'syscalls[0].args[0].index']);
   });
 
   it('refuses bad arguments and options with a code', () => {

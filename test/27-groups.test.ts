@@ -35,7 +35,7 @@ describe('groups: bad input', () => {
     expect(e.code).toBe(ErrorCode.PROFILE_INVALID);
     expect(e.problems).toEqual([{ path: 'syscalls[0].names[0]', message: expect.stringContaining('@network, ') }]);
     const one = thrown(() => compile({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ name: '@', action: 'SCMP_ACT_ERRNO' }] }, ctx));
-    expect(one.problems[0].path).toBe('syscalls[0].name');
+    expect(one.problems?.[0].path).toBe('syscalls[0].name');
   });
 });
 
