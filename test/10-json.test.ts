@@ -1,14 +1,14 @@
 // The exact JSON parser and the profile loader (object, JSON text, built-in name, file path).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SeccompError } from '../dist/errors.js';
 import { parseJsonExact } from '../dist/profile/json.js';
 import { loadProfileDocument } from '../dist/profile/load.js';
 import { BUILTIN_NAMES } from '../dist/profiles/index.js';
 import { hasShared, sharedDir } from './helpers/child.js';
 import { NO_SHARED } from './helpers/oracle.js';
+import { scratchDir } from './helpers/scratch.js';
 
 function syntaxError(text: string): SeccompError {
   try {
@@ -109,8 +109,7 @@ describe('parseJsonExact: values', () => {
 });
 
 describe('loadProfileDocument', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seccomp-load-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir('seccomp-load-');
 
   it('rejects inputs that are neither string nor object with TypeError', () => {
     for (const bad of [null, 42, ['x'], undefined, '']) {

@@ -1,9 +1,8 @@
 // compile() and decide(): bad input first, then decisions, the ENOSYS stub, sub-arches, cache
 // and hash; last, a child process installs compiled.bpf and the kernel agrees with decide().
-import { mkdtempSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { X32_SYSCALL_BIT } from '../dist/bpf/enosys.js';
 import { decide } from '../dist/decide.js';
 import { resolveSyscall } from '../dist/library.js';
@@ -11,6 +10,7 @@ import { compile } from '../dist/profile/compile.js';
 import { runFixture } from './helpers/child.js';
 import { thrown } from './helpers/thrown.js';
 import { NOT_X64, skipAllIf } from './helpers/skip.js';
+import { scratchDirs } from './helpers/scratch.js';
 
 const ctx = { capabilities: [] as string[], arch: 'amd64', kernel: '6.1' };
 const isX64 = process.arch === 'x64';
@@ -308,11 +308,9 @@ describe('compile: cache and hash', () => {
 
 describe('the kernel agrees with decide() (child process)', () => {
   skipAllIf(!isX64, NOT_X64);
-  const dirs: string[] = [];
-  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const scratch = scratchDirs('seccomp-compile-');
   const run = (mode: string) => {
-    const dir = mkdtempSync(join(tmpdir(), 'seccomp-compile-'));
-    dirs.push(dir);
+    const dir = scratch();
     const r = runFixture('compile-install.mjs', [mode, dir]);
     const lines = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
     return { r, dir, lines };

@@ -1,17 +1,16 @@
 // lint(): one minimal profile per finding, next to a near-identical one that must not raise it;
 // Docker's default gives exactly the findings the README documents.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compile, decide, lint, type Finding, type LintOptions } from '../dist/index.js';
 import { sharedDir } from './helpers/child.js';
 import { NO_SHARED } from './helpers/oracle.js';
 import { skipAllIf } from './helpers/skip.js';
 import { thrown } from './helpers/thrown.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seccomp-23-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('seccomp-23-');
 
 type Profile = Record<string, unknown>;
 const ERRNO = 'SCMP_ACT_ERRNO';

@@ -4,10 +4,9 @@
 // the fields the operator's CRD requires; bpf: a child installs it and mkdir is refused; pfc: the
 // listing shows argument-dependent answers.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { diff } from '../dist/diff/diff.js';
 import { exportProfile } from '../dist/export/formats.js';
 import { compile } from '../dist/profile/compile.js';
@@ -15,9 +14,9 @@ import type { CompiledProfile } from '../dist/profile/types.js';
 import { hasShared, runFixture, sharedDir } from './helpers/child.js';
 import { thrown } from './helpers/thrown.js';
 import { NO_SHARED } from './helpers/oracle.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seccomp-25-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('seccomp-25-');
 
 const ctx = { capabilities: ['CAP_CHOWN', 'CAP_SETUID'], arch: 'amd64', kernel: '6.1', cache: false as const };
 const text = (c: CompiledProfile, f: 'docker' | 'oci' | 'spo' | 'pfc', o = {}) => exportProfile(c, f, o) as string;

@@ -4,7 +4,7 @@ import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SeccompError } from '../dist/errors.js';
 import { compile } from '../dist/profile/compile.js';
 import { execFile, fork, spawn } from '../dist/spawn.js';
@@ -12,9 +12,9 @@ import { runFixture } from './helpers/child.js';
 import { nested, outer } from './helpers/nested.js';
 import { openToAll, users } from './helpers/users.js';
 import { NOT_ROOT } from './helpers/skip.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seccomp-40-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('seccomp-40-');
 
 const denyMkdir = {
   defaultAction: 'SCMP_ACT_ALLOW',

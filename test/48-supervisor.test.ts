@@ -2,19 +2,18 @@
 // for the child and its whole tree. The filters are installed only in the children (by the
 // launcher); this process supervises.
 import { type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, SeccompError } from '../dist/errors.js';
 import { features } from '../dist/library.js';
 import { execFile, spawn } from '../dist/spawn.js';
 import type { SandboxedChild } from '../dist/launch/spawn.js';
 import { kernelAnswer, supervise, type SyscallNotification } from '../dist/supervisor/supervise.js';
 import { NO_NOTIFY, skipAllIf } from './helpers/skip.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seccomp-48-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('seccomp-48-');
 const canNotify = features().notify;
 
 const notifying = (names: string[]) => ({
