@@ -17,11 +17,8 @@ import * as syscall from './items/syscall.js';
 import * as size from './items/size.js';
 import * as memory from './items/memory.js';
 import * as startup from './items/startup.js';
-<<<<<<< HEAD
-import * as observe from './items/observe.js';
-=======
 import * as notify from './items/notify.js';
->>>>>>> supervisor
+import * as observe from './items/observe.js';
 
 const ITEMS = [
   ['1 compile', 'compile', compile],
@@ -32,11 +29,8 @@ const ITEMS = [
   ['4 size', 'size', size],
   ['5 memory', 'memory', memory],
   ['6 startup', 'startup', startup],
-<<<<<<< HEAD
-  ['8 observe', 'observe', observe],
-=======
   ['7 notify', 'notify', notify],
->>>>>>> supervisor
+  ['8 observe', 'observe', observe],
 ];
 
 const args = process.argv.slice(2);

@@ -10,6 +10,8 @@ import { answerFor, killSignal, parseProcStatus } from '../src/report/answer.js'
 import { decodeArgs, pathArgs } from '../src/report/decode.js';
 import { DenialLog, jsonLine } from '../src/report/model.js';
 import { ruleFor } from '../src/report/rule.js';
+import { reportingLaunch } from '../src/report/supervise.js';
+import { explain, fixFor } from '../src/explain/index.js';
 import { recordingProgram, reportingProgram, rewriteReturns } from '../src/report/transform.js';
 import type { CompiledProfile } from '../src/profile/types.js';
 import { thrown } from './helpers/thrown.js';
@@ -190,13 +192,38 @@ describe('DenialLog', () => {
   });
 });
 
-describe('rule and fix', () => {
-  it('get_mempolicy: defaultAction, allowed with SYS_NICE; mkdir under deny-mkdir: its rule', () => {
-    const c = compile('docker-default', ctx);
-    expect(ruleFor(c, 'get_mempolicy', 239, 'x86_64', [], decide(c, { syscall: 'get_mempolicy' }))).toEqual({ rule: 'defaultAction', fix: '--cap-add SYS_NICE' });
-    const m = compile(new URL('./fixtures/deny-mkdir.json', import.meta.url).pathname, ctx);
-    expect(ruleFor(m, 'mkdir', 83, 'x86_64', [], decide(m, { syscall: 'mkdir' }))).toEqual({ rule: 'syscalls[0]' });
+describe('rule and fix: the same as explain()', () => {
+  // The supervisor's handler, fed notifications by hand (no filter is loaded): each denial it logs
+  // must name explain()'s rule, and the log's fix must be fixFor()'s.
+  const fake = (nr: number, args: bigint[], arch = 'x86_64') => ({
+    id: 1n, pid: process.pid, nr, syscall: undefined, arch, args, instructionPointer: 0n,
+    readString: () => undefined, isValid: () => false,
   });
+  const cases: [string, CompiledProfile, number, bigint[], string?][] = [
+    ['get_mempolicy under docker-default', compile('docker-default', ctx), 239, []],
+    ['mkdir under deny-mkdir', compile(new URL('./fixtures/deny-mkdir.json', import.meta.url).pathname, ctx), 83, [0x1000n, 0o755n]],
+    ['clone(CLONE_NEWUSER) under docker-default', compile('docker-default', ctx), 56, [0x10000011n]],
+    ['ptrace under docker-default on 4.7', compile('docker-default', { ...ctx, kernel: '4.7' }), 101, [16n, 1n]],
+    ['x32 get_mempolicy', compile('docker-default', ctx), 0x4000_0000 | 239, [], 'x32'],
+    ['a number past the table (ENOSYS)', compile('docker-default', ctx), 600, []],
+  ];
+  for (const [what, c, nr, args, abi] of cases) {
+    it(what, async () => {
+      const r = reportingLaunch(c, () => {});
+      const answer = r.onSyscall(fake(nr, args) as never);
+      await new Promise((resolve) => setImmediate(resolve));
+      const e = explain(c, { syscall: nr, arch: abi ?? 'x86_64', args });
+      expect(answer).toEqual(e.errno === 0 ? { value: 0 } : { errno: e.errno });
+      const [d] = r.log.complete();
+      expect(d.rule).toBe(e.rule);
+      expect(d.fix).toBe(fixFor(c, nr, args, { arch: abi ?? 'x86_64' }));
+      expect(d.fix).toBe(e.allowIf[0].fix);
+      const fix = e.allowIf[0].fix;
+      const phrase = /^(remove|no rule)/.test(fix) ? `to allow it: ${fix}` : `allowed with ${fix}`;
+      expect(r.log.summary()).toContain(`(${e.errnoName}, ${e.rule}; ${phrase})`);
+      expect(ruleFor(c, nr, abi ?? 'x86_64', args)).toEqual({ rule: e.rule, fix: e.allowIf[0].fix });
+    });
+  }
 });
 
 describe('DenialLog: fixes found lazily', () => {

@@ -45,8 +45,10 @@ describe('record: bad input', () => {
 describe('recordedProfile', () => {
   const profile = recordedProfile(run(SAMPLE), { nativeArch: 'x86_64' });
 
-  it('is Docker-format, errno by default, names sorted, native arch only', () => {
-    expect(profile).toMatchObject({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1, architectures: ['SCMP_ARCH_X86_64'] });
+  it('is Docker-format, errno by default, names sorted, the native arch and its compat ABIs as in Docker', () => {
+    expect(profile).toMatchObject({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1, architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'] });
+    expect(recordedProfile(run([['aarch64', 63]]), { nativeArch: 'aarch64' }).architectures).toEqual(['SCMP_ARCH_AARCH64', 'SCMP_ARCH_ARM']);
+    expect(recordedProfile(run([['riscv64', 63]]), { nativeArch: 'riscv64' }).architectures).toEqual(['SCMP_ARCH_RISCV64']);
     expect((profile.syscalls as { names: string[] }[])[0]).toEqual({ names: ['exit_group', 'openat', 'read', 'write'], action: 'SCMP_ACT_ALLOW' });
     expect(profile).not.toHaveProperty('baseProfileName');
   });
@@ -65,15 +67,21 @@ describe('recordedProfile', () => {
     expect(d('clone', [0x10000011]).action).toBe('ERRNO'); // CLONE_NEWUSER never seen
     expect(d('personality', [0xffffffff]).action).toBe('ALLOW');
     expect(d('personality', [0x8]).action).toBe('ERRNO');
-    // i386 and x32 were never seen: not in the filter, not allowed.
-    expect(d('read', [], 'x86').action).not.toBe('ALLOW');
-    expect(d('read', [], 'x32').action).not.toBe('ALLOW');
+  });
+
+  it('x86 and x32 calls the run never made get the default EPERM, not the bad-arch kill', () => {
+    const c = compile(profile, ctx);
+    for (const arch of ['x86', 'x32']) {
+      for (const s of ['mkdir', 'setuid', 'kill', 'chdir']) expect(decide(c, { syscall: s, arch })).toEqual({ action: 'ERRNO', errno: 1 });
+      // A name the run used is allowed on every listed ABI (rules are by name, as in Docker).
+      expect(decide(c, { syscall: 'read', arch }).action).toBe('ALLOW');
+    }
   });
 
   it('other ABIs seen are listed, namespace bits seen are allowed, clone3 gets ENOSYS with clone as fallback', () => {
     const rec = run([['x86_64', 0], ['x86', 3], ['x32', X32 | 1], ['x86_64', 56, [0x10000011n]], ['x86_64', 435]]);
     const p = recordedProfile(rec, { nativeArch: 'x86_64' });
-    expect(p.architectures).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_X32', 'SCMP_ARCH_X86']);
+    expect(p.architectures).toEqual(['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32']);
     const c = compile(p, ctx);
     expect(decide(c, { syscall: 'read', arch: 'x86' }).action).toBe('ALLOW');
     expect(decide(c, { syscall: 'clone', args: [0x10000011] }).action).toBe('ALLOW');

@@ -6,10 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from '../src/index.js';
 import type { Denial } from '../src/report/model.js';
-import { fixtures, hasShared, root, sharedDir } from './helpers/child.js';
+import { buildStatic } from './helpers/cc.js';
+import { fixtures, root, sharedDir } from './helpers/child.js';
+import { hasOracle, NO_SHARED, ORACLE_TABLES, readOracleTable, referenceDir } from './helpers/oracle.js';
 import { thrown } from './helpers/thrown.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-52-'));
@@ -72,7 +74,7 @@ describe('spawn({ onDenied })', () => {
     expect(new Set(r.denials.map((x) => x.pid)).size).toBe(3);
     expect(r.denials.map((x) => x.decoded[0])).toEqual([`"${d}-a"`, `"${d}-a"`, `"${d}-b"`]);
     for (const x of r.denials) {
-      expect(x).toMatchObject({ syscall: 'mkdir', action: 'ERRNO', errno: 1, errnoName: 'EPERM', rule: 'syscalls[0]', arch: 'x86_64' });
+      expect(x).toMatchObject({ syscall: 'mkdir', action: 'ERRNO', errno: 1, errnoName: 'EPERM', rule: 'syscalls[0].names[0]', arch: 'x86_64' });
       expect(x.exe).toMatch(/\/mkdir$/);
     }
     expect(r.events).toEqual(r.denials);
@@ -115,39 +117,53 @@ describe('seccomp run --report', () => {
     expect(r.stderr).not.toContain('syscalls denied');
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ syscall: 'mkdir', action: 'ERRNO', errno: 1, rule: 'syscalls[0]', decoded: { 0: JSON.stringify(join(tmp, 'm')) } });
+    expect(lines[0]).toMatchObject({ syscall: 'mkdir', action: 'ERRNO', errno: 1, decoded: { 0: JSON.stringify(join(tmp, 'm')) } });
+    // The rule and fix are `seccomp explain`'s, word for word.
+    const ex = spawnSync(process.execPath, [cli, 'explain', '--profile', denyMkdir, '--json', 'mkdir'], { encoding: 'utf8' });
+    expect(ex.status, ex.stderr).toBe(0);
+    const e = JSON.parse(ex.stdout);
+    expect(lines[0]).toMatchObject({ rule: e.rule, fix: e.allowIf[0].fix });
+    expect(e.rule).toBe('syscalls[0].names[0]');
   });
 });
 
-// The oracle's probe under moby-default: every probe line the same with and without --report
-// (values that differ between any two runs, such as pids and brk, aside).
+// The oracle's probe under each table's profile and capabilities: every probe line the same with
+// and without --report (test/42 checks the plain run against the table, row for row).
 const oracle = join(sharedDir, 'oracle');
-const mobyDefault = join(sharedDir, 'reference', 'moby-default.json');
-describe.skipIf(!hasShared || !existsSync(join(oracle, 'probe.c')) || !existsSync(mobyDefault))('oracle probe with --report (needs ../shared)', () => {
-  it('the probe sees the same results, row for row', () => {
-    const probe = join(tmp, 'probe');
-    const cc = spawnSync('cc', ['-O2', '-static', '-o', probe, join(oracle, 'probe.c')], { encoding: 'utf8' });
-    expect(cc.status, cc.stderr).toBe(0);
-    const marked = join(tmp, 'moby.marked.json');
-    expect(spawnSync('python3', [join(oracle, 'mark-profile.py'), mobyDefault, marked]).status).toBe(0);
-    const specs = readFileSync(join(oracle, 'specs.txt'), 'utf8');
-    const runProbe = (extra: string[]) => {
-      const r = spawnSync(process.execPath, [cli, 'run', '--quiet', ...extra, '--profile', marked, '--', probe, '-k', '-v', '-'], {
-        input: specs, encoding: 'utf8', timeout: 120_000, maxBuffer: 16 << 20,
-      });
-      expect(r.status, r.stderr).toBe(0);
-      // name, result class (OK / errno name / KILLED / TRAP), syscall number
-      return r.stdout.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => {
-        const [name, ret, err, nr] = l.split('\t');
-        return `${name}\t${ret === 'KILLED' || ret === 'TRAP' ? ret : err}\t${nr}`;
-      });
-    };
-    const plain = runProbe([]);
-    const reported = runProbe([`--report=${join(tmp, 'probe.jsonl')}`]);
-    expect(plain.length).toBeGreaterThan(300);
-    expect(reported).toEqual(plain);
-    const denials = readFileSync(join(tmp, 'probe.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(denials.length).toBeGreaterThan(10);
-    expect(denials.every((x) => x.action === 'ERRNO' || x.action.startsWith('KILL'))).toBe(true);
-  }, 180_000);
+describe('oracle probe with --report', () => {
+  let probe = '';
+  let specs = '';
+  beforeAll(() => {
+    if (!hasOracle) return;
+    probe = buildStatic(join(oracle, 'probe.c'), join(tmp, 'probe'));
+    specs = readFileSync(join(oracle, 'specs.txt'), 'utf8');
+  });
+
+  for (const file of ORACLE_TABLES) {
+    it(`${file}: the probe sees the same results, row for row`, (ctx) => {
+      ctx.skip(!hasOracle, NO_SHARED);
+      const table = readOracleTable(file);
+      const marked = join(tmp, `${file}.marked.json`);
+      expect(spawnSync('python3', [join(oracle, 'mark-profile.py'), join(referenceDir, table.profile), marked]).status).toBe(0);
+      const runProbe = (extra: string[]) => {
+        const r = spawnSync(process.execPath, [cli, 'run', '--quiet', ...extra, '--profile', marked, ...table.capFlags, '--', probe, '-k', '-v', '-'], {
+          input: specs, encoding: 'utf8', timeout: 120_000, maxBuffer: 16 << 20,
+        });
+        expect(r.status, r.stderr).toBe(0);
+        // name, result class (OK / errno name / KILLED / TRAP), syscall number
+        return r.stdout.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => {
+          const [name, ret, err, nr] = l.split('\t');
+          return `${name}\t${ret === 'KILLED' || ret === 'TRAP' ? ret : err}\t${nr}`;
+        });
+      };
+      const jsonl = join(tmp, `${file}.jsonl`);
+      const plain = runProbe([]);
+      const reported = runProbe([`--report=${jsonl}`]);
+      expect(plain).toHaveLength(table.rows.length);
+      expect(reported).toEqual(plain);
+      const denials = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(denials.length).toBeGreaterThan(10);
+      expect(denials.every((x) => x.action === 'ERRNO' || x.action.startsWith('KILL'))).toBe(true);
+    }, 120_000);
+  }
 });

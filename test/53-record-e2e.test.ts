@@ -6,10 +6,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFile, record } from '../src/index.js';
+import { compile, execFile, record } from '../src/index.js';
+import { childCapabilitySet } from '../src/capabilities.js';
 import { runCommand } from '../src/cli/dispatch.js';
 import { command as recordCommand } from '../src/cli/commands/record.js';
 import { root } from './helpers/child.js';
+import { openToAll, users } from './helpers/users.js';
 import { thrown } from './helpers/thrown.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-53-'));
@@ -47,6 +49,8 @@ describe('record: bad input', () => {
     expect(await runCommand(recordCommand, ['--append', '--', '/bin/true'], io)).toBe(125);
     expect(err.join('')).toContain('--append needs -o FILE');
     expect(await runCommand(recordCommand, [], io)).toBe(125);
+    expect(await runCommand(recordCommand, ['--kernel', '4.7', '--', '/bin/true'], io)).toBe(125);
+    expect(err.join('')).toContain('--kernel needs --base');
   });
 });
 
@@ -54,7 +58,7 @@ describe('record and replay', () => {
   it('ls: same output and status; unshare --user is denied', async () => {
     const r = await record('/bin/ls', ['-la', root], { stdio: PIPES, ...iso });
     expect(r.code).toBe(0);
-    expect(r.profile).toMatchObject({ defaultAction: 'SCMP_ACT_ERRNO', architectures: ['SCMP_ARCH_X86_64'] });
+    expect(r.profile).toMatchObject({ defaultAction: 'SCMP_ACT_ERRNO', architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'] });
     const again = await replay(r.profile, '/bin/ls', ['-la', root]);
     expect(again).toMatchObject({ code: 0, stdout: r.stdout });
     const un = await replay(r.profile, '/usr/bin/unshare', ['--user', 'true']);
@@ -94,6 +98,34 @@ describe('record and replay', () => {
   });
 });
 
+describe('--base docker-default on a run that needs ptrace', () => {
+  // docker-default allows ptrace (and process_vm_readv/writev) from Linux 4.8 on, so on this
+  // kernel strace needs nothing more; recorded for a 4.7 kernel, the base denies them there.
+  const strace = ['/usr/bin/strace', '/bin/strace'].find((f) => existsSync(f));
+  it('strace -f of a child: exactly the calls the base denied on 4.7 are added, and the replay traces', async (ctx) => {
+    ctx.skip(strace === undefined, 'strace is not installed (.ci/run installs it)');
+    const args = ['-f', '-o', '/dev/null', '/bin/true'];
+    const r = await record(strace as string, args, { stdio: PIPES, base: 'docker-default', kernel: '4.7', ...iso });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.profile).toEqual({
+      baseProfileName: 'docker-default', defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1,
+      syscalls: [{ names: ['process_vm_readv', 'ptrace'], action: 'SCMP_ACT_ALLOW' }],
+    });
+    const on47 = { kernel: '4.7', capabilities: childCapabilitySet(undefined) };
+    const run = (p: unknown) => execFile(strace as string, args, { seccomp: compile(p as never, on47), ...iso }).then(() => 0, (e: { code?: number }) => e.code);
+    expect(await run(r.profile)).toBe(0);
+    // Without the additions the base refuses strace on 4.7 (ptrace: EPERM).
+    expect(await run('docker-default')).not.toBe(0);
+    // On this kernel the same record adds nothing.
+    const now = await record(strace as string, args, { stdio: PIPES, base: 'docker-default', ...iso });
+    expect(now.profile.syscalls).toEqual([]);
+  }, 30_000);
+
+  it('options.kernel without a base is refused', () => {
+    expect(thrown(() => record('/bin/true', [], { kernel: '4.7' })).code).toBe('ERR_INVALID_ARG_TYPE');
+  });
+});
+
 describe('seccomp record (CLI)', () => {
   it('-o FILE, then --append a second run: the union replays both', () => {
     const out = join(tmp, 'cli.json');
@@ -109,4 +141,31 @@ describe('seccomp record (CLI)', () => {
     const run = spawnSync(process.execPath, [cli, 'run', '--profile', out, '--isolation', 'available', '--', '/bin/mkdir', join(tmp, 'made')], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
   });
+});
+
+describe('recording as an unprivileged user', () => {
+  const nobody = users.find((u) => u.name === 'nobody') as (typeof users)[number];
+  it('nobody records a shell pipeline with `seccomp record`; the replay, as nobody, prints the same', (ctx) => {
+    ctx.skip(nobody.skip !== undefined, `as nobody: ${nobody.skip}`);
+    const dir = openToAll(mkdtempSync(join(tmpdir(), 'seccomp-53-nobody-')));
+    try {
+      const out = join(dir, 'nobody.json');
+      const script = 'echo a | cat; id -u';
+      const opts = { ...nobody.options, cwd: dir, encoding: 'utf8' as const };
+      const rec = spawnSync(process.execPath, [cli, 'record', '-o', out, '--isolation', 'available', '--', '/bin/sh', '-c', script], opts);
+      expect(rec.status, rec.stderr).toBe(0);
+      expect(rec.stdout).toBe('a\n65534\n');
+      const profile = JSON.parse(readFileSync(out, 'utf8'));
+      expect(profile.syscalls[0].names).toEqual(expect.arrayContaining(['pipe2', 'execve', 'getuid']));
+      const again = spawnSync(process.execPath, [cli, 'run', '--profile', out, '--isolation', 'available', '--', '/bin/sh', '-c', script], opts);
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stdout).toBe(rec.stdout);
+      // What the run never did stays denied for nobody too.
+      const mk = spawnSync(process.execPath, [cli, 'run', '--profile', out, '--isolation', 'available', '--', '/bin/mkdir', join(dir, 'never')], opts);
+      expect(mk.status).not.toBe(0);
+      expect(existsSync(join(dir, 'never'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });

@@ -98,14 +98,8 @@ function documentRules(compiled: CompiledProfile, input: ProfileInput | undefine
 
 const byCompiled = new WeakMap<CompiledProfile, ProfileRule[] | undefined>();
 
-/**
- * What `compiled` does with one syscall and why. `action`/`errno` are decide()'s, always;
- * `rule` names the part of the profile that gave that answer. Bad input throws as decide() does:
- * ERR_SECCOMP_UNKNOWN_SYSCALL, ERR_SECCOMP_UNKNOWN_ARCH, ERR_OUT_OF_RANGE, ERR_INVALID_ARG_TYPE.
- */
-export function explain(compiled: CompiledProfile, query: ExplainQuery, options?: ExplainOptions): Explanation {
-  const c = checkCompiled(compiled);
-  const o = checkOptions(options);
+/** decide()'s answer and the part of the profile that gave it (no compiling: cheap enough per syscall). */
+function decided(c: CompiledProfile, query: ExplainQuery, o: ExplainOptions) {
   const d = decide(c, query); // validates the query
   const { syscall, args: given, arch: qArch } = query;
   const arch = libseccompArchName(qArch ?? c.context?.arch ?? nativeArch());
@@ -124,6 +118,27 @@ export function explain(compiled: CompiledProfile, query: ExplainQuery, options?
   const input = o.profile ?? c.name;
   const rules = documentRules(c, input);
   const who = attribute(c, { name, nr, arch, args }, d, rules);
+  return { d, name, nr, arch, args, given, input, rules, who };
+}
+
+/**
+ * explain()'s `rule` and `decidedBy` alone, without the ways to allow a denial (which compile):
+ * what denial reports name for each syscall while the supervised tree waits for its answer.
+ */
+export function decidingRule(compiled: CompiledProfile, query: ExplainQuery, options?: ExplainOptions): { rule: string; decidedBy: DecidedBy } {
+  const { who } = decided(checkCompiled(compiled), query, checkOptions(options));
+  return { rule: who.rule, decidedBy: who.decidedBy };
+}
+
+/**
+ * What `compiled` does with one syscall and why. `action`/`errno` are decide()'s, always;
+ * `rule` names the part of the profile that gave that answer. Bad input throws as decide() does:
+ * ERR_SECCOMP_UNKNOWN_SYSCALL, ERR_SECCOMP_UNKNOWN_ARCH, ERR_OUT_OF_RANGE, ERR_INVALID_ARG_TYPE.
+ */
+export function explain(compiled: CompiledProfile, query: ExplainQuery, options?: ExplainOptions): Explanation {
+  const c = checkCompiled(compiled);
+  const o = checkOptions(options);
+  const { d, name, nr, arch, args, given, input, rules, who } = decided(c, query, o);
   const out: Explanation = {
     syscall: name ?? null,
     nr,

@@ -4,6 +4,7 @@
 import { ARCHES_BY_LIBSECCOMP, ARCHES_BY_SCMP } from '../profile/context.js';
 import { ErrorCode, SeccompError, argTypeError } from '../errors.js';
 import { nameOfSyscall } from '../report/model.js';
+import { builtinProfile } from '../profiles/index.js';
 
 /** Docker's CLONE_NEW* mask for clone(2) (no CLONE_NEWTIME: clone's low byte is the exit signal). */
 export const CLONE_NS_MASK = 0x7e02_0000;
@@ -67,19 +68,30 @@ export interface RecordedProfileOptions {
   base?: string;
 }
 
+/** The native arch and the compat ABIs Docker lists with it (its archMap), libseccomp names. */
+export function abiFamily(nativeArch: string): string[] {
+  const scmp = ARCHES_BY_LIBSECCOMP.get(nativeArch)?.scmp;
+  const map = (builtinProfile('docker-default') as { archMap?: { architecture: string; subArchitectures: string[] | null }[] }).archMap ?? [];
+  const subs = map.find((m) => m.architecture === scmp)?.subArchitectures ?? [];
+  return [nativeArch, ...subs.map((a) => ARCHES_BY_SCMP.get(a)?.libseccomp).filter((a): a is string => a !== undefined)];
+}
+
 type Rule = { names: string[]; action: string; errnoRet?: number; args?: { index: number; value: number; valueTwo?: number; op: string }[] };
 
 /**
  * The Docker-format profile for a recording: defaultAction SCMP_ACT_ERRNO (EPERM); the observed
  * names allowed; socket by family, personality by value, clone with the namespace bits never
  * seen masked off; clone3 (flags out of the filter's reach) ENOSYS with clone allowed as libc's
- * fallback. `architectures`: the native arch and the other ABIs actually seen, nothing else.
+ * fallback. `architectures` as in Docker's profiles: the native arch and the compat ABIs its
+ * kernel runs (x86_64: x86 and x32), so that a call on another ABI meets the default (EPERM),
+ * not the bad-arch kill; then any other arch seen.
  */
 export function recordedProfile(rec: Recording, options: RecordedProfileOptions): Record<string, unknown> {
   if (options === null || typeof options !== 'object' || !ARCHES_BY_LIBSECCOMP.has(options.nativeArch)) {
     throw argTypeError('recordedProfile needs { nativeArch } (a libseccomp arch name)');
   }
-  const arches = [options.nativeArch, ...[...rec.arches].filter((a) => a !== options.nativeArch).sort()];
+  const family = abiFamily(options.nativeArch);
+  const arches = [...family, ...[...rec.arches].filter((a) => !family.includes(a)).sort()];
   const syscalls: Rule[] = [];
   const names = [...rec.names].sort();
   if (names.length > 0) syscalls.push({ names, action: 'SCMP_ACT_ALLOW' });

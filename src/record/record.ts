@@ -25,6 +25,11 @@ export interface RecordOptions {
   append?: Record<string, unknown>;
   /** Capabilities the command holds (and the base is evaluated for); default Docker's. */
   capabilities?: readonly string[];
+  /**
+   * The kernel the base is evaluated for ("4.7"); default this one's. For a profile meant for an
+   * older kernel, where the base's minKernel rules (ptrace before 4.8) do not yet allow.
+   */
+  kernel?: string;
   isolation?: IsolationMode;
   stdio?: NodeSpawnOptions['stdio'];
   cwd?: string;
@@ -59,6 +64,7 @@ export function record(command: string, args: readonly string[] = [], options: R
   if (!Array.isArray(args) || args.some((a) => typeof a !== 'string')) throw argTypeError('args must be an array of strings');
   if (options === null || typeof options !== 'object') throw argTypeError('options must be an object');
   if (options.base !== undefined && (typeof options.base !== 'string' || options.base === '')) throw argTypeError('options.base must be a profile name or file');
+  if (options.kernel !== undefined && options.base === undefined) throw argTypeError('options.kernel needs options.base (it is the context the base is evaluated in)');
   if (!features().notify) {
     throw new SeccompError('recording needs seccomp user notification with continue (Linux 5.5+, libseccomp 2.5+)', { code: ErrorCode.UNSUPPORTED });
   }
@@ -72,7 +78,8 @@ export function record(command: string, args: readonly string[] = [], options: R
   }
   const caps = childCapabilitySet(options.capabilities);
   const arch = nativeArch();
-  const base = options.base === undefined ? undefined : compile(options.base, { capabilities: [...caps] });
+  const context = { capabilities: [...caps], ...(options.kernel !== undefined ? { kernel: options.kernel } : {}) };
+  const base = options.base === undefined ? undefined : compile(options.base, context);
   // A shell for the launch: the run's capability context, the recording program, a listener.
   const shell = compile({ defaultAction: 'SCMP_ACT_ALLOW' }, { capabilities: [...caps] });
   const launch: CompiledProfile = {

@@ -173,7 +173,7 @@ export class DenialLog {
     const parts = groups.map((g) => {
       this.#fixOf(g);
       const what = g.action === 'ERRNO' ? errnoName(g.errno ?? 0) : g.action;
-      return `${g.syscall} ×${g.count} (${what}, ${g.rule}${g.fix ? `; allowed with ${g.fix}` : ''})`;
+      return `${g.syscall} ×${g.count} (${what}, ${g.rule}${g.fix ? `; ${fixPhrase(g.fix)}` : ''})`;
     });
     return `seccomp: ${names} syscall${names === 1 ? '' : 's'} denied: ${parts.join(', ')}`;
   }
@@ -182,4 +182,9 @@ export class DenialLog {
 /** One JSON line (with its newline) for a denial. */
 export function jsonLine(d: Denial): string {
   return `${JSON.stringify(d)}\n`;
+}
+
+/** A fix in the summary: "allowed with --cap-add SYS_NICE", or the instruction itself ("remove ..."). */
+export function fixPhrase(fix: string): string {
+  return /^(remove|no rule)/.test(fix) ? `to allow it: ${fix}` : `allowed with ${fix}`;
 }

@@ -12,7 +12,7 @@ import type { SyscallAnswer, SyscallHandler, SyscallNotification } from '../supe
 import { answerFor, killSignal, parseProcStatus } from './answer.js';
 import { pathArgs } from './decode.js';
 import { DenialLog, nameOfSyscall, type Denial } from './model.js';
-import { capabilityFix, ruleOf } from './rule.js';
+import { fixOf, ruleOf } from './rule.js';
 import { reportingProgram } from './transform.js';
 
 export interface Reporting {
@@ -58,7 +58,7 @@ export function reportingLaunch(original: CompiledProfile, onDenied: (d: Denial)
   };
   // Fixes may compile the profile again (slow): found when the summary asks, never while the
   // supervised tree waits for answers.
-  const log = new DenialLog((q) => capabilityFix(original, q.nr, q.arch, q.args));
+  const log = new DenialLog((q) => fixOf(original, q.nr, q.arch, q.args));
 
   const handler: SyscallHandler = (n: SyscallNotification) => {
     if (typeof n.arch !== 'string') return { errno: 1 };
@@ -76,7 +76,7 @@ export function reportingLaunch(original: CompiledProfile, onDenied: (d: Denial)
       if (s !== undefined) paths.set(i, s);
     }
     const exe = readLink(`/proc/${n.pid}/exe`);
-    const rule = ruleOf(original, syscall, n.args, d);
+    const rule = ruleOf(original, n.nr, abi, n.args);
     if (a.kill) {
       const st = readText(`/proc/${n.pid}/status`);
       const status = st === undefined ? undefined : parseProcStatus(st);

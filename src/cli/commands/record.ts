@@ -19,6 +19,7 @@ export const command: Command = {
     { flag: '--output', short: '-o', value: 'FILE', help: 'write the profile to FILE (default: stdout)' },
     { flag: '--base', value: 'PROFILE', help: 'record only what PROFILE (e.g. docker-default) does not allow; the result extends it' },
     { flag: '--append', help: 'merge with the profile already in FILE (a union of the runs)' },
+    { flag: '--kernel', value: 'VERSION', help: 'evaluate --base as on Linux VERSION (e.g. 4.7, where docker-default has no ptrace)' },
     { flag: '--cap-add', value: 'CAP', repeat: true, help: 'the command holds CAP (as with seccomp run)' },
     { flag: '--cap-drop', value: 'CAP|ALL', repeat: true, help: 'the command does not hold CAP' },
     { flag: '--isolation', value: 'MODE', choices: ['full', 'available', 'none'], help: 'as with seccomp run (default: full)' },
@@ -30,6 +31,7 @@ export const command: Command = {
     const out = args.last('--output');
     const file = out === undefined ? undefined : path.resolve(io.cwd, out);
     if (args.has('--append') && file === undefined) throw new UsageError('--append needs -o FILE (the profile to merge with)');
+    if (args.has('--kernel') && !args.has('--base')) throw new UsageError('--kernel needs --base (the kernel the base is evaluated for)');
     let append: Record<string, unknown> | undefined;
     if (args.has('--append') && file !== undefined && fs.existsSync(file)) {
       try {
@@ -48,6 +50,7 @@ export const command: Command = {
         env: io.env,
         ...(args.last('--base') !== undefined ? { base: args.last('--base') } : {}),
         ...(append ? { append } : {}),
+        ...(args.last('--kernel') !== undefined ? { kernel: args.last('--kernel') } : {}),
         ...(args.last('--isolation') !== undefined ? { isolation: args.last('--isolation') as 'full' | 'available' | 'none' } : {}),
       });
     } catch (err) {
