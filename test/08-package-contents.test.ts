@@ -4,7 +4,7 @@
 // checked. Prebuilds exist after `npm run prebuild` (and `-- --arch arm64`); without them the
 // prebuild checks are a named skip, unless SECCOMP_REQUIRE_PREBUILDS=1 (CI) makes them required.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { root } from './helpers/child.js';
@@ -65,5 +65,17 @@ describe('npm pack', () => {
         expect(mode & 0o111).toBe(0o111);
       });
     }
+  });
+});
+
+// Tests and fixtures exercise one build: the package's dist/ (fixtures run under plain node and
+// cannot load src/*.ts), never a second copy of the code transformed from src/ by vitest.
+describe('the test tree', () => {
+  it('imports the build (dist/), never src/, in tests, helpers and fixtures', () => {
+    const testDir = join(root, 'test');
+    const files = readdirSync(testDir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|mjs|cjs|js)$/.test(f));
+    expect(files.length).toBeGreaterThan(50);
+    const fromSrc = files.filter((f) => /(?:from\s+|import\(\s*|require\(\s*)['"](?:\.\.\/)+src\//.test(readFileSync(join(testDir, f), 'utf8')));
+    expect(fromSrc).toEqual([]);
   });
 });

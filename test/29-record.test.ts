@@ -1,12 +1,12 @@
 // Recording, pure parts: observed syscalls -> a Docker-format profile our compile() accepts and
 // that allows exactly what was seen; append (round trip and union); a base and its widening.
 import { describe, expect, it } from 'vitest';
-import { decide } from '../src/decide.js';
-import { compile } from '../src/profile/compile.js';
+import { decide } from '../dist/decide.js';
+import { compile } from '../dist/profile/compile.js';
 import {
   CLONE_NS_MASK, emptyRecording, mergeRecordings, observe, recordAnswer, recordedProfile, recordingFromProfile, widenFromBase,
-} from '../src/record/profile.js';
-import { builtinProfile } from '../src/profiles/index.js';
+} from '../dist/record/profile.js';
+import { builtinProfile } from '../dist/profiles/index.js';
 import { thrown } from './helpers/thrown.js';
 
 const ctx = { capabilities: [] as string[], arch: 'amd64', kernel: '6.1' };

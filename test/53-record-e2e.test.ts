@@ -6,10 +6,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compile, execFile, record } from '../src/index.js';
-import { childCapabilitySet } from '../src/capabilities.js';
-import { runCommand } from '../src/cli/dispatch.js';
-import { command as recordCommand } from '../src/cli/commands/record.js';
+import { compile, execFile, record } from '../dist/index.js';
+import { childCapabilitySet } from '../dist/capabilities.js';
+import { runCommand } from '../dist/cli/dispatch.js';
+import { command as recordCommand } from '../dist/cli/commands/record.js';
 import { root } from './helpers/child.js';
 import { openToAll, users } from './helpers/users.js';
 import { thrown } from './helpers/thrown.js';
