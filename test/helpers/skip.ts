@@ -7,7 +7,6 @@ export function skipAllIf(skip: boolean, reason: string): void {
   beforeEach((t) => t.skip(skip, reason));
 }
 
-
 export const NOT_ROOT = 'needs root (uid 0): changes capabilities or user ids';
 export const NOT_X64 = 'needs x86_64: the child programs make raw x86_64 system calls';
 export const NO_NOTIFY = 'this kernel/libseccomp has no user notification with TSYNC (API level < 6)';
