@@ -2,17 +2,16 @@
 // <seccomp.h>, when libseccomp-dev is installed (.ci/run installs it only after the main
 // suite). SECCOMP_INCLUDE_DIR may point at another include directory holding seccomp.h.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixtures, root } from './helpers/child.js';
+import { scratchDir } from './helpers/scratch.js';
 
 const includeDir = process.env.SECCOMP_INCLUDE_DIR ?? '/usr/include';
 const hasHeader = existsSync(join(includeDir, 'seccomp.h'));
 const nativeDir = join(root, 'native');
-const work = mkdtempSync(join(tmpdir(), 'seccomp-abi-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = scratchDir('seccomp-abi-');
 
 function run(cmd: string, args: string[]) {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });

@@ -1,12 +1,10 @@
 // Filters loaded in child processes (test/fixtures/*.mjs), checked by what the child saw.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runFixture } from './helpers/child.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const work = mkdtempSync(join(tmpdir(), 'seccomp-03-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = scratchDir('seccomp-03-');
 
 function json(r: ReturnType<typeof runFixture>): any {
   expect(r.stderr).toBe('');

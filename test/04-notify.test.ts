@@ -1,14 +1,12 @@
 // User-space notification, in a child that supervises its own mkdir calls (they run on
 // libuv pool threads while the main thread receives and answers).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { features } from '../dist/index.js';
 import { runFixture } from './helpers/child.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const work = mkdtempSync(join(tmpdir(), 'seccomp-04-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = scratchDir('seccomp-04-');
 const canNotify = features().notify;
 
 const NO_NOTIFY = 'this kernel/libseccomp has no user notification with TSYNC (API level < 6)';

@@ -3,9 +3,9 @@
 // no options; Node's own spawn/execFile/fork options still pass through.
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { forkSandboxed } from '../src/fork.js';
-import { compile } from '../src/profile/compile.js';
-import { execFile, fork, spawn } from '../src/spawn.js';
+import { forkSandboxed } from '../dist/fork.js';
+import { compile } from '../dist/profile/compile.js';
+import { execFile, fork, spawn } from '../dist/spawn.js';
 import { fixtures, runFixture } from './helpers/child.js';
 import { thrown } from './helpers/thrown.js';
 import { join } from 'node:path';

@@ -1,14 +1,14 @@
 // The exact JSON parser and the profile loader (object, JSON text, built-in name, file path).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { SeccompError } from '../src/errors.js';
-import { parseJsonExact } from '../src/profile/json.js';
-import { loadProfileDocument } from '../src/profile/load.js';
-import { BUILTIN_NAMES } from '../src/profiles/index.js';
+import { describe, expect, it } from 'vitest';
+import { SeccompError } from '../dist/errors.js';
+import { parseJsonExact } from '../dist/profile/json.js';
+import { loadProfileDocument } from '../dist/profile/load.js';
+import { BUILTIN_NAMES } from '../dist/profiles/index.js';
 import { hasShared, sharedDir } from './helpers/child.js';
 import { NO_SHARED } from './helpers/oracle.js';
+import { scratchDir } from './helpers/scratch.js';
 
 function syntaxError(text: string): SeccompError {
   try {
@@ -30,8 +30,7 @@ describe('parseJsonExact: bad input', () => {
     const e = syntaxError('{\n  "a": 1,\n  "b" 2\n}');
     expect(e.message).toMatch(/line 3, column 7/);
     expect(e.message).toMatch(/expected ':'/);
-    expect((e as any).line).toBe(3);
-    expect((e as any).column).toBe(7);
+    expect(e).toMatchObject({ line: 3, column: 7 });
   });
 
   it.each([
@@ -110,12 +109,12 @@ describe('parseJsonExact: values', () => {
 });
 
 describe('loadProfileDocument', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'seccomp-load-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = scratchDir('seccomp-load-');
 
   it('rejects inputs that are neither string nor object with TypeError', () => {
     for (const bad of [null, 42, ['x'], undefined, '']) {
-      expect(() => loadProfileDocument(bad as any)).toThrow(TypeError);
+      // @ts-expect-error: the wrong type on purpose
+      expect(() => loadProfileDocument(bad)).toThrow(TypeError);
     }
   });
 
@@ -161,7 +160,7 @@ describe('loadProfileDocument', () => {
     const r = loadProfileDocument(path);
     expect(r.name).toBe(path);
     expect(r.unconfined).toBe(false);
-    expect((r.doc as any).syscalls[0].args[0].value).toBe(18446744073709551615n);
+    expect(r.doc).toMatchObject({ syscalls: [{ args: [{ value: 18446744073709551615n }] }] });
   });
 
   it('JSON text (leading whitespace allowed) is parsed exactly and has no name', () => {
@@ -192,8 +191,7 @@ describe('loadProfileDocument', () => {
       const r = loadProfileDocument('docker-default');
       expect(r.name).toBe('docker-default');
       expect(r.unconfined).toBe(false);
-      expect((r.doc as any).defaultAction).toBe('SCMP_ACT_ERRNO');
-      expect(Array.isArray((r.doc as any).syscalls)).toBe(true);
+      expect(r.doc).toMatchObject({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: expect.any(Array) });
     } finally {
       process.chdir(cwd);
     }

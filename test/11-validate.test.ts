@@ -1,10 +1,10 @@
 // Profile validation: every bad input is one ERR_SECCOMP_PROFILE_INVALID naming the JSON path of
 // each problem, in the message and in `problems`. Unknown keys are warnings.
 import { describe, expect, it } from 'vitest';
-import { SeccompError, type ProfileProblem } from '../src/errors.js';
-import { parseJsonExact } from '../src/profile/json.js';
-import { resolveProfile } from '../src/profile/resolve.js';
-import type { ProfileContext } from '../src/profile/types.js';
+import { SeccompError, type ProfileProblem } from '../dist/errors.js';
+import { parseJsonExact } from '../dist/profile/json.js';
+import { resolveProfile } from '../dist/profile/resolve.js';
+import type { ProfileContext } from '../dist/profile/types.js';
 
 const ctx: ProfileContext = { capabilities: [], arch: 'amd64', kernel: { major: 6, minor: 1 } };
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SeccompError } from '../src/errors.js';
+import { SeccompError } from '../dist/errors.js';
 import {
   ARCHES_BY_DOCKER,
   ARCHES_BY_SCMP,
@@ -12,10 +12,10 @@ import {
   capabilitiesFromMask,
   dockerArchName,
   resolveContext,
-} from '../src/profile/context.js';
-import { parseJsonExact } from '../src/profile/json.js';
-import { resolveProfile } from '../src/profile/resolve.js';
-import type { ProfileContext, ResolvedProfile } from '../src/profile/types.js';
+} from '../dist/profile/context.js';
+import { parseJsonExact } from '../dist/profile/json.js';
+import { resolveProfile } from '../dist/profile/resolve.js';
+import type { ProfileContext, ResolvedProfile } from '../dist/profile/types.js';
 import { hasShared, sharedDir } from './helpers/child.js';
 import { NO_SHARED } from './helpers/oracle.js';
 
@@ -31,11 +31,16 @@ const names = (r: ResolvedProfile): string[] => r.rules.map((x) => x.syscall);
 
 describe('resolveContext: bad input', () => {
   it('rejects wrong types with TypeError', () => {
-    expect(() => resolveContext(null as any)).toThrow(TypeError);
-    expect(() => resolveContext({ capabilities: 'CAP_SYS_ADMIN' as any })).toThrow(TypeError);
-    expect(() => resolveContext({ capabilities: [1 as any] })).toThrow(TypeError);
-    expect(() => resolveContext({ arch: 64 as any })).toThrow(TypeError);
-    expect(() => resolveContext({ kernel: 6 as any })).toThrow(TypeError);
+    // @ts-expect-error: the wrong type on purpose
+    expect(() => resolveContext(null)).toThrow(TypeError);
+    // @ts-expect-error: the wrong type on purpose
+    expect(() => resolveContext({ capabilities: 'CAP_SYS_ADMIN' })).toThrow(TypeError);
+    // @ts-expect-error: the wrong type on purpose
+    expect(() => resolveContext({ capabilities: [1] })).toThrow(TypeError);
+    // @ts-expect-error: the wrong type on purpose
+    expect(() => resolveContext({ arch: 64 })).toThrow(TypeError);
+    // @ts-expect-error: the wrong type on purpose
+    expect(() => resolveContext({ kernel: 6 })).toThrow(TypeError);
   });
 
   it('rejects unknown capabilities with ERR_SECCOMP_UNKNOWN_CAPABILITY', () => {

@@ -1,9 +1,9 @@
 // Fail closed on any input: random damage to docker-default, as an object and as JSON text,
 // must compile or throw a SeccompError with a stable code — never another kind of error.
 import { describe, expect, it } from 'vitest';
-import { SeccompError } from '../src/errors.js';
-import { compile } from '../src/profile/compile.js';
-import { builtinProfile } from '../src/profiles/index.js';
+import { SeccompError } from '../dist/errors.js';
+import { compile } from '../dist/profile/compile.js';
+import { builtinProfile } from '../dist/profiles/index.js';
 import { fuzz } from '../fuzz/engine.mjs';
 import { rng } from './helpers/random.js';
 
@@ -85,7 +85,7 @@ describe('compile: damaged profiles fail closed', () => {
 
 describe('fuzz engine (npm run fuzz), a short seeded run', () => {
   it('2000 cases: hostile objects, damaged text and low-level calls end in a result or a coded error', async () => {
-    const api = await import('../src/index.js');
+    const api = await import('../dist/index.js');
     const { counts, violations } = fuzz(api, { seed: 20240901, cases: 2000, slowMs: 20_000 });
     const report = violations.slice(0, 3).map((v) => `case ${v.case} (${v.kind}): ${v.error}\n  input: ${v.input}\n  ${v.stack ?? ''}`);
     expect(violations.length, report.join('\n')).toBe(0);

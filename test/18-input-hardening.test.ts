@@ -3,12 +3,12 @@
 // too large for the kernel. Each fails closed as a profile problem with its JSON path, and
 // costs time linear in its size (the bench measures the time; here, the behaviour).
 import { describe, expect, it } from 'vitest';
-import { decide } from '../src/decide.js';
-import { ErrorCode, SeccompError } from '../src/errors.js';
-import { clearCompileCache, compile } from '../src/profile/compile.js';
-import { insnsLowerBound } from '../src/profile/estimate.js';
-import { MAX_DEPTH } from '../src/profile/snapshot.js';
-import { builtinProfile } from '../src/profiles/index.js';
+import { decide } from '../dist/decide.js';
+import { ErrorCode, SeccompError } from '../dist/errors.js';
+import { clearCompileCache, compile } from '../dist/profile/compile.js';
+import { insnsLowerBound } from '../dist/profile/estimate.js';
+import { MAX_DEPTH } from '../dist/profile/snapshot.js';
+import { builtinProfile } from '../dist/profiles/index.js';
 import { thrown } from './helpers/thrown.js';
 
 const opts = { cache: false, capabilities: [] as string[], arch: 'amd64' };

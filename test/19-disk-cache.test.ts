@@ -6,8 +6,8 @@
 import { chmodSync, chownSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../src/profile/compile.js';
-import { digest64 } from '../src/profile/disk-cache.js';
+import { compile } from '../dist/profile/compile.js';
+import { digest64 } from '../dist/profile/disk-cache.js';
 import { fixtures, root, runFixture, runNode } from './helpers/child.js';
 import { seccomp } from './helpers/cli.js';
 import { scratchDirs } from './helpers/scratch.js';
@@ -172,7 +172,8 @@ describe('disk cache', () => {
     expect(readdirSync(base)).toEqual([]);
   });
 
-  it.skipIf(nobody.skip !== undefined)(`another user does not read or write this user's cache${nobody.skip ? ` (${nobody.skip})` : ''}`, () => {
+  it('another user does not read or write this user\'s cache', (t) => {
+    t.skip(nobody.skip !== undefined, nobody.skip);
     const { xdg } = warmed();
     chmodSync(xdg, 0o755); // nobody can reach the base, not the 0700 cache in it
     const before = readdirSync(join(xdg, 'seccomp'));

@@ -2,14 +2,14 @@
 // near misses of known keys, are refused with their JSON path and the nearest real word
 // (unknownSyscalls: 'error', the default), unless 'warn' or 'ignore' (Docker's silence) is asked.
 import { describe, expect, it } from 'vitest';
-import { NEWER_SYSCALLS } from '../src/bpf/newer-syscalls.js';
-import { ErrorCode } from '../src/errors.js';
-import { native } from '../src/native.js';
-import { archToken } from '../src/arch.js';
-import { compile } from '../src/profile/compile.js';
-import { ARCHES_BY_DOCKER } from '../src/profile/context.js';
-import { editDistance, suggestSyscall } from '../src/profile/suggest.js';
-import { isLinuxSyscallName, linuxSyscallNames } from '../src/profile/syscall-names.js';
+import { NEWER_SYSCALLS } from '../dist/bpf/newer-syscalls.js';
+import { ErrorCode } from '../dist/errors.js';
+import { native } from '../dist/native.js';
+import { archToken } from '../dist/arch.js';
+import { compile } from '../dist/profile/compile.js';
+import { ARCHES_BY_DOCKER } from '../dist/profile/context.js';
+import { editDistance, suggestSyscall } from '../dist/profile/suggest.js';
+import { isLinuxSyscallName, linuxSyscallNames } from '../dist/profile/syscall-names.js';
 import { thrown } from './helpers/thrown.js';
 
 const ctx = { arch: 'amd64', kernel: '6.18', capabilities: [] as string[], cache: false };

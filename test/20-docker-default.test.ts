@@ -4,15 +4,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_NAMES, builtinProfile } from '../src/profiles/index.js';
+import { BUILTIN_NAMES, builtinProfile } from '../dist/profiles/index.js';
 import { hasShared, root, sharedDir } from './helpers/child.js';
 import { hasOracle, NO_SHARED } from './helpers/oracle.js';
-import { compile } from '../src/profile/compile.js';
-import { decide } from '../src/decide.js';
+import { compile } from '../dist/profile/compile.js';
+import { decide } from '../dist/decide.js';
+import { argOf, builtinDoc, type DocProfile, readDoc, ruleWhere } from './helpers/docker-doc.js';
 
 const referencePath = join(sharedDir, 'reference', 'moby-default.json');
 const hasReference = hasShared && existsSync(referencePath);
-const readReference = (): Record<string, any> => JSON.parse(readFileSync(referencePath, 'utf8'));
+const readReference = (): DocProfile => readDoc(referencePath);
 
 /** Docker's default capability set (moby's DefaultCapabilities). */
 const DOCKER_CAPS = [
@@ -53,7 +54,7 @@ const kernelAtLeast = (kernel: string, min: string): boolean => {
 };
 
 /** moby's setupSeccomp, reduced to what decides: the arches and the set of effective rules. */
-function effective(profile: Record<string, any>, ctx: Context) {
+function effective(profile: DocProfile, ctx: Context) {
   const arches: string[] = [];
   for (const entry of profile.archMap ?? []) {
     if (entry.architecture === ARCHES[ctx.arch]) arches.push(entry.architecture, ...(entry.subArchitectures ?? []));
@@ -63,14 +64,14 @@ function effective(profile: Record<string, any>, ctx: Context) {
     const inc = rule.includes ?? {};
     const exc = rule.excludes ?? {};
     if (inc.arches?.length && !inc.arches.includes(ctx.arch)) continue;
-    if (inc.caps?.length && !inc.caps.every((c: string) => ctx.caps.includes(c))) continue;
+    if (inc.caps?.length && !inc.caps.every((c) => ctx.caps.includes(c))) continue;
     if (inc.minKernel && !kernelAtLeast(ctx.kernel, inc.minKernel)) continue;
     if (exc.arches?.length && exc.arches.includes(ctx.arch)) continue;
-    if (exc.caps?.length && exc.caps.some((c: string) => ctx.caps.includes(c))) continue;
+    if (exc.caps?.length && exc.caps.some((c) => ctx.caps.includes(c))) continue;
     if (exc.minKernel && kernelAtLeast(ctx.kernel, exc.minKernel)) continue;
     const errno = rule.action === 'SCMP_ACT_ERRNO' ? (rule.errnoRet ?? 1) : '';
     const args = (rule.args ?? [])
-      .map((a: any) => `${a.index}:${a.op}:${BigInt(a.value ?? 0)}:${BigInt(a.valueTwo ?? 0)}`)
+      .map((a) => `${a.index}:${a.op}:${BigInt(a.value ?? 0)}:${BigInt(a.valueTwo ?? 0)}`)
       .sort()
       .join('&');
     for (const name of rule.names ?? [rule.name]) rules.add(`${name} ${rule.action} ${errno} ${args}`);
@@ -86,7 +87,7 @@ function effective(profile: Record<string, any>, ctx: Context) {
 }
 
 /** Every capability any include/exclude of either profile names. */
-function mentionedCaps(...profiles: Record<string, any>[]): string[] {
+function mentionedCaps(...profiles: DocProfile[]): string[] {
   const caps = new Set<string>();
   for (const p of profiles) {
     for (const r of p.syscalls) for (const c of [...(r.includes?.caps ?? []), ...(r.excludes?.caps ?? [])]) caps.add(c);
@@ -119,18 +120,18 @@ describe('builtinProfile', () => {
   });
 
   it('returns a fresh copy each time', () => {
-    const a = builtinProfile('docker-default') as Record<string, any>;
+    const a = builtinDoc();
     a.defaultAction = 'SCMP_ACT_ALLOW';
     a.syscalls[0].names.push('kexec_load');
     a.archMap[0].subArchitectures.length = 0;
-    const b = builtinProfile('docker-default') as Record<string, any>;
+    const b = builtinDoc();
     expect(b.defaultAction).toBe('SCMP_ACT_ERRNO');
     expect(b.syscalls[0].names).not.toContain('kexec_load');
     expect(b.archMap[0].subArchitectures).toEqual(['SCMP_ARCH_X86', 'SCMP_ARCH_X32']);
   });
 
   it('is a plain JSON-able Docker-format profile', () => {
-    const p = builtinProfile('docker-default') as Record<string, any>;
+    const p = builtinDoc();
     expect(JSON.parse(JSON.stringify(p))).toEqual(p);
     expect(p.defaultAction).toBe('SCMP_ACT_ERRNO');
     expect(p.defaultErrnoRet).toBe(1);
@@ -145,7 +146,7 @@ describe('docker-default vs moby default.json: effective rules', () => {
   it('equals the reference in every arch x capability set x kernel context', (ctx) => {
     ctx.skip(!hasReference, NO_SHARED);
     const ref = readReference();
-    const ours = builtinProfile('docker-default') as Record<string, any>;
+    const ours = builtinDoc();
     const mentioned = mentionedCaps(ref, ours);
     // Sanity of the enumeration itself: the gates we expect to exercise are there.
     expect(mentioned).toEqual(expect.arrayContaining(['CAP_SYS_ADMIN', 'CAP_SYS_PTRACE', 'CAP_SYSLOG', 'CAP_BPF']));
@@ -178,17 +179,17 @@ describe('docker-default vs moby default.json: effective rules', () => {
     const ref = readReference();
     const docker = { arch: 'amd64', caps: DOCKER_CAPS, kernel: '6.18' };
     const admin = { arch: 'amd64', caps: [...DOCKER_CAPS, 'CAP_SYS_ADMIN'], kernel: '6.18' };
-    const tweaks: Array<[Context, (p: any) => void]> = [
+    const tweaks: Array<[Context, (p: DocProfile) => void]> = [
       [docker, (p) => p.syscalls[0].names.pop()],
-      [docker, (p) => p.syscalls.find((r: any) => r.names[0] === 'socket').args[0].value++],
-      [docker, (p) => delete p.syscalls.find((r: any) => r.names[0] === 'clone3').errnoRet],
-      [admin, (p) => delete p.syscalls.find((r: any) => r.excludes?.arches).excludes.caps],
-      [{ ...docker, kernel: '4.7' }, (p) => delete p.syscalls.find((r: any) => r.includes?.minKernel).includes],
+      [docker, (p) => argOf(ruleWhere(p, (r) => r.names[0] === 'socket'), 0).value++],
+      [docker, (p) => delete ruleWhere(p, (r) => r.names[0] === 'clone3').errnoRet],
+      [admin, (p) => delete ruleWhere(p, (r) => r.excludes?.arches !== undefined).excludes?.caps],
+      [{ ...docker, kernel: '4.7' }, (p) => delete ruleWhere(p, (r) => r.includes?.minKernel !== undefined).includes],
     ];
     for (const [ctx, tweak] of tweaks) {
-      const base = effective(builtinProfile('docker-default') as Record<string, any>, ctx).rules;
+      const base = effective(builtinDoc(), ctx).rules;
       expect(base).toEqual(effective(ref, ctx).rules);
-      const p = builtinProfile('docker-default') as Record<string, any>;
+      const p = builtinDoc();
       tweak(p);
       expect(effective(p, ctx).rules).not.toEqual(base);
     }
@@ -240,7 +241,7 @@ describe('docker-default vs moby default.json: decide()', () => {
     it(`decides every syscall as the reference: ${label}, ${mode}`, (ctx) => {
       ctx.skip(!hasReference, NO_SHARED);
       const opts = { ...options, ...modeOptions, arch: 'x86_64', cache: false };
-      const ours = compile(builtinProfile('docker-default'), opts);
+      const ours = compile(builtinDoc(), opts);
       const ref = compile(readFileSync(referencePath, 'utf8'), opts);
       expect([...ours.arches].sort()).toEqual([...ref.arches].sort());
       expect([...ours.unknownSyscalls].sort()).toEqual([...ref.unknownSyscalls].sort());
@@ -277,7 +278,7 @@ describe('docker-default vs moby default.json: decide()', () => {
     for (const capabilities of [[], DOCKER_CAPS, ALL_CAPS]) for (const modeOptions of Object.values(MODES)) {
       const opts = { capabilities, kernel: '6.18', arch: 'x86_64', cache: false, ...modeOptions };
       const byName = compile('docker-default', opts);
-      const byObject = compile(builtinProfile('docker-default'), opts);
+      const byObject = compile(builtinDoc(), opts);
       const ref = compile(readFileSync(referencePath, 'utf8'), opts);
       expect(byName.bpf.equals(byObject.bpf)).toBe(true);
       // libseccomp orders its output by syscall, not by rule order, so even the bytes agree.
@@ -297,7 +298,7 @@ describe('docker-default vs moby default.json: decide()', () => {
       const lines = readFileSync(join(dir, file), 'utf8').split('\n');
       const caps = [...lines[0].matchAll(/--cap-add (\S+)/g)].map((m) => `CAP_${m[1]}`);
       const opts = { capabilities: caps, kernel: '6.18', arch: 'x86_64', cache: false };
-      const ours = compile(builtinProfile('docker-default'), opts);
+      const ours = compile(builtinDoc(), opts);
       const ref = compile(readFileSync(referencePath, 'utf8'), opts);
       for (const line of lines.slice(1)) {
         if (!line.trim() || line.startsWith('#')) continue;
@@ -322,9 +323,9 @@ describe('docker-default vs moby default.json: decide()', () => {
     ctx.skip(!hasReference, NO_SHARED);
     const opts = { capabilities: DOCKER_CAPS, kernel: '6.18', arch: 'x86_64', cache: false };
     const ref = compile(readFileSync(referencePath, 'utf8'), opts);
-    const p = builtinProfile('docker-default') as Record<string, any>;
-    p.syscalls[0].names = p.syscalls[0].names.filter((n: string) => n !== 'getrandom');
-    p.syscalls.find((r: any) => r.names[0] === 'socket' && r.args[0].op === 'SCMP_CMP_GT').args[0].value = 41;
+    const p = builtinDoc();
+    p.syscalls[0].names = p.syscalls[0].names.filter((n) => n !== 'getrandom');
+    argOf(ruleWhere(p, (r) => r.names[0] === 'socket' && r.args?.[0].op === 'SCMP_CMP_GT'), 0).value = 41;
     const changed = compile(p, opts);
     expect(decide(ref, { syscall: 'getrandom', arch: 'x86_64' })).toEqual({ action: 'ALLOW' });
     expect(decide(changed, { syscall: 'getrandom', arch: 'x86_64' })).toEqual({ action: 'ERRNO', errno: 1 });

@@ -4,10 +4,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtinProfile } from '../src/profiles/index.js';
-import { compile } from '../src/profile/compile.js';
-import { decide } from '../src/decide.js';
-import type { CompiledProfile } from '../src/profile/types.js';
+import { builtinProfile } from '../dist/profiles/index.js';
+import { compile } from '../dist/profile/compile.js';
+import { decide } from '../dist/decide.js';
+import type { CompiledProfile } from '../dist/profile/types.js';
 import { sharedDir } from './helpers/child.js';
 import { hasOracle, NO_SHARED, ORACLE_TABLES, type OracleRow, type OracleTable, parseOracleTable, readOracleTable } from './helpers/oracle.js';
 import { narrowedExpectation } from './helpers/narrow.js';

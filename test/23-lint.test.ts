@@ -1,14 +1,16 @@
 // lint(): one minimal profile per finding, next to a near-identical one that must not raise it;
 // Docker's default gives exactly the findings the README documents.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { compile, decide, lint, type Finding, type LintOptions } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { compile, decide, lint, type Finding, type LintOptions } from '../dist/index.js';
 import { sharedDir } from './helpers/child.js';
+import { NO_SHARED } from './helpers/oracle.js';
+import { skipAllIf } from './helpers/skip.js';
+import { thrown } from './helpers/thrown.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seccomp-23-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('seccomp-23-');
 
 type Profile = Record<string, unknown>;
 const ERRNO = 'SCMP_ACT_ERRNO';
@@ -25,14 +27,11 @@ function found(profile: Profile | string, code: string, options?: LintOptions): 
 
 describe('lint: bad input', () => {
   it('refuses an invalid profile as compile does, every problem with its path', () => {
-    let err: any;
-    try {
-      lint({ defaultAction: 'SCMP_ACT_NOPE', syscalls: [{ names: ['read'], action: ALLOW, args: [{ index: 9, value: 1, op: 'SCMP_CMP_EQ' }] }] });
-    } catch (e) {
-      err = e;
-    }
-    expect(err?.code).toBe('ERR_SECCOMP_PROFILE_INVALID');
-    expect(err.problems.map((p: { path: string }) => p.path)).toEqual(['defaultAction', 'syscalls[0].args[0].index']);
+    const err = thrown(() =>
+      lint({ defaultAction: 'SCMP_ACT_NOPE', syscalls: [{ names: ['read'], action: ALLOW, args: [{ index: 9, value: 1, op: 'SCMP_CMP_EQ' }] }] }),
+    );
+    expect(err.code).toBe('ERR_SECCOMP_PROFILE_INVALID');
+    expect(err.problems?.map((p) => p.path)).toEqual(['defaultAction', 'syscalls[0].args[0].index']);
   });
 
   it('refuses bad arguments and options with a code', () => {
@@ -256,7 +255,8 @@ describe('lint: Docker\'s default profile', () => {
 const reference = join(sharedDir, 'reference');
 const hasReference = existsSync(join(reference, 'moby-default.json'));
 
-describe.skipIf(!hasReference)('lint: the real Docker and Podman profiles (needs ../shared/reference)', () => {
+describe('lint: the real Docker and Podman profiles', () => {
+  skipAllIf(!hasReference, NO_SHARED);
   it('moby default.json and Podman\'s containers-common give the same findings as docker-default', () => {
     for (const file of ['moby-default.json', 'containers-common-seccomp.json']) {
       expect(lint(join(reference, file), { arch: 'amd64' }).map((f) => [f.code, f.severity]), file).toEqual(DOCKER_DEFAULT_FINDINGS);

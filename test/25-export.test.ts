@@ -4,19 +4,19 @@
 // the fields the operator's CRD requires; bpf: a child installs it and mkdir is refused; pfc: the
 // listing shows argument-dependent answers.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { diff } from '../src/diff/diff.js';
-import { exportProfile } from '../src/export/formats.js';
-import { compile } from '../src/profile/compile.js';
-import type { CompiledProfile } from '../src/profile/types.js';
+import { describe, expect, it } from 'vitest';
+import { diff } from '../dist/diff/diff.js';
+import { exportProfile } from '../dist/export/formats.js';
+import { compile } from '../dist/profile/compile.js';
+import type { CompiledProfile } from '../dist/profile/types.js';
 import { hasShared, runFixture, sharedDir } from './helpers/child.js';
 import { thrown } from './helpers/thrown.js';
+import { NO_SHARED } from './helpers/oracle.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seccomp-25-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('seccomp-25-');
 
 const ctx = { capabilities: ['CAP_CHOWN', 'CAP_SETUID'], arch: 'amd64', kernel: '6.1', cache: false as const };
 const text = (c: CompiledProfile, f: 'docker' | 'oci' | 'spo' | 'pfc', o = {}) => exportProfile(c, f, o) as string;
@@ -87,7 +87,8 @@ describe('export --format docker/oci', () => {
     expect(diff(src, compile(out, ctx)).same).toBe(true);
   });
 
-  it.skipIf(!hasShared)('round-trips the reference profiles too (needs ../shared/reference)', () => {
+  it('round-trips the reference profiles too', (t) => {
+    t.skip(!hasShared, NO_SHARED);
     for (const f of ['moby-default.json', 'docker-20.10.24-default.json', 'containers-common-seccomp.json']) {
       const opts = { ...ctx, unknownSyscalls: 'ignore' as const };
       const src = compile(join(sharedDir, 'reference', f), opts);
@@ -97,7 +98,8 @@ describe('export --format docker/oci', () => {
 });
 
 describe('export --format spo', () => {
-  it.skipIf(!hasYaml)('is a SeccompProfile resource with the CRD fields, the same rules as the docker form, and a Pod snippet (needs python3-yaml)', () => {
+  it('is a SeccompProfile resource with the CRD fields, the same rules as the docker form, and a Pod snippet', (t) => {
+    t.skip(!hasYaml, 'needs python3-yaml to parse the exported YAML');
     const c = compile('docker-default', ctx);
     const yaml = text(c, 'spo', { name: 'web-default', namespace: 'prod' });
     const r = spawnSync('python3', ['-c', 'import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.stdin)))'], { input: yaml, encoding: 'utf8' });
@@ -135,7 +137,8 @@ describe('export --format bpf and pfc', () => {
     expect(existsSync(join(tmp, 'made-under-exported-filter'))).toBe(false);
   });
 
-  it.skipIf(!hasBwrap)('bpf given to bwrap --seccomp denies mkdir in a real run, and only mkdir (needs bubblewrap)', () => {
+  it('bpf given to bwrap --seccomp denies mkdir in a real run, and only mkdir', (t) => {
+    t.skip(!hasBwrap, 'needs bubblewrap (bwrap) to load the exported filter');
     const deny = join(tmp, 'bwrap-deny.json');
     writeFileSync(deny, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }] }));
     const file = join(tmp, 'bwrap-deny.bpf');

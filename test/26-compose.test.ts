@@ -5,15 +5,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decide } from '../src/decide.js';
-import { ErrorCode } from '../src/errors.js';
-import { clearCompileCache, compile } from '../src/profile/compile.js';
-import { originPath } from '../src/profile/compose.js';
-import { builtinProfile } from '../src/profiles/index.js';
-import { runCommand } from '../src/cli/dispatch.js';
-import { COMMANDS } from '../src/cli/registry.js';
-import type { Command, CommandIO } from '../src/cli/command.js';
-import { compileFromOptions, PROFILE_OPTIONS } from '../src/cli/profile-options.js';
+import { decide } from '../dist/decide.js';
+import { ErrorCode } from '../dist/errors.js';
+import { clearCompileCache, compile } from '../dist/profile/compile.js';
+import { originPath } from '../dist/profile/compose.js';
+import { builtinProfile } from '../dist/profiles/index.js';
+import { runCommand } from '../dist/cli/dispatch.js';
+import { COMMANDS } from '../dist/cli/registry.js';
+import type { Command, CommandIO } from '../dist/cli/command.js';
+import { compileFromOptions, PROFILE_OPTIONS } from '../dist/cli/profile-options.js';
 import { scratchDirs } from './helpers/scratch.js';
 import { thrown } from './helpers/thrown.js';
 
@@ -48,7 +48,7 @@ describe('composition: bad input', () => {
     writeJson(dir, 'b.json', { baseProfileName: './a.json', syscalls: [] });
     const cycle = thrown(() => compile(join(dir, 'a.json'), ctx));
     expect(cycle.code).toBe(ErrorCode.PROFILE_BASE);
-    expect(cycle.problems[0].path).toBe('baseProfileName');
+    expect(cycle.problems?.[0].path).toBe('baseProfileName');
     expect(cycle.message).toMatch(/cycle .*a\.json -> .*b\.json -> .*a\.json/);
     // Itself.
     writeJson(dir, 'self.json', { baseProfileName: 'self.json' });
@@ -83,16 +83,16 @@ describe('composition: bad input', () => {
     for (const [doc, path] of cases) {
       const e = thrown(() => compile(doc as Record<string, unknown>, ctx));
       expect(e.code, JSON.stringify(doc)).toBe(ErrorCode.PROFILE_INVALID);
-      expect(e.problems.map((p: { path: string }) => p.path), JSON.stringify(doc)).toContain(path);
+      expect(e.problems?.map((p: { path: string }) => p.path), JSON.stringify(doc)).toContain(path);
     }
   });
 
   it('a problem in an own rule is reported where it was written, not in the composed document', () => {
     const e = thrown(() => compile({ baseProfileName: 'docker-default', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_NOPE' }] }, ctx));
     expect(e.code).toBe(ErrorCode.PROFILE_INVALID);
-    expect(e.problems[0].path).toBe('syscalls[0].action');
+    expect(e.problems?.[0].path).toBe('syscalls[0].action');
     const typo = thrown(() => compile({ base: 'docker-default', deny: ['mkdri'] }, ctx));
-    expect(typo.problems[0].path).toBe('deny[0]');
+    expect(typo.problems?.[0].path).toBe('deny[0]');
     expect(typo.message).toContain('did you mean "mkdir"');
   });
 });

@@ -1,12 +1,12 @@
 // Syscall groups: `@network` in a rule's names is the same rule as its listed syscalls, on every
 // ABI of an x86_64 filter (x86_64, x86, x32): compared by decide() over every syscall number.
 import { describe, expect, it } from 'vitest';
-import { archToken } from '../src/arch.js';
-import { decide } from '../src/decide.js';
-import { compile, isSyscallAnywhere, syscallNumberOn } from '../src/profile/compile.js';
-import { SYSCALL_GROUPS, SYSCALL_PAIRS, groupNames } from '../src/profile/groups.js';
-import { ErrorCode } from '../src/errors.js';
-import type { CompiledProfile } from '../src/profile/types.js';
+import { archToken } from '../dist/arch.js';
+import { decide } from '../dist/decide.js';
+import { compile, isSyscallAnywhere, syscallNumberOn } from '../dist/profile/compile.js';
+import { SYSCALL_GROUPS, SYSCALL_PAIRS, groupNames } from '../dist/profile/groups.js';
+import { ErrorCode } from '../dist/errors.js';
+import type { CompiledProfile } from '../dist/profile/types.js';
 import { thrown } from './helpers/thrown.js';
 
 const ctx = { arch: 'amd64', kernel: '6.18', capabilities: [] as string[], cache: false as const };
@@ -35,7 +35,7 @@ describe('groups: bad input', () => {
     expect(e.code).toBe(ErrorCode.PROFILE_INVALID);
     expect(e.problems).toEqual([{ path: 'syscalls[0].names[0]', message: expect.stringContaining('@network, ') }]);
     const one = thrown(() => compile({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ name: '@', action: 'SCMP_ACT_ERRNO' }] }, ctx));
-    expect(one.problems[0].path).toBe('syscalls[0].name');
+    expect(one.problems?.[0].path).toBe('syscalls[0].name');
   });
 });
 

@@ -2,18 +2,18 @@
 // decide() on the original), the answers and kill signal, argument decoding, dedupe and the
 // summary line. No filter is loaded here.
 import { describe, expect, it } from 'vitest';
-import { SECCOMP_RET } from '../src/action.js';
-import { decide } from '../src/decide.js';
-import { BPF, encode } from '../src/bpf/program.js';
-import { compile } from '../src/profile/compile.js';
-import { answerFor, killSignal, parseProcStatus } from '../src/report/answer.js';
-import { decodeArgs, pathArgs } from '../src/report/decode.js';
-import { DenialLog, jsonLine } from '../src/report/model.js';
-import { ruleFor } from '../src/report/rule.js';
-import { reportingLaunch } from '../src/report/supervise.js';
-import { explain, fixFor } from '../src/explain/index.js';
-import { recordingProgram, reportingProgram, rewriteReturns } from '../src/report/transform.js';
-import type { CompiledProfile } from '../src/profile/types.js';
+import { SECCOMP_RET } from '../dist/action.js';
+import { decide } from '../dist/decide.js';
+import { BPF, encode } from '../dist/bpf/program.js';
+import { compile } from '../dist/profile/compile.js';
+import { answerFor, killSignal, parseProcStatus } from '../dist/report/answer.js';
+import { decodeArgs, pathArgs } from '../dist/report/decode.js';
+import { DenialLog, jsonLine } from '../dist/report/model.js';
+import { ruleFor } from '../dist/report/rule.js';
+import { reportingLaunch } from '../dist/report/supervise.js';
+import { explain, fixFor } from '../dist/explain/index.js';
+import { recordingProgram, reportingProgram, rewriteReturns } from '../dist/report/transform.js';
+import type { CompiledProfile } from '../dist/profile/types.js';
 import { thrown } from './helpers/thrown.js';
 
 const ctx = { capabilities: [] as string[], arch: 'amd64', kernel: '6.1' };

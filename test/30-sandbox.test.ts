@@ -6,6 +6,7 @@ import { runFixture } from './helpers/child.js';
 import { scratchDirs } from './helpers/scratch.js';
 import { nested, outer, unfiltered } from './helpers/nested.js';
 import { users } from './helpers/users.js';
+import { NOT_ROOT } from './helpers/skip.js';
 
 const scratch = scratchDirs('seccomp-sandbox-');
 
@@ -13,7 +14,7 @@ const scratch = scratchDirs('seccomp-sandbox-');
 const isRoot = process.getuid?.() === 0;
 
 // Nested (a filter already in place): counts are relative to it; no_new_privs is already set.
-const NNP_SET = 'skipped: no_new_privs is already set by the outer sandbox and cannot be cleared';
+const NNP_SET = 'nested: no_new_privs is already set by the outer sandbox and cannot be cleared';
 
 describe('sandbox(): bad input changes nothing', () => {
   it('throws for a bad profile or bad options and leaves the process unfiltered, without no_new_privs', () => {
@@ -31,7 +32,8 @@ describe('sandbox(): bad input changes nothing', () => {
     expect(out.status).toEqual(unfiltered);
   });
 
-  it.skipIf(!isRoot)('refuses noNewPrivs: false without CAP_SYS_ADMIN, before changing anything', () => {
+  it('refuses noNewPrivs: false without CAP_SYS_ADMIN, before changing anything', (t) => {
+    t.skip(!isRoot, NOT_ROOT);
     const dir = scratch();
     const r = runFixture('sandbox-nnp.mjs', [dir], { uid: 65534, gid: 65534 });
     expect(r.status, r.stderr).toBe(0);
@@ -80,8 +82,9 @@ describe('sandbox(): every thread, every way in', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  if (nested) it.skip(`noNewPrivs: false is honoured with CAP_SYS_ADMIN (${NNP_SET})`, () => {});
-  it.skipIf(!isRoot || nested)('noNewPrivs: false is honoured with CAP_SYS_ADMIN', () => {
+  it('noNewPrivs: false is honoured with CAP_SYS_ADMIN', (t) => {
+    t.skip(!isRoot, NOT_ROOT);
+    t.skip(nested, NNP_SET);
     const dir = scratch();
     const r = runFixture('sandbox-nnp.mjs', [dir]);
     expect(r.status, r.stderr).toBe(0);
@@ -134,17 +137,26 @@ describe('sandbox(): stacking', () => {
 
   // no_new_privs starts off only where filters can go on without it: with CAP_SYS_ADMIN (root).
   const nobody = users[1];
-  if (nested) it.skip(`a refused filter leaves no_new_privs off (${NNP_SET})`, () => {});
-  it.skipIf(!isRoot || nested)('a refused filter leaves no_new_privs off, as root and (inheriting the filters) as nobody', () => {
-    const r = runFixture('sandbox-nnp-refused.mjs', nobody.skip ? [] : ['nobody']);
+  const refused = (asNobody: boolean) => {
+    const r = runFixture('sandbox-nnp-refused.mjs', asNobody ? ['nobody'] : []);
     expect(r.status, r.stderr).toBe(0);
     const out = r.json;
     expect(out.stacked).toBeGreaterThan(1);
-    for (const who of nobody.skip ? [out.self] : [out.self, out.child]) {
+    for (const who of asNobody ? [out.self, out.child] : [out.self]) {
       expect(who.error).toMatchObject({ code: 'ERR_SECCOMP_LOAD', errno: 12 });
       expect(who.error.message).toContain('32768');
       expect(who).toMatchObject({ nnpBefore: false, nnpAfter: false, filtersBefore: out.stacked, filtersAfter: out.stacked });
     }
+  };
+  it('a refused filter leaves no_new_privs off, as root', (t) => {
+    t.skip(!isRoot, NOT_ROOT);
+    t.skip(nested, NNP_SET);
+    refused(false);
   });
-  if (isRoot && nobody.skip) it.skip(`a refused filter as nobody (skipped: ${nobody.skip})`, () => {});
+  it('a refused filter leaves no_new_privs off as nobody too (inheriting the filters)', (t) => {
+    t.skip(!isRoot, NOT_ROOT);
+    t.skip(nested, NNP_SET);
+    t.skip(nobody.skip !== undefined, nobody.skip);
+    refused(true);
+  });
 });

@@ -5,14 +5,15 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { forkSandboxed } from '../src/fork.js';
-import { native } from '../src/native.js';
-import { preloadsBefore, runOrder, splitNodeOptions } from '../src/preloads.js';
-import { compile } from '../src/profile/compile.js';
+import { forkSandboxed } from '../dist/fork.js';
+import { native } from '../dist/native.js';
+import { preloadsBefore, runOrder, splitNodeOptions } from '../dist/preloads.js';
+import { compile } from '../dist/profile/compile.js';
 import { fixtures, root, runFixture, runNode, type ChildResult } from './helpers/child.js';
 import { scratchDirs } from './helpers/scratch.js';
 import { nested, outer } from './helpers/nested.js';
 import { openToAll, users } from './helpers/users.js';
+import { skipAllIf } from './helpers/skip.js';
 
 const scratch = scratchDirs('seccomp-register-');
 
@@ -67,7 +68,8 @@ describe('register: refuses to start the program', () => {
     const dir = scratch();
     const unknown = join(dir, 'unknown.json');
     writeFileSync(unknown, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'not_a_syscall'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }] }));
-    for (const env of [{ SECCOMP_PROFILE_STRICT: '1' }, {}]) {
+    const strictness: Record<string, string>[] = [{ SECCOMP_PROFILE_STRICT: '1' }, {}];
+    for (const env of strictness) {
       const strict = runApp('--import', 'register-app.mjs', { SECCOMP_PROFILE: unknown, ...env });
       refused(strict);
       expect(strict.stderr).toContain('syscalls[0].names[1]');
@@ -220,9 +222,10 @@ describe('register: reading the preloads', () => {
 });
 
 describe.each(users)('register: nothing from outside forges or precedes the filter (as $name)', (user) => {
+  skipAllIf(user.skip !== undefined, user.skip ?? '');
   const scratchFor = () => openToAll(scratch());
 
-  it.skipIf(user.skip !== undefined)(`ignores SECCOMP_REGISTERED, even set to what an old mark would be${user.skip ? ` (skipped: ${user.skip})` : ''}`, () => {
+  it('ignores SECCOMP_REGISTERED, even set to what an old mark would be', () => {
     for (const [flag, app] of [['--import', 'register-app.mjs'], ['--require', 'register-app.cjs']] as const) {
       const dir = scratchFor();
       const marker = join(dir, 'marker');
@@ -250,8 +253,8 @@ describe.each(users)('register: nothing from outside forges or precedes the filt
     ['', [`--experimental-loader=${preMjs}`, '--import', 'seccomp/register'], preMjs],
     ['', ['--loader', preMjs, '--import=seccomp/register'], preMjs],
   ];
-  it.skipIf(user.skip !== undefined).each(refusedCases)(
-    `refuses when a preload runs first: NODE_OPTIONS=%j, %j${user.skip ? ` (skipped: ${user.skip})` : ''}`,
+  it.each(refusedCases)(
+    `refuses when a preload runs first: NODE_OPTIONS=%j, %j`,
     (nodeOptions, argv, culprit) => {
       const dir = scratchFor();
       const marker = join(dir, 'marker');
@@ -276,8 +279,8 @@ describe.each(users)('register: nothing from outside forges or precedes the filt
     [`--import ${preMjs}`, ['--require', 'seccomp/register']],
     ['', ['--require', 'seccomp/register', '--experimental-loader', preMjs]],
   ];
-  it.skipIf(user.skip !== undefined).each(allowedCases)(
-    `allows preloads that run after it: NODE_OPTIONS=%j, %j${user.skip ? ` (skipped: ${user.skip})` : ''}`,
+  it.each(allowedCases)(
+    `allows preloads that run after it: NODE_OPTIONS=%j, %j`,
     (nodeOptions, argv) => {
       const dir = scratchFor();
       const probe = join(dir, 'probe');
@@ -293,7 +296,7 @@ describe.each(users)('register: nothing from outside forges or precedes the filt
     },
   );
 
-  it.skipIf(user.skip !== undefined)(`refuses a preload from NODE_OPTIONS in an --env-file, or quoted with a space${user.skip ? ` (skipped: ${user.skip})` : ''}`, () => {
+  it('refuses a preload from NODE_OPTIONS in an --env-file, or quoted with a space', () => {
     const dir = scratchFor();
     const spaced = join(dir, 'a dir');
     mkdirSync(spaced, { mode: 0o755 });
@@ -315,7 +318,7 @@ describe.each(users)('register: nothing from outside forges or precedes the filt
     }
   });
 
-  it.skipIf(user.skip !== undefined)(`refuses an --import name that ESM resolves elsewhere than require() does${user.skip ? ` (skipped: ${user.skip})` : ''}`, () => {
+  it('refuses an --import name that ESM resolves elsewhere than require() does', () => {
     // "#r" is seccomp/register for require() and the preload for import: only import counts.
     const dir = scratchFor();
     mkdirSync(join(dir, 'node_modules'), { mode: 0o755 });
@@ -331,7 +334,7 @@ describe.each(users)('register: nothing from outside forges or precedes the filt
     expect(existsSync(marker)).toBe(false);
   });
 
-  it.skipIf(user.skip !== undefined)(`forkSandboxed: NODE_OPTIONS preloads of the child run behind the filter${user.skip ? ` (skipped: ${user.skip})` : ''}`, () => {
+  it('forkSandboxed: NODE_OPTIONS preloads of the child run behind the filter', () => {
     const dir = scratchFor();
     const probe = join(dir, 'probe');
     const r = runFixture('fork-parent.mjs', [denyMkdir, join(dir, 'made')], {

@@ -1,17 +1,15 @@
 // Node keeps working under docker-default: a child started with --import seccomp/register runs
 // fs, net, dns, crypto, zlib, child_process, worker_threads and timers, and exits with its status.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixtures, root, runNode } from './helpers/child.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'seccomp-smoke-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchDir('seccomp-smoke-');
 
 describe('Node under docker-default', () => {
   it('does its everyday work and exits with the status it set', () => {
-    const env = { ...process.env, SECCOMP_PROFILE: 'docker-default' };
+    const env: NodeJS.ProcessEnv = { ...process.env, SECCOMP_PROFILE: 'docker-default' };
     delete env.SECCOMP_PROFILE_STRICT;
     delete env.NODE_OPTIONS;
     const r = runNode(['--import', 'seccomp/register', join(fixtures, 'node-smoke.mjs'), dir], { cwd: root, env });

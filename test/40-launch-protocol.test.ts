@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { launcherPath } from '../src/launch/prepare.js';
-import * as P from '../src/launch/protocol.js';
+import { launcherPath } from '../dist/launch/prepare.js';
+import * as P from '../dist/launch/protocol.js';
 import { root } from './helpers/child.js';
 
 const header = readFileSync(join(root, 'native', 'launcher_protocol.h'), 'utf8');

@@ -4,16 +4,17 @@ import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { SeccompError } from '../src/errors.js';
-import { compile } from '../src/profile/compile.js';
-import { execFile, fork, spawn } from '../src/spawn.js';
+import { describe, expect, it } from 'vitest';
+import { SeccompError } from '../dist/errors.js';
+import { compile } from '../dist/profile/compile.js';
+import { execFile, fork, spawn } from '../dist/spawn.js';
 import { runFixture } from './helpers/child.js';
 import { nested, outer } from './helpers/nested.js';
 import { openToAll, users } from './helpers/users.js';
+import { NOT_ROOT } from './helpers/skip.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seccomp-40-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('seccomp-40-');
 
 const denyMkdir = {
   defaultAction: 'SCMP_ACT_ALLOW',
@@ -246,7 +247,8 @@ describe('spawn: behaviour', () => {
     expect(plain.stdout).toMatch(new RegExp(`Seccomp:\\s+${nested ? 2 : 0}`));
   });
 
-  it.skipIf(process.getuid?.() !== 0)('drops capabilities to the given set (CapEff, CapBnd of the child)', async () => {
+  it('drops capabilities to the given set (CapEff, CapBnd of the child)', async (t) => {
+    t.skip(process.getuid?.() !== 0, NOT_ROOT);
     const o = await outcome(
       spawn('sh', ['-c', "grep -E '^Cap(Eff|Prm|Bnd|Amb):' /proc/self/status"], {
         seccomp: 'docker-default',
@@ -264,8 +266,9 @@ describe('spawn: behaviour', () => {
 
   // Nested under Docker's capabilities there is no CAP_SYS_ADMIN to give, and the outer
   // docker-default refuses unshare without it.
-  if (nested) it.skip('evaluates the profile against the capabilities given (skipped: nested, the outer sandbox has no CAP_SYS_ADMIN to give)', () => {});
-  it.skipIf(process.getuid?.() !== 0 || nested)('evaluates the profile against the capabilities given', async () => {
+  it('evaluates the profile against the capabilities given', async (t) => {
+    t.skip(process.getuid?.() !== 0, NOT_ROOT);
+    t.skip(nested, 'nested: the outer sandbox has no CAP_SYS_ADMIN to give');
     // docker-default allows unshare only with CAP_SYS_ADMIN.
     const script = 'unshare --user true && echo allowed';
     const without = await outcome(spawn('sh', ['-c', script], { seccomp: 'docker-default', capabilities: ['CAP_CHOWN'] }));
@@ -327,7 +330,8 @@ describe('spawn: behaviour', () => {
 });
 
 describe.each(users)('spawn: the kept program cannot be swapped (as $name)', (user) => {
-  it.skipIf(user.skip !== undefined)(`a reused descriptor number is not read as the filter${user.skip ? ` (skipped: ${user.skip})` : ''}`, () => {
+  it('a reused descriptor number is not read as the filter', (t) => {
+    t.skip(user.skip !== undefined, user.skip);
     const dir = openToAll(mkdtempSync(join(tmpdir(), 'seccomp-40-memfd-')));
     let r;
     try {

@@ -2,14 +2,14 @@
 // collecting IO) unless the test needs the CLI as a process: stdin/stdout passthrough and
 // signals sent to it (the spawned smoke tests of dist/cli.js).
 import { spawn as nodeSpawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli, profileFile as writeProfile, seccomp, seccompIn } from './helpers/cli.js';
+import { NOT_ROOT } from './helpers/skip.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seccomp-41-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('seccomp-41-');
 
 const profileFile = (name: string, profile: unknown) => writeProfile(tmp, name, profile);
 
@@ -90,7 +90,8 @@ describe('seccomp run: behaviour', () => {
     expect(u.stdout).toMatch(/Seccomp:\s+0/);
   });
 
-  it.skipIf(process.getuid?.() !== 0)('applies --cap-drop ALL / --cap-add like docker run', async () => {
+  it('applies --cap-drop ALL / --cap-add like docker run', async (t) => {
+    t.skip(process.getuid?.() !== 0, NOT_ROOT);
     expect((await statusLines(['--cap-drop', 'ALL'], '^CapEff:')).stdout).toMatch(/CapEff:\s+0{16}/);
     expect((await statusLines(['--cap-drop', 'ALL', '--cap-add', 'KILL'], '^CapEff:')).stdout).toMatch(
       /CapEff:\s+0000000000000020/,

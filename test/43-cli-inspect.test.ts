@@ -1,13 +1,11 @@
 // `seccomp check` and `seccomp decide`: inspecting a profile from the shell, nothing is run.
 // In-process (main() with a collecting IO); one spawned smoke test of dist/cli.js per command.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { profileFile as writeProfile, seccomp, seccompIn } from './helpers/cli.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seccomp-43-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('seccomp-43-');
 
 const profileFile = (name: string, profile: unknown) => writeProfile(tmp, name, profile);
 

@@ -5,10 +5,11 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile, execFile, fork, forkSandboxed, spawn } from '../src/index.js';
+import { compile, execFile, fork, forkSandboxed, spawn } from '../dist/index.js';
 import { fixtures, root, runFixture } from './helpers/child.js';
 import { seccomp } from './helpers/cli.js';
 import { users } from './helpers/users.js';
+import { NOT_ROOT, skipAllIf } from './helpers/skip.js';
 
 const isRoot = process.getuid?.() === 0;
 const DOCKER_MASK = '00000000a80425fb';
@@ -38,7 +39,8 @@ describe('capabilities: bad input', () => {
     expect(() => compile('docker-default', { capabilities: ['CAP_CHOWN', 'CAP_NOPE'] })).toThrow(unknown);
   });
 
-  it.skipIf(!isRoot)('a compiled profile whose set the child cannot get is ERR_SECCOMP_CAPABILITIES', () => {
+  it('a compiled profile whose set the child cannot get is ERR_SECCOMP_CAPABILITIES', (t) => {
+    t.skip(!isRoot, NOT_ROOT);
     // A child started as another user loses every capability: CAP_CHOWN cannot be given to it.
     const compiled = compile('docker-default', { capabilities: ['CAP_CHOWN'] });
     expect(() => spawn('true', [], { seccomp: compiled, uid: 65534, gid: 65534 })).toThrow(
@@ -61,7 +63,8 @@ describe('capabilities: bad input', () => {
   });
 });
 
-describe.skipIf(!isRoot)('capabilities: children of a root process', () => {
+describe('capabilities: children of a root process', () => {
+  skipAllIf(!isRoot, NOT_ROOT);
   it("docker-default means Docker's: the child holds Docker's 14 capabilities and cannot unshare", async () => {
     await expect(execFile('unshare', ['--user', 'true'], { seccomp: 'docker-default' })).rejects.toMatchObject({
       code: 1,
@@ -103,7 +106,8 @@ describe.skipIf(!isRoot)('capabilities: children of a root process', () => {
   });
 });
 
-describe.skipIf(!isRoot)('capabilities: sandbox() and the register hook', () => {
+describe('capabilities: sandbox() and the register hook', () => {
+  skipAllIf(!isRoot, NOT_ROOT);
   it('sandbox({ capabilities }) drops the others on every thread: main, worker, libuv pool', () => {
     const r = runFixture('caps-probe.mjs', ['sandbox', JSON.stringify(['SYS_NICE'])]);
     expect(r.stderr).toBe('');
@@ -126,9 +130,10 @@ describe.skipIf(!isRoot)('capabilities: sandbox() and the register hook', () => 
 });
 
 describe('capabilities: a process without any', () => {
-  it.skipIf(nobody.skip !== undefined)(
-    `evaluates against what it can use (none), not its bounding set${nobody.skip ? ` (skipped: ${nobody.skip})` : ''}`,
-    () => {
+  it(
+    'evaluates against what it can use (none), not its bounding set',
+    (t) => {
+      t.skip(nobody.skip !== undefined, nobody.skip);
       const r = spawnSync(asNobody[0], [...asNobody.slice(1), process.execPath, join(fixtures, 'caps-probe.mjs'), 'unprivileged'], {
         encoding: 'utf8',
       });

@@ -7,7 +7,8 @@ import { users } from './helpers/users.js';
 const nobody = users[1];
 
 describe('spawn: kept capability state', () => {
-  it.skipIf(nobody.skip !== undefined)(`is read again after process.setuid()${nobody.skip ? ` (${nobody.skip})` : ''}`, () => {
+  it('is read again after process.setuid()', (t) => {
+    t.skip(nobody.skip !== undefined, nobody.skip);
     const r = runFixture('caps-after-setuid.mjs');
     expect(r.status, r.stderr).toBe(0);
     expect(r.json.before).not.toBe('CapEff:\t0000000000000000'); // Docker's set, as root

@@ -1,17 +1,15 @@
 // The CLI's registry and dispatcher: unknown options and commands, usage generated from the
 // option specs, registry entries that match their commands, and commands that return their
 // exit status instead of exiting the process. In-process (main() with a collecting IO).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ExitCode } from '../src/cli/command.js';
-import { runCommand, usage } from '../src/cli/dispatch.js';
-import { COMMANDS } from '../src/cli/registry.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ExitCode } from '../dist/cli/command.js';
+import { runCommand, usage } from '../dist/cli/dispatch.js';
+import { COMMANDS } from '../dist/cli/registry.js';
 import { collectingIO, profileFile, seccompIn } from './helpers/cli.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seccomp-47-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('seccomp-47-');
 
 const names = Object.keys(COMMANDS);
 

@@ -2,18 +2,18 @@
 // for the child and its whole tree. The filters are installed only in the children (by the
 // launcher); this process supervises.
 import { type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { ErrorCode, SeccompError } from '../src/errors.js';
-import { features } from '../src/library.js';
-import { execFile, spawn } from '../src/spawn.js';
-import type { SandboxedChild } from '../src/launch/spawn.js';
-import { kernelAnswer, supervise, type SyscallNotification } from '../src/supervisor/supervise.js';
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, SeccompError } from '../dist/errors.js';
+import { features } from '../dist/library.js';
+import { execFile, spawn } from '../dist/spawn.js';
+import type { SandboxedChild } from '../dist/launch/spawn.js';
+import { kernelAnswer, supervise, type SyscallNotification } from '../dist/supervisor/supervise.js';
+import { NO_NOTIFY, skipAllIf } from './helpers/skip.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seccomp-48-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('seccomp-48-');
 const canNotify = features().notify;
 
 const notifying = (names: string[]) => ({
@@ -69,7 +69,8 @@ describe('supervisor: bad input', () => {
     }
   });
 
-  it.skipIf(!canNotify)('answers EPERM (fail closed) when the handler throws, rejects or returns no answer', async () => {
+  it('answers EPERM (fail closed) when the handler throws, rejects or returns no answer', async (t) => {
+    t.skip(!canNotify, NO_NOTIFY);
     const answers: (() => unknown)[] = [
       () => { throw new Error('handler bug'); },
       () => Promise.reject(new Error('async bug')),
@@ -87,7 +88,8 @@ describe('supervisor: bad input', () => {
   });
 });
 
-describe.skipIf(!canNotify)('supervisor: the whole tree', () => {
+describe('supervisor: the whole tree', () => {
+  skipAllIf(!canNotify, NO_NOTIFY);
   it('errno, value and continue round trips in a child and a grandchild, with the path read', async () => {
     const seen: { pid: number; syscall?: string; path?: string }[] = [];
     const onSyscall = (n: SyscallNotification) => {
@@ -164,7 +166,8 @@ describe.skipIf(!canNotify)('supervisor: the whole tree', () => {
   });
 });
 
-describe.skipIf(!canNotify)('supervisor: the launch outcome', () => {
+describe('supervisor: the launch outcome', () => {
+  skipAllIf(!canNotify, NO_NOTIFY);
   const events = (child: ChildProcess) =>
     new Promise<string[]>((resolve) => {
       const ev: string[] = [];
@@ -189,7 +192,8 @@ describe.skipIf(!canNotify)('supervisor: the launch outcome', () => {
   });
 });
 
-describe.skipIf(!canNotify)('supervisor: no leaks', () => {
+describe('supervisor: no leaks', () => {
+  skipAllIf(!canNotify, NO_NOTIFY);
   it('open fds in this process stay flat across 50 supervised spawns', async () => {
     const one = async (k: number) => {
       const child = spawn('/bin/sh', ['-c', `mkdir ${tmp}/leak-${k}`], { seccomp: notifying(MKDIR), onSyscall: () => ({ errno: 1 }), stdio: 'ignore' });

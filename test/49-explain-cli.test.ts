@@ -1,16 +1,14 @@
 // `seccomp explain`: in-process through runCommand (text and --json), and one spawned smoke run.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCommand } from '../src/cli/dispatch.js';
-import type { CommandIO } from '../src/cli/command.js';
-import { COMMANDS } from '../src/cli/registry.js';
+import { describe, expect, it } from 'vitest';
+import { runCommand } from '../dist/cli/dispatch.js';
+import type { CommandIO } from '../dist/cli/command.js';
+import { COMMANDS } from '../dist/cli/registry.js';
 import { root } from './helpers/child.js';
 import { profileFile, seccomp } from './helpers/cli.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seccomp-49-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('seccomp-49-');
 
 async function run(argv: string[]) {
   let stdout = '';

@@ -1,15 +1,13 @@
 // `seccomp lint`: in-process through runCommand (text, --json, exit statuses), and one spawned run.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { CommandIO } from '../src/cli/command.js';
-import { runCommand } from '../src/cli/dispatch.js';
-import { COMMANDS } from '../src/cli/registry.js';
+import { describe, expect, it } from 'vitest';
+import type { CommandIO } from '../dist/cli/command.js';
+import { runCommand } from '../dist/cli/dispatch.js';
+import { COMMANDS } from '../dist/cli/registry.js';
 import { profileFile, seccomp } from './helpers/cli.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seccomp-50-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('seccomp-50-');
 
 async function lintCli(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';

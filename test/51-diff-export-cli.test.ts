@@ -1,19 +1,18 @@
 // seccomp diff / merge / export: usage errors first (exit 125), then behaviour in-process
 // through runCommand with collected output, and one spawned smoke run per command.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { CommandIO } from '../src/cli/command.js';
-import { DOCKER_DEFAULT_CAPABILITIES } from '../src/capabilities.js';
-import { runCommand } from '../src/cli/dispatch.js';
-import { COMMANDS } from '../src/cli/registry.js';
-import { diff } from '../src/diff/diff.js';
-import { compile } from '../src/profile/compile.js';
+import { describe, expect, it } from 'vitest';
+import type { CommandIO } from '../dist/cli/command.js';
+import { DOCKER_DEFAULT_CAPABILITIES } from '../dist/capabilities.js';
+import { runCommand } from '../dist/cli/dispatch.js';
+import { COMMANDS } from '../dist/cli/registry.js';
+import { diff } from '../dist/diff/diff.js';
+import { compile } from '../dist/profile/compile.js';
 import { seccomp } from './helpers/cli.js';
+import { scratchDir } from './helpers/scratch.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'seccomp-51-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchDir('seccomp-51-');
 
 function file(name: string, profile: unknown): string {
   const f = join(tmp, name);

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from '../src/index.js';
-import type { Denial } from '../src/report/model.js';
+import { spawn } from '../dist/index.js';
+import type { Denial } from '../dist/report/model.js';
 import { buildStatic } from './helpers/cc.js';
 import { fixtures, root, sharedDir } from './helpers/child.js';
 import { hasOracle, NO_SHARED, ORACLE_TABLES, readOracleTable, referenceDir } from './helpers/oracle.js';

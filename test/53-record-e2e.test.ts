@@ -1,15 +1,15 @@
 // Record and replay real programs: ls, a shell pipeline, node -e with fs and a worker thread.
 // The replay under the recorded profile gives the same output and status; what the run never
 // did (unshare --user) is denied. Also --base, --append and the CLI.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type StdioOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compile, execFile, record } from '../src/index.js';
-import { childCapabilitySet } from '../src/capabilities.js';
-import { runCommand } from '../src/cli/dispatch.js';
-import { command as recordCommand } from '../src/cli/commands/record.js';
+import { compile, execFile, record } from '../dist/index.js';
+import { childCapabilitySet } from '../dist/capabilities.js';
+import { runCommand } from '../dist/cli/dispatch.js';
+import { command as recordCommand } from '../dist/cli/commands/record.js';
 import { root } from './helpers/child.js';
 import { openToAll, users } from './helpers/users.js';
 import { thrown } from './helpers/thrown.js';
@@ -17,7 +17,7 @@ import { thrown } from './helpers/thrown.js';
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-53-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const cli = join(root, 'dist', 'cli.js');
-const PIPES = ['ignore', 'pipe', 'pipe'] as const;
+const PIPES: StdioOptions = ['ignore', 'pipe', 'pipe'];
 const iso = { isolation: 'available' as const };
 
 async function replay(profile: Record<string, unknown>, cmd: string, args: string[]) {

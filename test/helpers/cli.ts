@@ -1,10 +1,10 @@
-// The one way tests run the `seccomp` command: in-process through src/cli/main.ts with a
+// The one way tests run the `seccomp` command: in-process through dist/cli/main.js with a
 // collecting CommandIO (milliseconds; for everything that needs no real CLI process), or
 // spawned as the built bin (dist/cli.js) for smoke tests, stdin, signals and startup.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CommandIO } from '../../src/cli/command.js';
+import type { CommandIO } from '../../dist/cli/command.js';
 import { root } from './child.js';
 
 export const cli = join(root, 'dist', 'cli.js');
@@ -46,8 +46,8 @@ export function collectingIO(over: Partial<Pick<CommandIO, 'env' | 'cwd'>> = {})
 
 /** `seccomp ARGS...` in this process: main()'s status and what it wrote. A child it runs inherits our stdio. */
 export async function seccompIn(args: string[], over: Partial<Pick<CommandIO, 'env' | 'cwd'>> = {}): Promise<CliResult> {
-  // Loaded on first use: files that only spawn the bin (some import dist/) never load src/.
-  const { main } = await import('../../src/cli/main.js');
+  // Loaded on first use: files that only spawn the bin never load the CLI modules in this process.
+  const { main } = await import('../../dist/cli/main.js');
   const io = collectingIO(over);
   const status = await main(args, io);
   return { status, signal: null, stdout: io.out, stderr: io.err };

@@ -3,7 +3,7 @@
 // 32 bits, so a row whose int argument has high bits set must be decided like its "twin": the
 // row with those bits cleared, which is what the kernel acts on. Nothing is guessed: a row
 // without a twin in the same table keeps its own decision.
-import { argBits } from '../../src/profile/arg-widths.js';
+import { argBits } from '../../dist/profile/arg-widths.js';
 
 export interface ArgRow {
   syscall: string;
