@@ -5,13 +5,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nativeArch } from '../src/arch.js';
-import { FilterFlag, features, resolveSyscall } from '../src/library.js';
-import { compile } from '../src/profile/compile.js';
-import type { CompiledProfile } from '../src/profile/types.js';
-import { recordingProgram } from '../src/report/transform.js';
-import { spawn } from '../src/spawn.js';
-import { namesCached, type SyscallNotification } from '../src/supervisor/supervise.js';
+import { NO_NOTIFY, skipAllIf } from './helpers/skip.js';
+import { nativeArch } from '../dist/arch.js';
+import { FilterFlag, features, resolveSyscall } from '../dist/library.js';
+import { compile } from '../dist/profile/compile.js';
+import type { CompiledProfile } from '../dist/profile/types.js';
+import { recordingProgram } from '../dist/report/transform.js';
+import { spawn } from '../dist/spawn.js';
+import { namesCached, type SyscallNotification } from '../dist/supervisor/supervise.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-55-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -32,7 +33,8 @@ function finished(child: ChildProcess): Promise<{ code: number | null; stdout: s
   });
 }
 
-describe.skipIf(!canNotify)('supervisor attack: answers from odd handlers', () => {
+describe('supervisor attack: answers from odd handlers', () => {
+  skipAllIf(!canNotify, NO_NOTIFY);
   it('a thenable whose then() throws is answered EPERM, without an uncaught exception', async () => {
     const uncaught: unknown[] = [];
     const onUncaught = (e: unknown) => uncaught.push(e);
@@ -70,7 +72,8 @@ describe.skipIf(!canNotify)('supervisor attack: answers from odd handlers', () =
   });
 });
 
-describe.skipIf(!canNotify)('supervisor attack: memory a child can make this process keep', () => {
+describe('supervisor attack: memory a child can make this process keep', () => {
+  skipAllIf(!canNotify, NO_NOTIFY);
   it('syscall numbers with no name do not grow the name cache (a child can make 2^32 of them)', async () => {
     // Every syscall but the hand-off notifies (the recording program); perl calls 300 numbers no x86_64 syscall has
     // (the gap 335..423 and x32-bit numbers), each once; the handler reads n.syscall.
@@ -101,7 +104,7 @@ describe('supervisor attack: the listener needs the ptrace guard', () => {
   // Without Landlock's ptrace scope a child of this uid can open /proc/PPID/fd/N or use
   // pidfd_getfd on the listener and answer its own notifications (denials included).
   it("refuses a supervised child with isolation 'none' (ERR_SECCOMP_ISOLATION), starting nothing", (t) => {
-    t.skip(!canNotify, 'this kernel/libseccomp has no user notification');
+    t.skip(!canNotify, NO_NOTIFY);
     const marker = join(tmp, 'started-without-guard');
     let err: unknown;
     try {
