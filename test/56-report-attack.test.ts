@@ -1,8 +1,20 @@
 // Denial reports and recording under a hostile child (the red-team findings): bounded memory and
 // output in the log, kills that the child cannot survive, record() waiting for the whole tree,
 // and --report=FILE written only at the end, never through a symlink.
-import { describe, expect, it } from 'vitest';
-import { DenialLog, MAX_DENIALS, MAX_SUMMARY_CHARS, UNNAMED } from '../src/report/model.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { features } from '../src/library.js';
+import { compile } from '../src/profile/compile.js';
+import { reportingLaunch } from '../src/report/supervise.js';
+import { DenialLog, MAX_DENIALS, MAX_SUMMARY_CHARS, UNNAMED, type Denial } from '../src/report/model.js';
+import { spawn } from '../src/spawn.js';
+import { buildStatic } from './helpers/cc.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'seccomp-56-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('DenialLog: a child choosing syscall numbers', () => {
   const eperm = { action: 'ERRNO' as const, errno: 38 };
@@ -19,5 +31,40 @@ describe('DenialLog: a child choosing syscall numbers', () => {
     expect(s).not.toContain('syscall_100000');
     expect(s).toMatch(/, and \d+ more; \d+ more denials not kept$/);
     expect(s.length).toBeLessThan(MAX_SUMMARY_CHARS + 100);
+  });
+});
+
+describe.skipIf(!features().notify)('report mode: a KILL the child cannot survive', () => {
+  const bin = buildStatic(fileURLToPath(new URL('./fixtures/kill-survivor.c', import.meta.url)), join(tmp, 'kill-survivor'), ['-pthread']);
+  const profile = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['getcwd'], action: 'SCMP_ACT_KILL_PROCESS' }] };
+  const run = (mode: string) => new Promise<{ signal: string | null; stdout: string; denials: Denial[] }>((resolve, reject) => {
+    const denials: Denial[] = [];
+    const child = spawn(bin, [mode], { seccomp: profile, isolation: 'available', stdio: ['ignore', 'pipe', 'inherit'], onDenied: (d) => denials.push(d) });
+    let stdout = '';
+    child.stdout?.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.on('error', reject);
+    child.on('close', (_code, signal) => setImmediate(() => resolve({ signal, stdout, denials })));
+  });
+
+  it('a thread toggling a SIGSYS handler: the process dies by SIGKILL every time, getcwd never returns', async () => {
+    for (let i = 0; i < 12; i++) {
+      const r = await run('toggle');
+      expect(r.stdout).toBe('');
+      expect(r.signal).toBe('SIGKILL');
+      expect(r.denials.map((d) => d.action)).toEqual(['KILL_PROCESS']);
+    }
+  }, 60_000);
+
+  it('a kill is never answered (an answer would let a surviving process go on)', async () => {
+    // A notification by hand, not valid any more: nothing is signalled, nothing may be answered.
+    const r = reportingLaunch(compile(profile, { capabilities: [] }), () => {});
+    const fake = { id: 1n, pid: process.pid, nr: 79, syscall: 'getcwd', arch: 'x86_64', args: [0n, 0n, 0n, 0n, 0n, 0n], instructionPointer: 0n, readString: () => undefined, isValid: () => false };
+    const answer = r.onSyscall(fake as never) as Promise<unknown>;
+    expect(typeof answer?.then).toBe('function');
+    let settled = false;
+    answer.then(() => (settled = true), () => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(settled).toBe(false);
+    expect(r.log.denials.map((d) => d.action)).toEqual(['KILL_PROCESS']);
   });
 });
