@@ -1,7 +1,7 @@
 // Denial reports and recording under a hostile child (the red-team findings): bounded memory and
 // output in the log, kills that the child cannot survive, record() waiting for the whole tree,
 // and --report=FILE written only at the end, never through a symlink.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,8 @@ import { compile } from '../src/profile/compile.js';
 import { reportingLaunch } from '../src/report/supervise.js';
 import { DenialLog, MAX_DENIALS, MAX_SUMMARY_CHARS, UNNAMED, type Denial } from '../src/report/model.js';
 import { spawn } from '../src/spawn.js';
+import { emptyRecording, observe } from '../src/record/profile.js';
+import { record } from '../src/record/record.js';
 import { buildStatic } from './helpers/cc.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-56-'));
@@ -66,5 +68,24 @@ describe.skipIf(!features().notify)('report mode: a KILL the child cannot surviv
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(settled).toBe(false);
     expect(r.log.denials.map((d) => d.action)).toEqual(['KILL_PROCESS']);
+  });
+});
+
+describe('record(): the whole tree, and names only', () => {
+  it('numbers without a name are not recorded as names (they stay denied by the default)', () => {
+    const rec = emptyRecording();
+    observe(rec, 'x86_64', 100_000, []);
+    observe(rec, 'x86_64', 83, []);
+    expect([...rec.names]).toEqual(['mkdir']);
+  });
+
+  it.skipIf(!features().notify)('a descendant that outlives the command is still recorded', async () => {
+    const dir = join(tmp, 'late');
+    // sh exits at once; its background child makes a directory half a second later.
+    const r = await record('/bin/sh', ['-c', `(sleep 0.5; mkdir ${dir}) &`], { stdio: 'ignore', isolation: 'available' });
+    expect(existsSync(dir)).toBe(true);
+    const allowed = (r.profile.syscalls as { names: string[]; action: string; args?: unknown }[])
+      .filter((x) => x.action === 'SCMP_ACT_ALLOW' && !x.args).flatMap((x) => x.names);
+    expect(allowed).toContain('mkdir');
   });
 });
