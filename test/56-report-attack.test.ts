@@ -1,7 +1,8 @@
 // Denial reports and recording under a hostile child (the red-team findings): bounded memory and
 // output in the log, kills that the child cannot survive, record() waiting for the whole tree,
 // and --report=FILE written only at the end, never through a symlink.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,8 @@ import { spawn } from '../src/spawn.js';
 import { emptyRecording, observe } from '../src/record/profile.js';
 import { record } from '../src/record/record.js';
 import { buildStatic } from './helpers/cc.js';
+import { thrown } from './helpers/thrown.js';
+import { startReport } from '../src/report/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-56-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -87,5 +90,52 @@ describe('record(): the whole tree, and names only', () => {
     const allowed = (r.profile.syscalls as { names: string[]; action: string; args?: unknown }[])
       .filter((x) => x.action === 'SCMP_ACT_ALLOW' && !x.args).flatMap((x) => x.names);
     expect(allowed).toContain('mkdir');
+  });
+});
+
+describe('--report=FILE: written once, at the end, never through a symlink', () => {
+  const denyMkdir = fileURLToPath(new URL('./fixtures/deny-mkdir.json', import.meta.url));
+  const compiled = () => compile(denyMkdir, { capabilities: [] });
+  const dirOf = (name: string) => {
+    const d = join(tmp, name);
+    mkdirSync(d);
+    return d;
+  };
+
+  it('refuses a symlink before the run and leaves its target alone', () => {
+    const d = dirOf('link');
+    writeFileSync(join(d, 'target'), 'precious\n');
+    symlinkSync(join(d, 'target'), join(d, 'report.jsonl'));
+    expect(thrown(() => startReport(compiled(), join(d, 'report.jsonl'), () => {})).message).toContain('symbolic link');
+    expect(readFileSync(join(d, 'target'), 'utf8')).toBe('precious\n');
+  });
+
+  it('refuses a FILE that is not a regular file', () => {
+    expect(thrown(() => startReport(compiled(), tmp, () => {})).message).toContain('not a regular file');
+  });
+
+  it('a launch that failed leaves FILE as it was; a finished run replaces it whole (0600, no temp file left)', async () => {
+    const d = dirOf('replace');
+    const file = join(d, 'report.jsonl');
+    writeFileSync(file, 'old\n');
+    const failed = startReport(compiled(), file, () => {})!;
+    expect(readFileSync(file, 'utf8')).toBe('old\n');
+    await failed.finish(false);
+    expect(readFileSync(file, 'utf8')).toBe('old\n');
+    const ok = startReport(compiled(), file, () => {})!;
+    await ok.finish(true);
+    expect(readFileSync(file, 'utf8')).toBe('');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readdirSync(d)).toEqual(['report.jsonl']);
+  });
+
+  it('seccomp run --report=FILE with a command that cannot start: exit 127, FILE untouched', () => {
+    const d = dirOf('cli');
+    const file = join(d, 'report.jsonl');
+    writeFileSync(file, 'old\n');
+    const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+    const r = spawnSync(process.execPath, [cli, 'run', `--report=${file}`, '--profile', denyMkdir, '--isolation', 'available', '--', join(d, 'no-such-command')], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(127);
+    expect(readFileSync(file, 'utf8')).toBe('old\n');
   });
 });
