@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include <uv.h>
@@ -257,6 +258,29 @@ Napi::Value ReadTargetString(const Napi::CallbackInfo &info) {
   return Napi::Buffer<char>::Copy(env, out.data(), out.size());
 }
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+// pidfdOpen(pid) -> a pidfd (close-on-exec, as pidfd_open makes it), or -errno. With a pidfd the
+// caller can check that the process is still the one it means before signalling it.
+Napi::Value PidfdOpen(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  long fd = syscall(SYS_pidfd_open, static_cast<pid_t>(info[0].As<Napi::Number>().Int32Value()), 0u);
+  return Napi::Number::New(env, fd < 0 ? -errno : static_cast<double>(fd));
+}
+
+// pidfdSendSignal(pidfd, sig) -> 0, or the errno.
+Napi::Value PidfdSendSignal(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  long rc = syscall(SYS_pidfd_send_signal, info[0].As<Napi::Number>().Int32Value(),
+                    info[1].As<Napi::Number>().Int32Value(), nullptr, 0u);
+  return Napi::Number::New(env, rc < 0 ? errno : 0);
+}
+
 }  // namespace
 
 void init_supervisor(Napi::Env env, Napi::Object exports) {
@@ -266,6 +290,8 @@ void init_supervisor(Napi::Env env, Napi::Object exports) {
   exports.Set("notifySend", Napi::Function::New(env, NotifySend));
   exports.Set("notifyIdAlive", Napi::Function::New(env, NotifyIdAlive));
   exports.Set("readTargetString", Napi::Function::New(env, ReadTargetString));
+  exports.Set("pidfdOpen", Napi::Function::New(env, PidfdOpen));
+  exports.Set("pidfdSendSignal", Napi::Function::New(env, PidfdSendSignal));
 }
 
 }  // namespace seccomp_addon

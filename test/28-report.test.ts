@@ -124,11 +124,14 @@ describe('answers', () => {
   });
 
   it('SIGSYS when the process neither blocks, ignores nor catches it; else SIGKILL', () => {
-    const st = parseProcStatus('Name:\tx\nTgid:\t42\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000001000\nSigCgt:\t0000000180000000\n');
-    expect(st).toEqual({ Tgid: 42, SigBlk: '0000000000000000', SigIgn: '0000000000001000', SigCgt: '0000000180000000' });
+    const st = parseProcStatus('Name:\tx\nTgid:\t42\nThreads:\t1\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000001000\nSigCgt:\t0000000180000000\n');
+    expect(st).toEqual({ Tgid: 42, Threads: 1, SigBlk: '0000000000000000', SigIgn: '0000000000001000', SigCgt: '0000000180000000' });
     expect(killSignal(st)).toBe(31);
     expect(killSignal({ ...st, SigCgt: '0000000040000000' })).toBe(9); // SIGSYS (31) is bit 30
     expect(killSignal({ ...st, SigBlk: '0000000040000000' })).toBe(9);
+    // Another thread could install a handler between our read and the signal: SIGKILL.
+    expect(killSignal({ ...st, Threads: 2 })).toBe(9);
+    expect(killSignal({ SigBlk: '0', SigIgn: '0', SigCgt: '0' })).toBe(9);
   });
 });
 

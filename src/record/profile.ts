@@ -46,7 +46,10 @@ export function observe(rec: Recording, arch: string, nr: number, args: readonly
     case 'personality': rec.personalities.add(a(0)); break;
     case 'clone': rec.cloneNamespaces = ((rec.cloneNamespaces ?? 0) | (a(cloneFlagsIndex(arch)) & CLONE_NS_MASK)) >>> 0; break;
     case 'clone3': rec.clone3 = true; break;
-    default: rec.names.add(name);
+    default:
+      // A number without a name cannot be written into a profile's names: it stays denied by
+      // the default (and a child choosing numbers cannot grow the recording).
+      if (name !== `syscall_${nr}`) rec.names.add(name);
   }
 }
 

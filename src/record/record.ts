@@ -119,7 +119,13 @@ export function record(command: string, args: readonly string[] = [], options: R
       }
     }
     const text = (k: 'stdout' | 'stderr') => (out[k] ? { [k]: Buffer.concat(out[k] as Buffer[]).toString('utf8') } : {});
+    // The profile is made once the supervisor has ended, i.e. once the whole tree has exited
+    // (a descendant that outlives the command is still recorded), never while one still runs.
+    const treeDone: Promise<unknown> = child.seccompSupervisor?.closed ?? Promise.resolve();
     child.on('close', (code: number | null, signal: string | null) => {
+      void treeDone.then(() => finish(code, signal));
+    });
+    const finish = (code: number | null, signal: string | null) => {
       try {
         if (!base) rec.names.add(HANDOFF);
         else if (decide(base, { syscall: HANDOFF }).action !== 'ALLOW') rec.names.add(HANDOFF);
@@ -130,6 +136,6 @@ export function record(command: string, args: readonly string[] = [], options: R
       } catch (e) {
         reject(e);
       }
-    });
+    };
   });
 }

@@ -5,11 +5,11 @@ import type { NotificationResponse } from '../notify.js';
 
 /** What to do with one notification of a reporting filter. */
 export interface Answer {
-  /** Respond with this (after any kill, if the task is still there). */
+  /** Respond with this (never for a kill). */
   response: NotificationResponse;
   /** A denial to report (ERRNO or a kill); absent for the profile's own NOTIFY and for ALLOW. */
   denied: boolean;
-  /** Kill the task's whole process before responding (KILL_PROCESS, KILL_THREAD). */
+  /** Kill the task's whole process and leave the notification unanswered (KILL_PROCESS, KILL_THREAD). */
   kill?: 'process';
   /** The profile's own NOTIFY rule: hand the notification to the user's onSyscall. */
   delegate?: true;
@@ -18,9 +18,10 @@ export interface Answer {
 /**
  * ERRNO n: fail with n, except ERRNO 0, which the kernel turns into a return of 0 without running
  * the syscall (`{ value: 0 }` does the same; a notification cannot answer error 0).
- * KILL_PROCESS and KILL_THREAD: report, then kill the process (signal from killSignal) — the
- * kernel would kill only the thread for KILL_THREAD; a supervisor cannot kill one thread of a
- * process. ALLOW (a rewritten program never notifies it): continue. TRAP, TRACE and LOG are left
+ * KILL_PROCESS and KILL_THREAD: report, then kill the process (signal from killSignal) and never
+ * answer: the signal ends the waiting syscall with its process (the kernel would kill only the
+ * thread for KILL_THREAD; a supervisor cannot kill one thread of a process). `response` is then
+ * unused. ALLOW (a rewritten program never notifies it): continue. TRAP, TRACE and LOG are left
  * in the filter and never arrive; if one does, fail closed with EPERM.
  */
 export function answerFor(original: Decision): Answer {
@@ -44,14 +45,18 @@ export function answerFor(original: Decision): Answer {
 const SIGSYS = 31;
 const SIGKILL = 9;
 
+type ProcStatus = { Tgid?: number; Threads?: number; SigBlk?: string; SigIgn?: string; SigCgt?: string };
+
 /**
- * The signal that ends a process for a KILL action, given /proc/PID/status's signal masks
- * (hex strings SigBlk, SigIgn, SigCgt). The kernel's kill looks like death by SIGSYS (with a core
- * dump when allowed); sending SIGSYS gives the same wait status when the process neither blocks,
- * ignores nor catches it. Otherwise SIGKILL: the process still dies, but by SIGKILL.
+ * The signal that ends a process for a KILL action, given /proc/PID/status (Threads and the hex
+ * masks SigBlk, SigIgn, SigCgt). The kernel's kill looks like death by SIGSYS (with a core dump
+ * when allowed); sending SIGSYS gives the same wait status when the process neither blocks,
+ * ignores nor catches it, and cannot start to before the signal lands: only when its one thread
+ * is the one waiting for our answer (another thread could install a handler in between).
+ * Otherwise SIGKILL: the process still dies, but by SIGKILL.
  */
-export function killSignal(status: { SigBlk?: string; SigIgn?: string; SigCgt?: string } | undefined): number {
-  if (!status) return SIGKILL;
+export function killSignal(status: ProcStatus | undefined): number {
+  if (!status || status.Threads !== 1) return SIGKILL;
   const bit = 1n << BigInt(SIGSYS - 1);
   for (const mask of [status.SigBlk, status.SigIgn, status.SigCgt]) {
     if (mask === undefined || !/^[0-9a-fA-F]{1,16}$/.test(mask)) return SIGKILL;
@@ -60,14 +65,15 @@ export function killSignal(status: { SigBlk?: string; SigIgn?: string; SigCgt?: 
   return SIGSYS;
 }
 
-/** Tgid and signal masks from the text of /proc/PID/status. */
-export function parseProcStatus(text: string): { Tgid?: number; SigBlk?: string; SigIgn?: string; SigCgt?: string } {
-  const out: { Tgid?: number; SigBlk?: string; SigIgn?: string; SigCgt?: string } = {};
+/** Tgid, thread count and signal masks from the text of /proc/PID/status. */
+export function parseProcStatus(text: string): ProcStatus {
+  const out: ProcStatus = {};
   for (const line of text.split('\n')) {
-    const m = /^(Tgid|SigBlk|SigIgn|SigCgt):\s*(\S+)/.exec(line);
+    const m = /^(Tgid|Threads|SigBlk|SigIgn|SigCgt):\s*(\S+)/.exec(line);
     if (!m) continue;
-    if (m[1] === 'Tgid') out.Tgid = Number(m[2]);
-    else out[m[1] as 'SigBlk' | 'SigIgn' | 'SigCgt'] = m[2];
+    if (m[1] === 'Tgid' || m[1] === 'Threads') {
+      if (/^[0-9]{1,10}$/.test(m[2])) out[m[1]] = Number(m[2]);
+    } else out[m[1] as 'SigBlk' | 'SigIgn' | 'SigCgt'] = m[2];
   }
   return out;
 }

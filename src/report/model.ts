@@ -65,6 +65,12 @@ export function nameOfSyscall(nr: number, arch: string): string {
 /** Most distinct denials kept; later new ones are only counted (memory stays bounded). */
 export const MAX_DENIALS = 10_000;
 
+/** Longest summary line before the rest of the groups is counted as "and N more". */
+export const MAX_SUMMARY_CHARS = 2_000;
+
+/** The one group, in the summary, of all numbers without a name (their count is the child's choice). */
+export const UNNAMED = 'syscalls without a name';
+
 /** Finds what would allow a denial (may be slow: it may compile); asked lazily, once per group. */
 export type FixFinder = (q: { arch: string; nr: number; args: readonly bigint[]; rule: string }) => string | undefined;
 
@@ -101,11 +107,13 @@ export class DenialLog {
     // Decoded paths replace their pointers: the same buffer may hold another path next time.
     const keyArgs = raw.map((a, i) => (ev.paths?.has(i) ? JSON.stringify(ev.paths.get(i)) : a));
     const d = ev.decision;
-    const gkey = `${syscall}\0${d.action}\0${d.errno ?? ''}\0${ev.rule}`;
+    // Numbers without a name share one group: a child choosing numbers must not grow the groups.
+    const gname = syscall === `syscall_${ev.nr}` ? UNNAMED : syscall;
+    const gkey = `${gname}\0${d.action}\0${d.errno ?? ''}\0${ev.rule}`;
     let g = this.#groups.get(gkey);
     if (g) g.count++;
     else {
-      g = { first: { arch: ev.arch, nr: ev.nr, args: ev.args }, syscall, action: d.action, ...(d.errno !== undefined ? { errno: d.errno } : {}), rule: ev.rule, ...(ev.fix ? { fix: ev.fix } : {}), count: 1 };
+      g = { first: { arch: ev.arch, nr: ev.nr, args: ev.args }, syscall: gname, action: d.action, ...(d.errno !== undefined ? { errno: d.errno } : {}), rule: ev.rule, ...(ev.fix ? { fix: ev.fix } : {}), count: 1 };
       this.#groups.set(gkey, g);
     }
     const key = `${ev.pid}\0${ev.arch}\0${ev.nr}\0${keyArgs.join(',')}`;
@@ -170,12 +178,21 @@ export class DenialLog {
     if (this.#groups.size === 0) return '';
     const groups = [...this.#groups.values()];
     const names = new Set(groups.map((g) => g.syscall)).size;
-    const parts = groups.map((g) => {
+    const head = `seccomp: ${names} syscall${names === 1 ? '' : 's'} denied: `;
+    let line = head;
+    let shown = 0;
+    for (const g of groups) {
       this.#fixOf(g);
       const what = g.action === 'ERRNO' ? errnoName(g.errno ?? 0) : g.action;
-      return `${g.syscall} ×${g.count} (${what}, ${g.rule}${g.fix ? `; ${fixPhrase(g.fix)}` : ''})`;
-    });
-    return `seccomp: ${names} syscall${names === 1 ? '' : 's'} denied: ${parts.join(', ')}`;
+      const part = `${g.syscall} ×${g.count} (${what}, ${g.rule}${g.fix ? `; ${fixPhrase(g.fix)}` : ''})`;
+      // Bounded: the first part always, then parts while the line stays short.
+      if (shown > 0 && line.length + part.length + 2 > MAX_SUMMARY_CHARS) break;
+      line += `${shown > 0 ? ', ' : ''}${part}`;
+      shown++;
+    }
+    if (shown < groups.length) line += `, and ${groups.length - shown} more`;
+    if (this.#dropped > 0) line += `; ${this.#dropped} more denial${this.#dropped === 1 ? '' : 's'} not kept`;
+    return line;
   }
 }
 

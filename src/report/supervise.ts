@@ -7,6 +7,7 @@ import { X32_SYSCALL_BIT } from '../bpf/enosys.js';
 import { ErrorCode, SeccompError } from '../errors.js';
 import { FilterFlag } from '../library.js';
 import { nativeArch } from '../arch.js';
+import { native } from '../native.js';
 import type { CompiledProfile } from '../profile/types.js';
 import type { SyscallAnswer, SyscallHandler, SyscallNotification } from '../supervisor/supervise.js';
 import { answerFor, killSignal, parseProcStatus } from './answer.js';
@@ -38,6 +39,30 @@ function readLink(path: string): string | undefined {
   }
 }
 
+interface PidfdNative {
+  pidfdOpen(pid: number): number;
+  pidfdSendSignal(pidfd: number, sig: number): number;
+}
+
+/**
+ * Sends `sig` to process `tgid` through a pidfd, and only if notification `n` is still waiting
+ * once the pidfd is open: the waiting thread keeps its process (and so the pid) from being reused,
+ * so the pidfd is the caller's process and the signal cannot reach another one.
+ */
+function signalCaller(n: SyscallNotification, tgid: number, sig: number): boolean {
+  const b = native() as unknown as PidfdNative;
+  const fd = b.pidfdOpen(tgid);
+  if (fd < 0) return false;
+  try {
+    return n.isValid() && b.pidfdSendSignal(fd, sig) === 0;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Most processes remembered as sent SIGSYS (see `doomed` below); the oldest are forgotten. */
+const MAX_DOOMED = 1024;
+
 /**
  * Everything a launch needs to report denials of `original`. `onDenied` gets each new denial
  * (after the syscall was answered); `onSyscall` answers the profile's own NOTIFY rules.
@@ -60,6 +85,10 @@ export function reportingLaunch(original: CompiledProfile, onDenied: (d: Denial)
   // supervised tree waits for answers.
   const log = new DenialLog((q) => fixOf(original, q.nr, q.arch, q.args));
 
+  // Processes sent SIGSYS for a kill. One that notifies again survived it (a handler appeared
+  // after we read its status, e.g. from a process sharing its handlers): SIGKILL this time.
+  const doomed = new Set<number>();
+
   const handler: SyscallHandler = (n: SyscallNotification) => {
     if (typeof n.arch !== 'string') return { errno: 1 };
     // x32 shares x86_64's audit arch; the number's bit tells them apart.
@@ -77,17 +106,20 @@ export function reportingLaunch(original: CompiledProfile, onDenied: (d: Denial)
     }
     const exe = readLink(`/proc/${n.pid}/exe`);
     const rule = ruleOf(original, n.nr, abi, n.args);
+    let pending = false;
     if (a.kill) {
       const st = readText(`/proc/${n.pid}/status`);
       const status = st === undefined ? undefined : parseProcStatus(st);
-      // Only while the notification is valid is the tid still the caller's (no reuse).
-      if (status?.Tgid && n.isValid()) {
-        try {
-          process.kill(status.Tgid, killSignal(status));
-        } catch {
-          /* gone already */
-        }
+      const tgid = status?.Tgid ?? n.pid;
+      const sig = doomed.has(tgid) ? SIGKILL : killSignal(status);
+      if (sig !== SIGKILL) {
+        if (doomed.size >= MAX_DOOMED) doomed.delete(doomed.values().next().value as number);
+        doomed.add(tgid);
       }
+      signalCaller(n, tgid, sig);
+      // Never answered: the signal ends the waiting syscall with its process. If the process
+      // somehow lives on, the syscall waits until it is gone (fail closed: it never runs).
+      pending = true;
     }
     const time = Date.now();
     // Reported on the next turn: the answer goes first.
@@ -95,10 +127,12 @@ export function reportingLaunch(original: CompiledProfile, onDenied: (d: Denial)
       const denial = log.add({ time, pid: n.pid, ...(exe ? { exe } : {}), arch: abi, nr: n.nr, args: n.args, paths, decision: d, rule });
       if (denial) onDenied(denial);
     });
-    return toAnswer(a.response);
+    return pending ? new Promise<never>(() => {}) : toAnswer(a.response);
   };
   return { compiled, onSyscall: handler, log };
 }
+
+const SIGKILL = 9;
 
 function toAnswer(r: { error: number } | { value: bigint | number } | { continue: true }): SyscallAnswer {
   if ('error' in r) return { errno: r.error };

@@ -177,7 +177,7 @@ runner failed (COMMAND not started); 126 not executable; 127 not found.
     } finally {
       stopForwarding();
     }
-    await report?.finish();
+    await report?.finish(!outcome.error);
     return exitStatus(plan, outcome, io);
   },
 };
