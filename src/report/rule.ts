@@ -1,8 +1,17 @@
 // The one seam between reports and `explain`: a denial names the rule explain() names and the
 // fix fixFor() gives, so `seccomp explain`, --report and onDenied never disagree. The rule is
 // found per denial (cheap: no compiling); the fix may compile, so it is found only at the end.
-import { decidingRule, fixFor } from '../explain/explain.js';
+import { createRequire } from 'node:module';
+import type * as Explain from '../explain/explain.js';
 import type { CompiledProfile } from '../profile/types.js';
+
+// Loaded at the first denial, not at startup: explain brings the profile machinery (~50 modules),
+// which a run that is never denied anything should not pay for (`seccomp run --report`).
+let explainModule: typeof Explain | undefined;
+function explainApi(): typeof Explain {
+  explainModule ??= createRequire(import.meta.url)('../explain/explain.js') as typeof Explain;
+  return explainModule;
+}
 
 export interface RuleInfo {
   /** explain()'s `rule`: `syscalls[12].names[0]`, `defaultAction`, `enosys`, ... */
@@ -14,7 +23,7 @@ export interface RuleInfo {
 /** explain()'s rule for one call (`arch`: libseccomp name of the ABI, x32 apart from x86_64). */
 export function ruleOf(compiled: CompiledProfile, nr: number, arch: string, args: readonly bigint[]): string {
   try {
-    return decidingRule(compiled, { syscall: nr, arch, args: [...args] }).rule;
+    return explainApi().decidingRule(compiled, { syscall: nr, arch, args: [...args] }).rule;
   } catch {
     return 'unattributed'; // explain's own word for a decision it cannot place
   }
@@ -23,7 +32,7 @@ export function ruleOf(compiled: CompiledProfile, nr: number, arch: string, args
 /** fixFor()'s answer for one call; undefined when there is none. Slow: compiles. */
 export function fixOf(compiled: CompiledProfile, nr: number, arch: string, args: readonly bigint[]): string | undefined {
   try {
-    return fixFor(compiled, nr, [...args], { arch });
+    return explainApi().fixFor(compiled, nr, [...args], { arch });
   } catch {
     return undefined;
   }
