@@ -30,6 +30,10 @@ examples:
   seccomp run --cap-add NET_ADMIN -- ip link  with one capability more
   seccomp check my.json                       is my.json valid; what it becomes
   seccomp decide --cap-add SYS_ADMIN unshare  the answer to one syscall
+  seccomp explain get_mempolicy               why it is denied; what allows it
+  seccomp run --report -- make                which syscalls make was denied
+  seccomp record -o app.json -- node app.js   write the profile app.js needs
+  seccomp lint my.json                        known hazards of my.json
 `;
 }
 
