@@ -108,7 +108,10 @@ export function record(command: string, args: readonly string[] = [], options: R
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       ...(options.env !== undefined ? { env: options.env } : {}),
     });
-    child.on('error', reject);
+    child.on('error', (err) => {
+      child.seccompSupervisor?.close(); // nothing more to record: never leave the listener open
+      reject(err);
+    });
     // Pipes are read here (a full pipe would stop the command), and their text returned.
     const out: Record<'stdout' | 'stderr', Buffer[] | undefined> = { stdout: undefined, stderr: undefined };
     for (const k of ['stdout', 'stderr'] as const) {
