@@ -4,7 +4,13 @@
 import { archToken, nativeArch } from '../arch.js';
 import type { SyscallResolver } from '../model/resolver.js';
 import { native } from '../native.js';
-import { isKnownSyscallName } from './resolve.js';
+import { NEWER_SYSCALLS } from '../bpf/newer-syscalls.js';
+import { isLinuxSyscallName } from './syscall-names.js';
+
+// resolve.ts's isKnownSyscallName, without loading the resolver (decide() and reports use this).
+function isKnownSyscallName(name: string): boolean {
+  return isLinuxSyscallName(name) || Object.hasOwn(NEWER_SYSCALLS, name);
+}
 
 const UNKNOWN_CACHED = 4096;
 
