@@ -16,4 +16,8 @@ bool get_u64(Napi::Env env, Napi::Value v, uint64_t *out);
 // Writes a whole file descriptor's contents (from offset 0) into a string.
 bool read_all_fd(int fd, std::string *out);
 
+// A notification as JS sees it ({ id, pid, flags, syscall, arch, instructionPointer, args });
+// shared by the low-level receive (notify.cc) and the supervisor (supervisor.cc).
+Napi::Object NotificationObject(Napi::Env env, const struct seccomp_notif &n);
+
 }  // namespace seccomp_addon

@@ -45,17 +45,7 @@ class ReceiveWorker : public Napi::AsyncWorker {
       return;
     }
     if (timed_out_) { deferred_.Resolve(env.Null()); return; }
-    Napi::Object o = Napi::Object::New(env);
-    o.Set("id", Napi::BigInt::New(env, static_cast<uint64_t>(got_.id)));
-    o.Set("pid", Napi::Number::New(env, got_.pid));
-    o.Set("flags", Napi::Number::New(env, got_.flags));
-    o.Set("syscall", Napi::Number::New(env, got_.data.nr));
-    o.Set("arch", Napi::Number::New(env, got_.data.arch));
-    o.Set("instructionPointer", Napi::BigInt::New(env, static_cast<uint64_t>(got_.data.instruction_pointer)));
-    Napi::Array args = Napi::Array::New(env, 6);
-    for (uint32_t i = 0; i < 6; i++) args.Set(i, Napi::BigInt::New(env, static_cast<uint64_t>(got_.data.args[i])));
-    o.Set("args", args);
-    deferred_.Resolve(o);
+    deferred_.Resolve(NotificationObject(env, got_));
   }
 
   void OnError(const Napi::Error &e) override { deferred_.Reject(e.Value()); }
@@ -117,6 +107,20 @@ Napi::Value NotifyIdValid(const Napi::CallbackInfo &info) {
 }
 
 }  // namespace
+
+Napi::Object NotificationObject(Napi::Env env, const struct seccomp_notif &n) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("id", Napi::BigInt::New(env, static_cast<uint64_t>(n.id)));
+  o.Set("pid", Napi::Number::New(env, n.pid));
+  o.Set("flags", Napi::Number::New(env, n.flags));
+  o.Set("syscall", Napi::Number::New(env, n.data.nr));
+  o.Set("arch", Napi::Number::New(env, n.data.arch));
+  o.Set("instructionPointer", Napi::BigInt::New(env, static_cast<uint64_t>(n.data.instruction_pointer)));
+  Napi::Array args = Napi::Array::New(env, 6);
+  for (uint32_t i = 0; i < 6; i++) args.Set(i, Napi::BigInt::New(env, static_cast<uint64_t>(n.data.args[i])));
+  o.Set("args", args);
+  return o;
+}
 
 void init_notify(Napi::Env env, Napi::Object exports) {
   exports.Set("notifyReceive", Napi::Function::New(env, NotifyReceive));

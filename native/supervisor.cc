@@ -71,20 +71,6 @@ Napi::Value ReceiveListener(const Napi::CallbackInfo &info) {
   return Napi::Number::New(env, got);
 }
 
-Napi::Object NotificationObject(Napi::Env env, const struct seccomp_notif &n) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("id", Napi::BigInt::New(env, static_cast<uint64_t>(n.id)));
-  o.Set("pid", Napi::Number::New(env, n.pid));
-  o.Set("flags", Napi::Number::New(env, n.flags));
-  o.Set("syscall", Napi::Number::New(env, n.data.nr));
-  o.Set("arch", Napi::Number::New(env, n.data.arch));
-  o.Set("instructionPointer", Napi::BigInt::New(env, static_cast<uint64_t>(n.data.instruction_pointer)));
-  Napi::Array args = Napi::Array::New(env, 6);
-  for (uint32_t i = 0; i < 6; i++) args.Set(i, Napi::BigInt::New(env, static_cast<uint64_t>(n.data.args[i])));
-  o.Set("args", args);
-  return o;
-}
-
 // new ListenerWatch(fd, callback): owns fd from now on. callback(notification) for each
 // notification; callback(null, errno) once at the end: errno 0 when the listener hung up (no
 // task uses the filter any more: the whole tree has exited), else why receiving failed. After

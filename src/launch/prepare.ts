@@ -10,6 +10,7 @@ import { checkApplicable, usesNotify } from '../applicable.js';
 import { capMask } from '../capabilities.js';
 import { ErrorCode, SeccompError, unsupported } from '../errors.js';
 import { type Isolation, isolationMode, type IsolationMode, landlockAbi, launcherIsolateArg, planIsolation } from '../isolation.js';
+import { FilterFlag } from '../library.js';
 import { addonDir, native } from '../native.js';
 import { isProduced } from '../profile/produced.js';
 import type { CompiledProfile } from '../profile/types.js';
@@ -41,13 +42,12 @@ function programLaunch(compiled: CompiledProfile, where: string): ProgramLaunch 
   const listener = usesNotify(compiled);
   if (listener) checkNotifiable(compiled, where);
   // A hand-made object with NOTIFY rules but no flag still gets its listener.
-  const flags = (compiled.filterFlags | (listener ? NEW_LISTENER : 0)) >>> 0;
+  const flags = (compiled.filterFlags | (listener ? FilterFlag.NEW_LISTENER : 0)) >>> 0;
   const launch = { bpfFd: programFd(compiled), flags, listener };
   if (isProduced(compiled)) launches.set(compiled, launch);
   return launch;
 }
 
-const NEW_LISTENER = 1 << 3;
 
 // The launcher's first system call under the filter sends the listener (sendmsg): a profile
 // that notifies sendmsg would wait for a supervisor that does not have the fd yet. runc refuses

@@ -26,7 +26,7 @@
 // boundary (the kernel's seccomp_unotify(2) says the same).
 import { archName } from '../arch.js';
 import { syscallName } from '../library.js';
-import { native } from '../native.js';
+import { native, type NativeNotification } from '../native.js';
 import { readArgString } from './decode.js';
 
 export const DEFAULT_ERRNO = 1; // EPERM
@@ -83,15 +83,6 @@ export interface Supervisor {
 
 interface NativeWatch {
   close(): void;
-}
-interface NativeNotification {
-  id: bigint;
-  pid: number;
-  flags: number;
-  syscall: number;
-  arch: number;
-  instructionPointer: bigint;
-  args: bigint[];
 }
 interface SupervisorNative {
   ListenerWatch: new (fd: number, cb: (n: NativeNotification | null, errno?: number) => void) => NativeWatch;
