@@ -1,4 +1,5 @@
 // Syscall numbers and names per arch, and the words used to describe decisions and arguments.
+import { SOCKET_FAMILIES } from '../explain/arg-names.js';
 import { archToken } from '../arch.js';
 import { X32_SYSCALL_BIT } from '../bpf/enosys.js';
 import { newerSyscallNumber } from '../bpf/newer-syscalls.js';
@@ -60,17 +61,8 @@ export function describeDecision(d: Decision): string {
   }
 }
 
-// linux/socket.h address families, for socket(2)/socketpair(2)'s first argument.
-const FAMILIES = (
-  'UNSPEC UNIX INET AX25 IPX APPLETALK NETROM BRIDGE ATMPVC X25 INET6 ROSE DECnet NETBEUI SECURITY ' +
-  'KEY NETLINK PACKET ASH ECONET ATMSVC RDS SNA IRDA PPPOX WANPIPE LLC IB MPLS CAN TIPC BLUETOOTH IUCV ' +
-  'RXRPC ISDN PHONET IEEE802154 CAIF ALG NFC VSOCK KCM QIPCRTR SMC XDP MCTP'
-).split(' ');
-
 /** A readable name for an argument value where one is known (`AF_VSOCK`). */
 export function valueName(syscall: string | undefined, arg: number, value: bigint): string | undefined {
-  if ((syscall === 'socket' || syscall === 'socketpair') && arg === 0 && value < BigInt(FAMILIES.length)) {
-    return `AF_${FAMILIES[Number(value)]}`;
-  }
-  return undefined;
+  if (syscall !== 'socket' && syscall !== 'socketpair') return undefined;
+  return arg === 0 ? SOCKET_FAMILIES.find(([, v]) => BigInt(v) === value)?.[0] : undefined;
 }

@@ -26,7 +26,8 @@ const PERSONALITY: Values = [
   ['PER_QUERY', 0xffffffff],
 ];
 
-const SOCKET_FAMILIES: Values = [
+/** linux/socket.h address families (socket(2)'s first argument); also used by reports and diff. */
+export const SOCKET_FAMILIES: Values = [
   ['AF_UNSPEC', 0], ['AF_UNIX', 1], ['AF_INET', 2], ['AF_AX25', 3], ['AF_IPX', 4], ['AF_APPLETALK', 5],
   ['AF_NETROM', 6], ['AF_BRIDGE', 7], ['AF_ATMPVC', 8], ['AF_X25', 9], ['AF_INET6', 10], ['AF_ROSE', 11],
   ['AF_DECnet', 12], ['AF_NETBEUI', 13], ['AF_SECURITY', 14], ['AF_KEY', 15], ['AF_NETLINK', 16],

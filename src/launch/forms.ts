@@ -64,10 +64,6 @@ export interface SeccompSpawnOptions {
 
 export type SpawnOptions = NodeSpawnOptions & SeccompSpawnOptions;
 
-function isCompiled(p: unknown): p is CompiledProfile {
-  return isCompiledProfile(p);
-}
-
 // Built-in profiles compiled per capability set; everything else goes through compile()'s own
 // cache, which sees the content (a file or an object may change between spawns).
 const byName = new Map<string, CompiledProfile>();
@@ -86,7 +82,7 @@ export function profileFor(
   capabilities: unknown,
   uid?: unknown,
 ): { compiled: CompiledProfile; caps: string[] } {
-  if (isCompiled(profile)) {
+  if (isCompiledProfile(profile)) {
     const caps = normalizeCapabilities(profile.context?.capabilities ?? []);
     if (capabilities !== undefined && !sameSet(normalizeCapabilities(capabilities), caps)) {
       throw Object.assign(

@@ -2,14 +2,12 @@
 // target's memory by the supervisor), flags (named bits), or enumerations (socket families).
 // Values are the Linux UAPI ones (same on every arch for these, except where noted).
 
+import { SOCKET_FAMILIES } from '../explain/arg-names.js';
+
 type Names = readonly (readonly [number, string])[];
 
-const AF: Names = [
-  [0, 'AF_UNSPEC'], [1, 'AF_UNIX'], [2, 'AF_INET'], [3, 'AF_AX25'], [4, 'AF_IPX'], [5, 'AF_APPLETALK'],
-  [9, 'AF_X25'], [10, 'AF_INET6'], [15, 'AF_KEY'], [16, 'AF_NETLINK'], [17, 'AF_PACKET'], [21, 'AF_RDS'],
-  [24, 'AF_PPPOX'], [29, 'AF_CAN'], [30, 'AF_TIPC'], [31, 'AF_BLUETOOTH'], [38, 'AF_ALG'], [40, 'AF_VSOCK'],
-  [44, 'AF_XDP'], [45, 'AF_MCTP'],
-];
+// The families explain names (explain/arg-names.ts), as value -> name.
+const AF: Names = SOCKET_FAMILIES.map(([name, value]) => [value, name] as const);
 
 const CLONE: Names = [
   [0x100, 'CLONE_VM'], [0x200, 'CLONE_FS'], [0x400, 'CLONE_FILES'], [0x800, 'CLONE_SIGHAND'],
