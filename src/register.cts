@@ -1,13 +1,9 @@
-// `node --require seccomp/register app.js`: the CommonJS door to register.js. It loads the ES
-// module synchronously (require of ESM: Node >= 20.19), so the sandbox is applied before the app.
+// `node --import seccomp/register` and `--require seccomp/register`: the door to register.js, built
+// into one CommonJS file by scripts/bundle.mjs (one file loads faster than the 27 ES modules it
+// holds). This door stays small: an ES import of a CommonJS file scans its whole text for exports.
 try {
-  require('./register.js');
+  require('./register.bundle.cjs');
 } catch (err) {
-  const e = err as NodeJS.ErrnoException;
-  const why =
-    e.code === 'ERR_REQUIRE_ESM'
-      ? `--require seccomp/register needs Node.js >= 20.19 (require of ES modules); this is ${process.version}. Use --import seccomp/register`
-      : `cannot load the sandbox: ${e.message}`;
-  require('node:fs').writeSync(2, `seccomp/register: ${why}; the program was not started\n`);
-  process.exit(125); // ExitCode.RUNNER (src/cli/command.ts): a literal, this runs where ES modules may not load
+  require('node:fs').writeSync(2, `seccomp/register: cannot load the sandbox: ${(err as Error).message}; the program was not started\n`);
+  process.exit(125); // ExitCode.RUNNER (src/cli/command.ts)
 }

@@ -65,10 +65,16 @@ function covered(hash: string | undefined): boolean {
   return mode === '2' && (filters === undefined || filters >= records.length);
 }
 
-// Both entry files of this package: a preload naming either is this module.
-const ours = new Set(
-  ['./register.js', './register.cjs'].map((f) => realpathSync(fileURLToPath(new URL(f, import.meta.url)))),
-);
+// The entry files of this package (this module, its CommonJS door and the bundle the door
+// loads; scripts/bundle.mjs): a preload naming any of them is this module.
+const ours = new Set<string>();
+for (const f of ['./register.js', './register.cjs', './register.bundle.cjs']) {
+  try {
+    ours.add(realpathSync(fileURLToPath(new URL(f, import.meta.url))));
+  } catch {
+    // not built (src/ under the test runner)
+  }
+}
 
 // Resolved as Node resolves a preload: from the working directory (bare names through the
 // package's "require" condition, which names register.cjs, next to register.js).

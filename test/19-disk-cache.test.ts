@@ -209,6 +209,12 @@ function loadedModules(stderr: string): string[] {
   return [...out].sort();
 }
 
+// The modules in dist/register.bundle.cjs, which the door dist/register.cjs loads.
+function bundled(): string[] {
+  const text = readFileSync(join(root, 'dist', 'register.bundle.cjs'), 'utf8');
+  return [...text.matchAll(/^"([^"]+)": function \(exports, require, module, /gm)].map((m) => m[1]).sort();
+}
+
 // A cache hit needs no more than these (the compiler, the built-in profiles and the full API
 // are loaded only on a miss).
 const REGISTER_HIT = [
@@ -242,7 +248,10 @@ describe('startup paths', () => {
     const warm = run();
     expect(warm.json).toEqual({ ok: true });
     expect(warm.stderr).toMatch(/seccomp cache: hit/);
-    expect(loadedModules(warm.stderr)).toEqual(REGISTER_HIT);
+    // All of it from the one bundle (scripts/bundle.mjs): no ES module of the package is loaded.
+    expect(loadedModules(warm.stderr)).toEqual([]);
+    expect(warm.stderr).toMatch(/Translating CJSModule file:\S+\/dist\/register\.cjs/);
+    expect(bundled()).toEqual(REGISTER_HIT);
   });
 
   it('seccomp run: on a cache hit it loads only what starting the command needs', () => {

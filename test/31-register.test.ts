@@ -114,6 +114,19 @@ describe('register: applies the profile before user code', () => {
     expect(readdirSync(r.dir)).toEqual(['marker']);
   });
 
+  it('loads its addon from the package only: SECCOMP_PREBUILD and PREBUILDS_ONLY cannot choose native code', () => {
+    // node-gyp-build would load <SECCOMP_PREBUILD>/build/Release/*.node: a file of the caller's
+    // choosing run before the filter. Here that file is not even a library.
+    const planted = scratch();
+    mkdirSync(join(planted, 'build', 'Release'), { recursive: true });
+    writeFileSync(join(planted, 'build', 'Release', 'seccomp.node'), 'not a library');
+    for (const env of [{ SECCOMP_PREBUILD: planted }, { PREBUILDS_ONLY: '1', SECCOMP_PREBUILD: planted }]) {
+      const r = runApp('--import', 'register-app.mjs', { SECCOMP_PROFILE: denyMkdir, ...env });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.json.mkdir).toBe('EPERM');
+    }
+  });
+
   it('with a built-in name and with JSON text', () => {
     const builtin = runApp('--import', 'register-app.mjs', { SECCOMP_PROFILE: 'docker-default' });
     expect(builtin.status, builtin.stderr).toBe(0);

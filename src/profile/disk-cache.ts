@@ -114,6 +114,15 @@ function packageRoot(): string {
 // The compiler's own files (what compile.ts imports, directly or not) and the addon.
 const COMPILER_FILES = ['action', 'arch', 'errors', 'filter', 'library', 'native', 'values'];
 
+function buildId(top: string): string | undefined {
+  try {
+    const text = readFileSync(join(top, 'build-id'), 'latin1');
+    return /^[0-9a-f]{64}\n$/.test(text) ? text.slice(0, 64) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function buildFingerprint(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js'; // src/ under the test runner
@@ -126,8 +135,12 @@ function buildFingerprint(): string {
   }
   parts.push(`version ${version}`);
   const top = join(here, '..');
-  const files = COMPILER_FILES.map((f) => join(top, f + ext));
-  for (const dir of [here, join(top, 'bpf'), join(top, 'profiles'), addonDir()]) {
+  // dist/build-id (scripts/build-id.mjs) stands for every compiler file; without one (src/ under
+  // the test runner, a build by tsc alone) each file's stat does.
+  const id = buildId(top);
+  if (id !== undefined) parts.push(`build ${id}`);
+  const files = id !== undefined ? [] : COMPILER_FILES.map((f) => join(top, f + ext));
+  for (const dir of id !== undefined ? [addonDir()] : [here, join(top, 'bpf'), join(top, 'profiles'), addonDir()]) {
     try {
       for (const n of readdirSync(dir)) if (n.endsWith(dir === addonDir() ? '.node' : ext) && !n.endsWith('.d.ts')) files.push(join(dir, n));
     } catch {
