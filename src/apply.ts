@@ -142,8 +142,10 @@ function checkOptions(options: unknown): SandboxOptions {
 }
 
 // Everything the kernel could refuse that we can see beforehand, so that a refusal happens
-// before no_new_privs is set.
-function preflight(compiled: CompiledProfile, program: Buffer): void {
+// before no_new_privs is set. `changesMatter` false (a caller that exits when this throws, as
+// seccomp/register does): what only keeps a refused call from changing the process is skipped;
+// the install itself still refuses, atomically, what these would have found.
+function preflight(compiled: CompiledProfile, program: Buffer, changesMatter: boolean): void {
   checkApplicable(compiled, 'sandbox()');
   const f = features();
   if (!f.tsync) {
@@ -154,6 +156,7 @@ function preflight(compiled: CompiledProfile, program: Buffer): void {
       throw unsupported(`this kernel does not support SECCOMP_FILTER_FLAG_${name}, which the profile asks for; nothing was applied`);
     }
   }
+  if (!changesMatter) return;
   // TSYNC fails when a thread has filters the caller does not; spot that before changing anything.
   const self = procStatus('/proc/thread-self/status');
   for (const tid of readdirSync('/proc/self/task')) {
@@ -268,8 +271,17 @@ function dropCapabilities(keep: bigint, noNewPrivs: boolean): void {
 
 export type Compile = (profile: ProfileInput | CompiledProfile, options?: CompileOptions) => CompiledProfile;
 
-/** sandbox(), with the compiler passed in (needed only for a profile that is not compiled yet). */
-export function applyProfile(profile: ProfileInput | CompiledProfile, options: SandboxOptions | undefined, compile?: Compile): AppliedProfile {
+/**
+ * sandbox(), with the compiler passed in (needed only for a profile that is not compiled yet).
+ * `exitOnFailure`: the caller ends the process when this throws (seccomp/register), so checks
+ * that only spare a failed call's side effects (no_new_privs, the Landlock domain) are skipped.
+ */
+export function applyProfile(
+  profile: ProfileInput | CompiledProfile,
+  options: SandboxOptions | undefined,
+  compile?: Compile,
+  exitOnFailure = false,
+): AppliedProfile {
   const { noNewPrivs, isolation, capabilities, ...compileOptions } = checkOptions(options);
   const b = native();
   const { compiled, drop } = evaluated(profile, capabilities, compileOptions, noNewPrivs !== false, compile);
@@ -298,7 +310,7 @@ export function applyProfile(profile: ProfileInput | CompiledProfile, options: S
   if (plan.guard && !appliedList().some((a) => a.isolation?.rlimits)) {
     program = Buffer.concat([b.treeGuard(process.pid, true), compiled.bpf]);
   }
-  preflight(compiled, program);
+  preflight(compiled, program, !exitOnFailure);
   if (noNewPrivs === false) {
     if (!hasEffectiveCap(CAP_SYS_ADMIN)) {
       throw new SeccompError(

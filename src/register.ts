@@ -2,9 +2,9 @@
 // user code runs, or prints why it cannot and exits. It never lets the app run unfiltered, and it
 // refuses to start the app when another preload ran before it (that code ran unfiltered).
 import { fs, path, url } from './builtins.js';
-const { readFileSync, realpathSync, writeSync } = fs;
+const { readFileSync, realpathSync, statSync, writeSync } = fs;
 import { createRequire } from 'node:module';
-const { join } = path;
+const { basename, dirname, join, resolve } = path;
 const { fileURLToPath } = url;
 import { SeccompError } from './errors.js';
 import { ISOLATION_MODES, type IsolationMode } from './isolation.js';
@@ -65,14 +65,43 @@ function covered(hash: string | undefined): boolean {
   return mode === '2' && (filters === undefined || filters >= records.length);
 }
 
-// The entry files of this package (this module, its CommonJS door and the bundle the door
-// loads; scripts/bundle.mjs): a preload naming any of them is this module.
-const ours = new Set<string>();
-for (const f of ['./register.js', './register.cjs', './register.bundle.cjs']) {
-  try {
-    ours.add(realpathSync(fileURLToPath(new URL(f, import.meta.url))));
-  } catch {
-    // not built (src/ under the test runner)
+// The entry files of this package (this module, and the two doors to the bundle that holds it;
+// scripts/bundle.mjs): a preload naming any of them is this module.
+let oursCache: Set<string> | undefined;
+function ours(): Set<string> {
+  if (oursCache) return oursCache;
+  oursCache = new Set<string>();
+  for (const f of ['./register.js', './register.cjs', './register.mjs']) {
+    try {
+      oursCache.add(realpathSync(fileURLToPath(new URL(f, import.meta.url))));
+    } catch {
+      // not built (src/ under the test runner)
+    }
+  }
+  return oursCache;
+}
+
+const isFile = (p: string): boolean => statSync(p, { throwIfNoEntry: false })?.isFile() === true;
+
+// Whether `seccomp/...` from `dir` lands in this package, by the two rules Node's resolvers
+// (ES and CommonJS) try first: the enclosing package itself when it is named seccomp (self-
+// reference), else the first node_modules/seccomp up the tree. false means "not known this way":
+// the caller asks Node's resolver, which costs a startup milliseconds.
+function resolvesHere(dir: string): boolean {
+  const root = realpathSync(join(dirname(fileURLToPath(import.meta.url)), '..'));
+  for (let d = dir; basename(d) !== 'node_modules'; d = dirname(d)) {
+    if (isFile(join(d, 'package.json'))) {
+      if (realpathSync(d) === root) return true;
+      const name = (JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { name?: unknown } | null)?.name;
+      if (name === 'seccomp') return false; // another copy of this package
+      break;
+    }
+    if (dirname(d) === d) break;
+  }
+  for (let d = dir; ; d = dirname(d)) {
+    const candidate = join(d, 'node_modules', 'seccomp');
+    if (basename(d) !== 'node_modules' && statSync(candidate, { throwIfNoEntry: false })) return realpathSync(candidate) === root;
+    if (dirname(d) === d) return false;
   }
 }
 
@@ -89,8 +118,12 @@ function isOurs(p: Preload): boolean {
     // does not follow: a package's "imports"/"exports" can send one name to two files. Only a
     // path, or our package's own name, is taken for ours there.
     else if (p.kind !== 'require' && !isPathSpec(p.spec) && p.spec !== 'seccomp/register') return false;
+    // Both resolvers take a path that names a file as it is, and our name in our package to
+    // a file its "exports" give (ours under either condition); anything else goes to Node's resolver.
+    else if (isPathSpec(p.spec) && isFile(resolve(process.cwd(), p.spec))) file = resolve(process.cwd(), p.spec);
+    else if (p.spec === 'seccomp/register' && resolvesHere(process.cwd())) return true;
     else file = createRequire(join(process.cwd(), 'noop.js')).resolve(p.spec);
-    return ours.has(realpathSync(file));
+    return ours().has(realpathSync(file));
   } catch {
     return false;
   }
@@ -147,7 +180,10 @@ function isolationFromEnv(value: string | undefined): IsolationMode | undefined 
 // synchronously, as an ES module through require (Node.js >= 20.19 / 22.12).
 function compileNow(spec: string, options: CompileOptions) {
   const hit = fromDiskCache(spec, options);
-  if (hit) return hit;
+  if (hit) {
+    beforeFilter();
+    return hit;
+  }
   let compile: Compile;
   try {
     compile = (createRequire(import.meta.url)('./profile/compile.js') as { compile: Compile }).compile;
@@ -158,6 +194,13 @@ function compileNow(spec: string, options: CompileOptions) {
     );
   }
   return compile(spec, options);
+}
+
+// Loaded through the bundle's door (scripts/bundle.mjs), the door is told when a start took the
+// profile from the disk cache (the common start, whose code it then caches for V8), before the
+// filter, which could deny or kill for its writes. Loaded any other way there is no door.
+function beforeFilter(): void {
+  (createRequire(import.meta.url) as { seccompDoor?: { beforeFilter(): void } }).seccompDoor?.beforeFilter();
 }
 
 // The main thread is the process's first (its tid is the pid): asked of /proc rather than of
@@ -202,7 +245,8 @@ function registerFromEnv(): void {
       if (warnings.length && markReported(compiled) && !quietFromEnv()) {
         writeSync(2, formatWarnings(warnings, 'seccomp/register: warning: '));
       }
-      applyProfile(compiled, isolation === undefined ? {} : { isolation });
+      // A failure ends the process (fail() below): no trial install first.
+      applyProfile(compiled, isolation === undefined ? {} : { isolation }, undefined, true);
     } finally {
       native().registerLock(false);
     }

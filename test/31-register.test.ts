@@ -120,7 +120,8 @@ describe('register: applies the profile before user code', () => {
     const planted = scratch();
     mkdirSync(join(planted, 'build', 'Release'), { recursive: true });
     writeFileSync(join(planted, 'build', 'Release', 'seccomp.node'), 'not a library');
-    for (const env of [{ SECCOMP_PREBUILD: planted }, { PREBUILDS_ONLY: '1', SECCOMP_PREBUILD: planted }]) {
+    const envs: Record<string, string>[] = [{ SECCOMP_PREBUILD: planted }, { PREBUILDS_ONLY: '1', SECCOMP_PREBUILD: planted }];
+    for (const env of envs) {
       const r = runApp('--import', 'register-app.mjs', { SECCOMP_PROFILE: denyMkdir, ...env });
       expect(r.status, r.stderr).toBe(0);
       expect(r.json.mkdir).toBe('EPERM');

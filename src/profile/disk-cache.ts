@@ -3,17 +3,15 @@
 // package's own .cache/seccomp (or SECCOMP_CACHE_DIR), used only when it belongs to this euid.
 //
 // Trust: an entry decides what filter protects a process, so it is trusted exactly as much as
-// the user's own files and no more: the directory and every entry must belong to this process's
-// effective uid and be writable by nobody else, entries are opened without following links and
-// must be regular, singly-linked files, and each carries its full key (compared as text) and a
+// the user's own files and no more (cache-files.ts: owner, mode, links), and each carries its full key (compared as text) and a
 // checksum of its content (against damage, not forgery: whoever can write the user's files can
 // also change the package or the profile). A program read back is checked as the kernel checks
 // one before it is used. Anything wrong is a miss: the entry is compiled again and replaced.
 // No node:crypto here: loading it costs a startup more than the whole lookup.
 import { fs, os, path, url } from '../builtins.js';
-const { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, } = fs;
+const { lstatSync, readdirSync, readFileSync, statSync, unlinkSync } = fs;
 const { release, version: osVersion } = os;
-const { dirname, isAbsolute, join } = path;
+const { dirname, join } = path;
 const { fileURLToPath } = url;
 import { checkProgram } from '../bpf/interpret.js';
 import { INSN_SIZE, MAX_INSNS } from '../bpf/program.js';
@@ -21,6 +19,7 @@ import { features } from '../library.js';
 import { addonDir, native } from '../native.js';
 import { COMPILER, contextKey, type BuildOptions } from './cache-key.js';
 import { markProduced } from './produced.js';
+import { debug, diskCacheOff, packageRoot, readPrivate, usableDir, writePrivate } from './cache-files.js';
 import { ErrorCode, SeccompError } from '../errors.js';
 import type { CompiledProfile, ProfileContext, ResolvedRule } from './types.js';
 
@@ -36,9 +35,7 @@ export type CacheOption = boolean | 'memory';
 
 /** Whether compile results go to disk: the `cache` option, then SECCOMP_CACHE=0 turns it off. */
 export function diskCacheEnabled(option: CacheOption | undefined): boolean {
-  if (option === false || option === 'memory') return false;
-  const env = process.env.SECCOMP_CACHE;
-  if (env !== undefined && /^(0|false|no|off)$/i.test(env.trim())) return false;
+  if (option === false || option === 'memory' || diskCacheOff()) return false;
   // An addon built before the cache (a stale prebuild) has no checksum: no cache then.
   try {
     return typeof native().checksum64 === 'function';
@@ -47,69 +44,10 @@ export function diskCacheEnabled(option: CacheOption | undefined): boolean {
   }
 }
 
-function debug(what: string): void {
-  if (process.env.SECCOMP_CACHE_DEBUG === '1') writeSync(2, `seccomp cache: ${what}\n`);
-}
-
-const euid = (): number => process.geteuid?.() ?? -1;
-
-/**
- * The cache directory: SECCOMP_CACHE_DIR when set (absolute), else `.cache/seccomp` inside this
- * package. Not under $HOME: a sandboxed command of this uid can write there and would choose a
- * later run's filter; the package's own directory is as writable as the code that installs the
- * filter (a sandbox that can change the entries could change dist/ too), so the cache adds no way
- * in. A read-only or foreign-owned install simply has no cache.
- */
-export function cacheDirPath(): string | undefined {
-  const dir = process.env.SECCOMP_CACHE_DIR;
-  if (dir) return isAbsolute(dir) ? dir : undefined;
-  return join(packageRoot(), '.cache', 'seccomp');
-}
-
-/** Ours: a directory (not a link) owned by this euid that nobody else can write. */
-function ownDir(path: string): boolean {
-  const st = lstatSync(path);
-  return st.isDirectory() && st.uid === euid() && (st.mode & 0o022) === 0;
-}
-
-/**
- * The cache directory when it is usable: owned by this euid and not group/world-writable. With
- * `create`, it is made (0700) when missing, inside a parent that belongs to this euid (never in
- * another user's home, as with `sudo` keeping HOME).
- */
-function usableDir(create: boolean): string | undefined {
-  const dir = cacheDirPath();
-  if (dir === undefined) return undefined;
-  try {
-    if (ownDir(dir)) return dir;
-    debug(`refused ${dir}: not a directory of uid ${euid()} closed to others`);
-    return undefined;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !create) return undefined;
-  }
-  try {
-    const base = dirname(dir);
-    try {
-      if (statSync(base).uid !== euid()) return undefined;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || statSync(dirname(base)).uid !== euid()) return undefined;
-      mkdirSync(base, { mode: 0o700 });
-    }
-    mkdirSync(dir, { mode: 0o700 });
-    return ownDir(dir) ? dir : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 // What besides the compile inputs decides the program: this package's build (its version and
 // the files of the compiler and addon), the libseccomp build, and the kernel's answers. Taken
 // once per process; the API level, which setApiLevel() changes, is read per key.
 let environment: string | undefined;
-
-function packageRoot(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-}
 
 // The compiler's own files (what compile.ts imports, directly or not) and the addon.
 const COMPILER_FILES = ['action', 'arch', 'errors', 'filter', 'library', 'native', 'values'];
@@ -195,8 +133,6 @@ export function digest64(text: string | Uint8Array): string {
   return native().checksum64(typeof text === 'string' ? Buffer.from(text) : text);
 }
 
-let written = 0;
-
 /** What an entry must say besides its key. */
 export interface Expected {
   name: string | undefined;
@@ -217,25 +153,11 @@ export function writeEntry(key: string, compiled: CompiledProfile): void {
   // read them, and they are most of the entry.
   const profile = { ...compiled, bpf: Buffer.from(compiled.bpf).toString('base64'), rules: JSON.stringify(compiled.rules, replacer) };
   const body = Buffer.from(JSON.stringify({ key, profile }));
-  const buf = Buffer.concat([Buffer.from(`${FORMAT}\n${digest64(body)}\n`), body]);
-  // O_EXCL below: a name taken (by anyone) is an error, never a file shared with someone else.
-  const tmp = join(dir, `.${name}.${process.pid}.${Date.now()}.${++written}.tmp`);
-  let fd: number | undefined;
   try {
-    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, join(dir, `${name}.json`));
+    writePrivate(dir, `${name}.json`, Buffer.concat([Buffer.from(`${FORMAT}\n${digest64(body)}\n`), body]));
     debug(`wrote ${name}`);
     prune(dir);
   } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never created
-    }
     debug(`cannot write ${name}: ${(e as Error).message}`);
   }
 }
@@ -283,35 +205,10 @@ export function readEntry(key: string, expected: Expected, rules = false): Compi
   const dir = usableDir(false);
   if (dir === undefined) return undefined;
   const name = digest64(key);
-  const path = join(dir, `${name}.json`);
-  let bytes: Buffer;
-  let fd: number;
-  try {
-    // O_NONBLOCK: a FIFO planted under the name must not block the open.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    debug(code === 'ENOENT' ? `miss ${name}` : `refused ${name}: ${code}`);
+  const bytes = readPrivate(dir, `${name}.json`, MAX_ENTRY);
+  if (!Buffer.isBuffer(bytes)) {
+    debug(bytes.refused === 'missing' ? `miss ${name}` : `refused ${name}: ${bytes.refused}`);
     return undefined;
-  }
-  try {
-    const st = fstatSync(fd);
-    const why = !st.isFile() ? 'not a regular file'
-      : st.uid !== euid() ? `owned by uid ${st.uid}`
-      : (st.mode & 0o077) !== 0 ? `mode ${(st.mode & 0o777).toString(8)}`
-      : st.nlink !== 1 ? `${st.nlink} links`
-      : st.size > MAX_ENTRY ? 'too large'
-      : undefined;
-    if (why) {
-      debug(`refused ${name}: ${why}`);
-      return undefined;
-    }
-    bytes = readFileSync(fd);
-  } catch (e) {
-    debug(`refused ${name}: ${(e as Error).message}`);
-    return undefined;
-  } finally {
-    closeSync(fd);
   }
   let result = parseEntry(bytes, key, expected);
   if (rules && typeof result !== 'string') {
