@@ -174,7 +174,7 @@ const bundle = [
 // (V8 itself refuses a cache of another version or flags, and checks only the source's length).
 const door = graph('profile/cache-files.js');
 const start = `
-const BUNDLE = join(__dirname, 'register.bundle.js');
+const BUNDLE = join(here, 'register.bundle.js');
 const NAME = 'register-${sha256(bundle).slice(0, 16)}';
 try {
   const files = load('profile/cache-files.js');
@@ -185,7 +185,9 @@ try {
   let flags = 0x811c9dc5;
   for (const c of \`\${process.execArgv.join('\\0')}\\0\${process.env.NODE_OPTIONS ?? ''}\`) flags = Math.imul(flags ^ c.charCodeAt(0), 0x01000193) >>> 0;
   const file = \`\${NAME}-\${process.versions.v8}-\${process.arch}-\${flags.toString(16)}.v8cache\`;
-  const dir = files.diskCacheOff() ? undefined : files.usableDir(false);
+  // Only the package's own directory, never one the environment names (SECCOMP_CACHE_DIR): this
+  // is code, run before any check.
+  const dir = files.diskCacheOff() ? undefined : files.usableDir(false, files.packageCacheDir());
   const held = dir === undefined ? undefined : files.readPrivate(dir, file, 64 * 1024 * 1024);
   const cachedData = Buffer.isBuffer(held) ? held : undefined;
   if (held !== undefined && !Buffer.isBuffer(held) && held.refused !== 'missing') files.debug(\`refused \${file}: \${held.refused}\`);
@@ -198,7 +200,7 @@ try {
       if (!wanted) return;
       wanted = false;
       try {
-        const to = files.usableDir(true);
+        const to = files.usableDir(true, files.packageCacheDir());
         if (to === undefined) return;
         files.writePrivate(to, file, script.createCachedData());
         // Bounded: those of other builds go, and all but the newest 8 of this one.
@@ -228,7 +230,9 @@ const doors = {
   'register.cjs': [
     doorHeader,
     "'use strict';",
-    "const base = require('node:url').pathToFileURL(require('node:path').join(__dirname, '/')).href;",
+    '// By its real path: under --preserve-symlinks a link to this door must not choose the bundle.',
+    "const here = require('node:path').dirname(require('node:fs').realpathSync(__filename));",
+    "const base = require('node:url').pathToFileURL(require('node:path').join(here, '/')).href;",
     'const door = undefined;',
     ...defsOf(door),
     loader,
@@ -239,8 +243,9 @@ const doors = {
     doorHeader,
     "import { createRequire } from 'node:module';",
     'const require = createRequire(import.meta.url);',
-    "const __dirname = require('node:path').dirname(require('node:url').fileURLToPath(import.meta.url));",
-    "const base = new URL('./', import.meta.url).href;",
+    '// By its real path: under --preserve-symlinks a link to this door must not choose the bundle.',
+    "const here = require('node:path').dirname(require('node:fs').realpathSync(require('node:url').fileURLToPath(import.meta.url)));",
+    "const base = require('node:url').pathToFileURL(require('node:path').join(here, '/')).href;",
     'const door = undefined;',
     ...defsOf(door),
     loader,

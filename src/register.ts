@@ -1,15 +1,14 @@
 // `node --import seccomp/register app.js`: applies the profile named by SECCOMP_PROFILE before any
 // user code runs, or prints why it cannot and exits. It never lets the app run unfiltered, and it
 // refuses to start the app when another preload ran before it (that code ran unfiltered).
-import { fs, path, url } from './builtins.js';
-const { readFileSync, realpathSync, statSync, writeSync } = fs;
+import { fs } from './builtins.js';
+const { readFileSync, writeSync } = fs;
 import { createRequire } from 'node:module';
-const { basename, dirname, join, resolve } = path;
-const { fileURLToPath } = url;
 import { SeccompError } from './errors.js';
 import { ISOLATION_MODES, type IsolationMode } from './isolation.js';
 import { native } from './native.js';
-import { preloadsBefore, runOrder, splitNodeOptions, type Preload } from './preloads.js';
+import { preloadsBefore, runOrder, splitNodeOptions } from './preloads.js';
+import { isOurs } from './preload-resolve.js';
 import { capabilityState, processCapabilities } from './capabilities.js';
 import { markReported, quietFromEnv, reportableWarnings } from './profile/report.js';
 import type { UnknownSyscalls } from './profile/types.js';
@@ -63,70 +62,6 @@ function covered(hash: string | undefined): boolean {
   if (!records.some((r) => r.hash === hash)) return false;
   const { mode, filters } = threadSeccomp();
   return mode === '2' && (filters === undefined || filters >= records.length);
-}
-
-// The entry files of this package (this module, and the two doors to the bundle that holds it;
-// scripts/bundle.mjs): a preload naming any of them is this module.
-let oursCache: Set<string> | undefined;
-function ours(): Set<string> {
-  if (oursCache) return oursCache;
-  oursCache = new Set<string>();
-  for (const f of ['./register.js', './register.cjs', './register.mjs']) {
-    try {
-      oursCache.add(realpathSync(fileURLToPath(new URL(f, import.meta.url))));
-    } catch {
-      // not built (src/ under the test runner)
-    }
-  }
-  return oursCache;
-}
-
-const isFile = (p: string): boolean => statSync(p, { throwIfNoEntry: false })?.isFile() === true;
-
-// Whether `seccomp/...` from `dir` lands in this package, by the two rules Node's resolvers
-// (ES and CommonJS) try first: the enclosing package itself when it is named seccomp (self-
-// reference), else the first node_modules/seccomp up the tree. false means "not known this way":
-// the caller asks Node's resolver, which costs a startup milliseconds.
-function resolvesHere(dir: string): boolean {
-  const root = realpathSync(join(dirname(fileURLToPath(import.meta.url)), '..'));
-  for (let d = dir; basename(d) !== 'node_modules'; d = dirname(d)) {
-    if (isFile(join(d, 'package.json'))) {
-      if (realpathSync(d) === root) return true;
-      const name = (JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { name?: unknown } | null)?.name;
-      if (name === 'seccomp') return false; // another copy of this package
-      break;
-    }
-    if (dirname(d) === d) break;
-  }
-  for (let d = dir; ; d = dirname(d)) {
-    const candidate = join(d, 'node_modules', 'seccomp');
-    if (basename(d) !== 'node_modules' && statSync(candidate, { throwIfNoEntry: false })) return realpathSync(candidate) === root;
-    if (dirname(d) === d) return false;
-  }
-}
-
-// Resolved as Node resolves a preload: from the working directory (bare names through the
-// package's "require" condition, which names register.cjs, next to register.js).
-const isPathSpec = (spec: string): boolean => spec.startsWith('/') || spec.startsWith('./') || spec.startsWith('../');
-
-function isOurs(p: Preload): boolean {
-  try {
-    let file: string;
-    if (p.spec.startsWith('file:')) file = fileURLToPath(p.spec);
-    else if (p.kind !== 'require' && /^[a-z][a-z0-9+.-]*:/i.test(p.spec)) return false; // data:, node:, ...
-    // --import and loaders resolve with ESM rules (the "import" condition), which require.resolve
-    // does not follow: a package's "imports"/"exports" can send one name to two files. Only a
-    // path, or our package's own name, is taken for ours there.
-    else if (p.kind !== 'require' && !isPathSpec(p.spec) && p.spec !== 'seccomp/register') return false;
-    // Both resolvers take a path that names a file as it is, and our name in our package to
-    // a file its "exports" give (ours under either condition); anything else goes to Node's resolver.
-    else if (isPathSpec(p.spec) && isFile(resolve(process.cwd(), p.spec))) file = resolve(process.cwd(), p.spec);
-    else if (p.spec === 'seccomp/register' && resolvesHere(process.cwd())) return true;
-    else file = createRequire(join(process.cwd(), 'noop.js')).resolve(p.spec);
-    return ours().has(realpathSync(file));
-  } catch {
-    return false;
-  }
 }
 
 // NODE_OPTIONS as Node read it: from the environment it was started with (/proc/self/environ,

@@ -220,7 +220,7 @@ function bundled(): string[] {
 const REGISTER_HIT = [
   'applicable.js', 'apply.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js',
   'cli/command.js', 'cli/format.js', 'errors.js', 'isolation.js', 'library.js', 'model/arch.js',
-  'model/capabilities.js', 'native.js', 'options.js', 'preloads.js', 'profile/cache-files.js', 'profile/cache-key.js', 'profile/cached.js',
+  'model/capabilities.js', 'native.js', 'options.js', 'preload-resolve.js', 'preloads.js', 'profile/cache-files.js', 'profile/cache-key.js', 'profile/cached.js',
   'profile/context.js', 'profile/disk-cache.js', 'profile/nearest.js', 'profile/produced.js', 'profile/report.js',
   'profiles/names.js', 'register.js', 'values.js',
 ].sort();

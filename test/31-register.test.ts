@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { forkSandboxed } from '../dist/fork.js';
 import { native } from '../dist/native.js';
@@ -346,6 +346,42 @@ describe.each(users)('register: nothing from outside forges or precedes the filt
     expect(r.status, r.stderr).toBe(125);
     expect(r.stderr).toContain('--import #r');
     expect(existsSync(marker)).toBe(false);
+  });
+
+  // Each planted file is what Node runs for the NODE_OPTIONS preload, while a check by the wrong
+  // resolution rules would take it for the register.
+  const planted: [string, (dir: string) => { cwd: string; nodeOptions: string }][] = [
+    ['--import seccomp/register from a directory named node_modules (ES looks in node_modules/node_modules)', (dir) => {
+      const evil = join(dir, 'node_modules', 'node_modules', 'seccomp');
+      mkdirSync(evil, { recursive: true, mode: 0o755 });
+      writeFileSync(join(evil, 'package.json'), JSON.stringify({ name: 'seccomp', exports: { './register': './pre.mjs' } }), { mode: 0o644 });
+      copyFileSync(preMjs, join(evil, 'pre.mjs'));
+      symlinkSync(root, join(dir, 'node_modules', 'seccomp'));
+      return { cwd: join(dir, 'node_modules'), nodeOptions: '--import seccomp/register' };
+    }],
+    ['--require file://…/register.cjs (a package name to require(), found in node_modules)', (dir) => {
+      const evil = join(dir, 'node_modules', 'file:', root, 'dist', 'register.cjs');
+      mkdirSync(dirname(evil), { recursive: true, mode: 0o755 });
+      copyFileSync(preCjs, evil);
+      return { cwd: dir, nodeOptions: `--require file://${join(root, 'dist', 'register.cjs')}` };
+    }],
+    ['--import ./e.mjs?x (a URL: the query goes, e.mjs is loaded)', (dir) => {
+      copyFileSync(preMjs, join(dir, 'e.mjs'));
+      symlinkSync(join(root, 'dist', 'register.mjs'), join(dir, 'e.mjs?x'));
+      return { cwd: dir, nodeOptions: '--import ./e.mjs?x' };
+    }],
+  ];
+  it.each(planted)('refuses %s', (_what, plant) => {
+    const dir = scratchFor();
+    const { cwd, nodeOptions } = plant(dir);
+    const marker = join(dir, 'marker');
+    const r = runNode(['--import', join(root, 'dist', 'register.mjs'), join(fixtures, 'register-app.mjs'), marker, join(dir, 'made')], {
+      cwd, env: { ...cleanEnv(), SECCOMP_PROFILE: denyMkdir, NODE_OPTIONS: nodeOptions, PRELOAD_PROBE_OUT: join(dir, 'probe') }, ...user.options,
+    });
+    expect(r.status, r.stderr).toBe(125);
+    expect(existsSync(marker)).toBe(false);
+    // The planted preload did run, unfiltered: that is why the program may not.
+    expect(probeLines(join(dir, 'probe')).some((l) => l.endsWith(' 0'))).toBe(true);
   });
 
   it('forkSandboxed: NODE_OPTIONS preloads of the child run behind the filter', () => {

@@ -1,9 +1,9 @@
 // The files of the disk cache, trusted exactly as much as the user's own files and no more: the
 // directory and every file must belong to this process's effective uid and be writable by nobody
 // else, files are opened without following links and must be regular, singly-linked files, and
-// are written whole under a private temporary name, then renamed into place. Used for the
-// compiled profiles (disk-cache.ts) and V8's code cache of the seccomp/register bundle (its
-// door, scripts/bundle.mjs), which loads this module before anything else.
+// are written whole under a private temporary name, then renamed into place, never from a
+// filtered thread. Used for the compiled profiles (disk-cache.ts) and V8's code cache of the
+// seccomp/register bundle (its door, scripts/bundle.mjs), which loads this module first.
 import { fs, path, url } from '../builtins.js';
 const { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } = fs;
 const { dirname, isAbsolute, join } = path;
@@ -44,14 +44,31 @@ function ownDir(path: string): boolean {
   return st.isDirectory() && st.uid === euid() && (st.mode & 0o022) === 0;
 }
 
+/** The package's own cache directory, which no environment variable moves. */
+export function packageCacheDir(): string {
+  return join(packageRoot(), '.cache', 'seccomp');
+}
+
 /**
- * The cache directory when it is usable: owned by this euid and not group/world-writable. With
- * `create`, it is made (0700) when missing, inside a parent that belongs to this euid (never in
- * another user's home, as with `sudo` keeping HOME).
+ * Whether this thread runs behind a seccomp filter. Nothing is written then: the filter (one this
+ * process inherited, or applied itself) may deny the writes, or kill the process for them.
  */
-export function usableDir(create: boolean): string | undefined {
-  const dir = cacheDirPath();
-  if (dir === undefined) return undefined;
+export function filtered(): boolean {
+  try {
+    return /^Seccomp:\s*2/m.test(readFileSync('/proc/thread-self/status', 'latin1'));
+  } catch {
+    return true; // cannot tell: do not write
+  }
+}
+
+/**
+ * The cache directory (`dir`, by default cacheDirPath()) when it is usable: owned by this euid and
+ * not group/world-writable. With `create` (for a write; never from a filtered thread), it is made
+ * (0700) when missing, inside a parent that belongs to this euid (never in another user's home,
+ * as with `sudo` keeping HOME).
+ */
+export function usableDir(create: boolean, dir: string | undefined = cacheDirPath()): string | undefined {
+  if (dir === undefined || (create && filtered())) return undefined;
   try {
     if (ownDir(dir)) return dir;
     debug(`refused ${dir}: not a directory of uid ${euid()} closed to others`);
@@ -105,8 +122,12 @@ export function readPrivate(dir: string, file: string, maxBytes: number): Buffer
 
 let written = 0;
 
-/** Writes `bytes` as `dir/file` (0600): a private temporary file, renamed into place. Throws on failure. */
+/**
+ * Writes `bytes` as `dir/file` (0600): a private temporary file, renamed into place. Throws on
+ * failure, and from a filtered thread (see filtered()).
+ */
 export function writePrivate(dir: string, file: string, bytes: Uint8Array): void {
+  if (filtered()) throw new Error('this thread runs behind a seccomp filter');
   // O_EXCL: a name taken (by anyone) is an error, never a file shared with someone else.
   const tmp = join(dir, `.${file}.${process.pid}.${Date.now()}.${++written}.tmp`);
   let fd: number | undefined;
