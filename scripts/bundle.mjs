@@ -1,14 +1,13 @@
 // Build step after tsc: seccomp/register as three generated files. dist/register.bundle.js holds
-// dist/register.js and every module it imports statically, as one script; dist/register.cjs
-// (--require) and dist/register.mjs (--import) are its doors, which compile it with V8's code
-// cache (kept in the disk cache directory, with the same checks) and run it. Node's ES loader
-// costs a startup about 1.5 ms per module (27 modules), and compiling them cold as much again.
-// Modules loaded on demand (the compiler, on a disk cache miss) stay in dist/ as they are.
+// dist/register.js and every module it imports statically, as one script; dist/register.mjs
+// (--import) and dist/register.cjs (--require) are its doors: src/register-door.ts and what it
+// imports, which compile the bundle with V8's code cache and run it. Node's ES loader costs a
+// start about 1.5 ms per module, and compiling them cold as much again. Modules loaded on demand
+// (the compiler, on a disk cache miss) stay in dist/ as they are.
 //
 // Each module keeps its own scope (a function, as Node's CommonJS wrapper gives) and its own
-// `import.meta.url` (the URL of its file in dist/), so paths computed from it do not change.
-// TypeScript, already a dev dependency, does the ES-to-CommonJS rewrite of each module.
-import { createHash } from 'node:crypto';
+// `import.meta.url` (the URL of its file in dist/, by real path), so paths computed from it do
+// not change. TypeScript, already a dev dependency, does the ES-to-CommonJS rewrite of each module.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,8 +109,6 @@ function add(modules, id) {
   }
 }
 
-const sha256 = (text) => createHash('sha256').update(text).digest('hex');
-
 function defsOf(modules) {
   const out = ['const defs = {'];
   for (const [id, text] of modules) out.push(`${JSON.stringify(id)}: function (exports, require, module, ${META_URL}) {\n${text}},`);
@@ -119,7 +116,8 @@ function defsOf(modules) {
   return out;
 }
 
-// The loader both stages share; `require`, `base` (the URL of dist/) and `door` come from around it.
+// The loader both stages share; `require`, `base` (the URL of dist/, by its real path) and `door`
+// come from around it.
 const loader = `
 const { dirname, join, posix } = require('node:path');
 const { fileURLToPath } = require('node:url');
@@ -169,56 +167,12 @@ const bundle = [
   '',
 ].join('\n');
 
-// Stage 1, the door: the cache files module (its owner, mode and link checks) and what it
-// imports, then the start. The code cache is named for the bundle's content, V8 and the arch
-// (V8 itself refuses a cache of another version or flags, and checks only the source's length).
-const door = graph('profile/cache-files.js');
+// Stage 1, the door: src/register-door.ts and what it imports (the cache files module, with its
+// owner, mode and link checks), started inside a catch: what cannot be loaded stops the program.
+const door = graph('register-door.js');
 const start = `
-const BUNDLE = join(here, 'register.bundle.js');
-const NAME = 'register-${sha256(bundle).slice(0, 16)}';
 try {
-  const files = load('profile/cache-files.js');
-  const fs = require('node:fs');
-  const source = fs.readFileSync(BUNDLE, 'utf8');
-  // V8 refuses a cache made under other flags: one file per set of Node options, so that two
-  // programs started with different ones do not replace each other's at every start.
-  let flags = 0x811c9dc5;
-  for (const c of \`\${process.execArgv.join('\\0')}\\0\${process.env.NODE_OPTIONS ?? ''}\`) flags = Math.imul(flags ^ c.charCodeAt(0), 0x01000193) >>> 0;
-  const file = \`\${NAME}-\${process.versions.v8}-\${process.arch}-\${flags.toString(16)}.v8cache\`;
-  // Only the package's own directory, never one the environment names (SECCOMP_CACHE_DIR): this
-  // is code, run before any check.
-  const dir = files.diskCacheOff() ? undefined : files.usableDir(false, files.packageCacheDir());
-  const held = dir === undefined ? undefined : files.readPrivate(dir, file, 64 * 1024 * 1024);
-  const cachedData = Buffer.isBuffer(held) ? held : undefined;
-  if (held !== undefined && !Buffer.isBuffer(held) && held.refused !== 'missing') files.debug(\`refused \${file}: \${held.refused}\`);
-  const script = new (require('node:vm').Script)(source, { filename: BUNDLE, cachedData });
-  let wanted = !files.diskCacheOff() && (cachedData === undefined || script.cachedDataRejected === true);
-  // Called by register.js on a disk-cache hit, before the filter (which could deny, or kill for,
-  // these writes): the functions run so far are compiled and go into the cache.
-  const door = {
-    beforeFilter() {
-      if (!wanted) return;
-      wanted = false;
-      try {
-        const to = files.usableDir(true, files.packageCacheDir());
-        if (to === undefined) return;
-        files.writePrivate(to, file, script.createCachedData());
-        // Bounded: those of other builds go, and all but the newest 8 of this one.
-        const mine = [];
-        for (const n of fs.readdirSync(to)) {
-          if (!n.startsWith('register-') || !n.endsWith('.v8cache') || n === file) continue;
-          if (!n.startsWith(\`\${NAME}-\`)) fs.unlinkSync(join(to, n));
-          else mine.push({ n, t: fs.lstatSync(join(to, n)).mtimeMs });
-        }
-        for (const { n } of mine.sort((a, b) => b.t - a.t).slice(7)) fs.unlinkSync(join(to, n));
-        files.debug(\`wrote \${file}\`);
-      } catch (err) {
-        files.debug(\`cannot write \${file}: \${err && err.message}\`);
-      }
-    },
-  };
-  files.debug(cachedData === undefined ? \`no code cache \${file}\` : script.cachedDataRejected ? \`code cache refused by V8 \${file}\` : \`code cache \${file}\`);
-  script.runInThisContext()(require, base, door);
+  load('register-door.js').enter();
 } catch (err) {
   require('node:fs').writeSync(2, \`seccomp/register: cannot load the sandbox: \${err && err.message}; the program was not started\\n\`);
   process.exit(125); // ExitCode.RUNNER (src/cli/command.ts)

@@ -9,6 +9,7 @@ import { ISOLATION_MODES, type IsolationMode } from './isolation.js';
 import { native } from './native.js';
 import { preloadsBefore, runOrder, splitNodeOptions } from './preloads.js';
 import { isOurs } from './preload-resolve.js';
+import type { Door } from './register-door.js';
 import { capabilityState, processCapabilities } from './capabilities.js';
 import { markReported, quietFromEnv, reportableWarnings } from './profile/report.js';
 import type { UnknownSyscalls } from './profile/types.js';
@@ -135,7 +136,7 @@ function compileNow(spec: string, options: CompileOptions) {
 // profile from the disk cache (the common start, whose code it then caches for V8), before the
 // filter, which could deny or kill for its writes. Loaded any other way there is no door.
 function beforeFilter(): void {
-  (createRequire(import.meta.url) as { seccompDoor?: { beforeFilter(): void } }).seccompDoor?.beforeFilter();
+  (createRequire(import.meta.url) as { seccompDoor?: Door }).seccompDoor?.beforeFilter();
 }
 
 // The main thread is the process's first (its tid is the pid): asked of /proc rather than of

@@ -58,6 +58,19 @@ describe('dist/register.bundle.js', () => {
   });
 });
 
+describe('the doors fail closed', () => {
+  it.each(['register.bundle.js', 'build-id'])('without dist/%s: status 125, the program not started (--import and --require)', (gone) => {
+    const pkg = packageCopy(scratch());
+    unlinkSync(join(pkg, 'dist', gone));
+    for (const [flag, door] of [['--import', 'register.mjs'], ['--require', 'register.cjs']]) {
+      const r = start(pkg, {}, flag, join(pkg, 'dist', door));
+      expect(r.status, r.stderr).toBe(125);
+      expect(r.ran).toBe(false);
+      expect(r.stderr).toMatch(/^seccomp\/register: cannot load the sandbox: .*; the program was not started$/m);
+    }
+  });
+});
+
 describe('V8 code cache of the register bundle', () => {
   it('a start after the first runs from it, with the same result (--import and --require)', () => {
     const { pkg, path } = warmed();
