@@ -33,6 +33,16 @@ function start(pkg: string, env: Record<string, string> = {}, flag = '--import',
 const cacheOf = (pkg: string): string => join(pkg, '.cache', 'seccomp');
 const codeCaches = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.v8cache')) : []);
 
+/** A profile that allows everything but kills the process at any rename (how a cache file lands). */
+function killRename(): string {
+  const profile = join(scratch(), 'kill-rename.json');
+  writeFileSync(profile, JSON.stringify({
+    defaultAction: 'SCMP_ACT_ALLOW',
+    syscalls: [{ names: ['rename', 'renameat', 'renameat2'], action: 'SCMP_ACT_KILL_PROCESS' }],
+  }));
+  return profile;
+}
+
 /** A package copy whose profile entry and code cache are written (starts: a miss, then a hit). */
 function warmed() {
   const pkg = packageCopy(scratch());
@@ -123,11 +133,7 @@ describe('V8 code cache of the register bundle', () => {
   });
 
   it('is written before the filter: a profile that kills on rename still starts', () => {
-    const profile = join(scratch(), 'kill-rename.json');
-    writeFileSync(profile, JSON.stringify({
-      defaultAction: 'SCMP_ACT_ALLOW',
-      syscalls: [{ names: ['rename', 'renameat', 'renameat2'], action: 'SCMP_ACT_KILL_PROCESS' }],
-    }));
+    const profile = killRename();
     const pkg = packageCopy(scratch());
     expect(start(pkg, { SECCOMP_PROFILE: profile }).status).toBe(0); // miss: no code cache yet
     const hit = start(pkg, { SECCOMP_PROFILE: profile });
@@ -138,11 +144,7 @@ describe('V8 code cache of the register bundle', () => {
   });
 
   it('is not written under a filter the process inherited (nor is a profile entry): it may kill for the writes', () => {
-    const profile = join(scratch(), 'kill-rename.json');
-    writeFileSync(profile, JSON.stringify({
-      defaultAction: 'SCMP_ACT_ALLOW',
-      syscalls: [{ names: ['rename', 'renameat', 'renameat2'], action: 'SCMP_ACT_KILL_PROCESS' }],
-    }));
+    const profile = killRename();
     const pkg = packageCopy(scratch());
     const under = [process.execPath, join(root, 'dist', 'cli.js'), 'run', '--profile', profile, '--isolation=none', '--'];
     const outerRun = () => {
