@@ -207,6 +207,10 @@ const doors = {
   ],
 };
 
+// The door reads the bundle as latin1 (src/register-door.ts): it must be ASCII.
+const nonAscii = /[^\x00-\x7f]/.exec(bundle);
+if (nonAscii) fail(`dist/register.bundle.js would hold ${JSON.stringify(nonAscii[0])} at offset ${nonAscii.index}: use a \\u escape in the source`);
+
 function write(name, text) {
   const target = join(dist, name);
   writeFileSync(`${target}.tmp`, text);

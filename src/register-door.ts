@@ -50,7 +50,9 @@ function prune(dir: string, build: string, current: string): void {
 export function enter(): void {
   const here = dirname(fileURLToPath(import.meta.url));
   const file = join(here, 'register.bundle.js');
-  const source = readFileSync(file, 'utf8');
+  // ASCII (the build makes sure): read as latin1, one byte a character, which spares the
+  // start a UTF-8 decode and half the memory (and so a garbage collection).
+  const source = readFileSync(file, 'latin1');
   const build = readFileSync(join(here, 'build-id'), 'latin1').slice(0, 16);
   const name = `register-${build}-${process.versions.v8}-${process.arch}-${optionsHash()}.v8cache`;
   const off = diskCacheOff();

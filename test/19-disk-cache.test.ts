@@ -58,6 +58,22 @@ describe('disk cache', () => {
     expect(readdirSync(join(xdg, 'seccomp')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('keeps what is not ASCII (a file name, a warning) exactly, though the entry is ASCII', () => {
+    const xdg = scratch();
+    const file = join(scratch(), 'prófile-ü.json');
+    writeFileSync(file, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdír', 'mkdir'], action: 'SCMP_ACT_ERRNO' }] }));
+    const options = { unknownSyscalls: 'warn' };
+    const first = compileIn(xdg, file, options);
+    expect(first.log).toMatch(/wrote/);
+    const entry = readFileSync(join(xdg, 'seccomp', entries(xdg)[0]));
+    const [, , json] = entry.toString('latin1').split('\n');
+    expect(/[^\x00-\x7f]/.test(json)).toBe(false);
+    const second = compileIn(xdg, file, options);
+    expect(second.log).toMatch(/hit/);
+    expect(second).toMatchObject({ hash: first.hash, bpf: first.bpf, rules: first.rules, name: first.name });
+    expect(second.name).toContain('prófile-ü');
+  });
+
   it('keys a profile file by its content: an edited file is compiled again', () => {
     const xdg = scratch();
     const file = join(scratch(), 'p.json');
@@ -99,22 +115,29 @@ describe('disk cache', () => {
       writeFileSync(p, b);
     }, /checksum mismatch|not JSON/],
     ['a program the kernel would refuse, checksum recomputed', (p) => {
-      const [format, , body] = readFileSync(p, 'utf8').split('\n');
-      const e = JSON.parse(body);
+      const [format, , json, rules] = readFileSync(p, 'utf8').split('\n');
+      const e = JSON.parse(json);
       const bad = Buffer.from(e.profile.bpf, 'base64');
       bad.writeUInt8(0x15, 0); // the first instruction becomes a jump
       bad.writeUInt8(250, 2); // far past the end of the program
       e.profile.bpf = bad.toString('base64');
-      const text = JSON.stringify(e);
+      const text = `${JSON.stringify(e)}\n${rules}`;
       writeFileSync(p, `${format}\n${digest64(text)}\n${text}`);
     }, /program refused/],
     ['rules that are not rules, checksum recomputed', (p) => {
-      const [format, , body] = readFileSync(p, 'utf8').split('\n');
-      const e = JSON.parse(body);
-      e.profile.rules = JSON.stringify([{ syscall: 'mkdir', action: 'ALLOW', conditions: [{ arg: 9, op: 'EQ', value: 1 }], source: 'x' }]);
-      const text = JSON.stringify(e);
+      const [format, , json] = readFileSync(p, 'utf8').split('\n');
+      const text = `${json}\n${JSON.stringify([{ syscall: 'mkdir', action: 'ALLOW', conditions: [{ arg: 9, op: 'EQ', value: 1 }], source: 'x' }])}`;
       writeFileSync(p, `${format}\n${digest64(text)}\n${text}`);
     }, /bad rules/],
+    ['rules that are not a JSON array, checksum recomputed', (p) => {
+      const [format, , json] = readFileSync(p, 'utf8').split('\n');
+      const text = `${json}\n{"not":"rules"}`;
+      writeFileSync(p, `${format}\n${digest64(text)}\n${text}`);
+    }, /bad rules/],
+    ['one line only (no rules), checksum recomputed', (p) => {
+      const [format, , json] = readFileSync(p, 'utf8').split('\n');
+      writeFileSync(p, `${format}\n${digest64(json)}\n${json}`);
+    }, /not an entry of this format/],
     ['an entry written for another key', (p, xdg) => {
       const other = compileIn(xdg, '{"defaultAction":"SCMP_ACT_ALLOW"}');
       expect(other.log).toMatch(/wrote/);

@@ -23,7 +23,11 @@ import { debug, diskCacheOff, packageRoot, readPrivate, usableDir, writePrivate 
 import { ErrorCode, SeccompError } from '../errors.js';
 import type { CompiledProfile, ProfileContext, ResolvedRule } from './types.js';
 
-const FORMAT = 'seccomp-cache/1';
+// An entry: this line, the checksum of the rest (16 hex digits), the key and profile as JSON in
+// ASCII (non-ASCII as \u escapes), and the rules as JSON (UTF-8), one line each. The rules are a
+// line of their own, parsed when first asked for: the startup paths never read them, and they
+// are most of the entry (reading less spares those starts a garbage collection).
+const FORMAT = 'seccomp-cache/2';
 /** docker-default's entry is about 70 KB; anything far larger is not one of ours. */
 const MAX_ENTRY = 8 * 1024 * 1024;
 /** Entries kept; past this a write removes the oldest half. Temporary files die after 10 minutes. */
@@ -149,10 +153,10 @@ export function writeEntry(key: string, compiled: CompiledProfile): void {
   const dir = usableDir(true);
   if (dir === undefined) return;
   const name = digest64(key);
-  // The rules as a JSON text of their own, parsed when first asked for: the startup paths never
-  // read them, and they are most of the entry.
-  const profile = { ...compiled, bpf: Buffer.from(compiled.bpf).toString('base64'), rules: JSON.stringify(compiled.rules, replacer) };
-  const body = Buffer.from(JSON.stringify({ key, profile }));
+  const { rules, ...rest } = compiled;
+  const profile = { ...rest, bpf: Buffer.from(compiled.bpf).toString('base64') };
+  const json = JSON.stringify({ key, profile }, replacer).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const body = Buffer.concat([Buffer.from(`${json}\n`, 'latin1'), Buffer.from(JSON.stringify(rules, replacer))]);
   try {
     writePrivate(dir, `${name}.json`, Buffer.concat([Buffer.from(`${FORMAT}\n${digest64(body)}\n`), body]));
     debug(`wrote ${name}`);
@@ -277,7 +281,7 @@ function archNumbers(v: unknown): boolean {
 }
 
 const ENTRY_KEYS = [
-  'name', 'unconfined', 'bpf', 'arches', 'flags', 'filterFlags', 'defaultAction', 'defaultData', 'rules',
+  'name', 'unconfined', 'bpf', 'arches', 'flags', 'filterFlags', 'defaultAction', 'defaultData',
   'unknownSyscalls', 'tableSyscalls', 'warnings', 'hash', 'context', 'listenerPath', 'listenerMetadata', 'lastSyscalls',
   'composition',
 ] as const;
@@ -315,9 +319,12 @@ export function parseEntry(bytes: Buffer, key: string, expected: Expected): Comp
   if (bytes.toString('latin1', 0, header.length) !== header || nl !== header.length + 16) return 'not an entry of this format';
   const body = bytes.subarray(nl + 1);
   if (digest64(body) !== bytes.toString('latin1', header.length, nl)) return 'checksum mismatch';
+  const split = body.indexOf(10);
+  if (split < 0) return 'not an entry of this format';
+  const rulesText = body.subarray(split + 1);
   let outer: { key?: unknown; profile?: unknown };
   try {
-    outer = JSON.parse(body.toString('utf8')) as typeof outer;
+    outer = JSON.parse(body.toString('latin1', 0, split)) as typeof outer;
   } catch {
     return 'not JSON';
   }
@@ -344,7 +351,7 @@ export function parseEntry(bytes: Buffer, key: string, expected: Expected): Comp
   if (!isInt(e.filterFlags, 0, 0xffff_ffff)) return 'bad filterFlags';
   if (!isStr(e.defaultAction) || !ACTIONS.has(e.defaultAction)) return 'bad defaultAction';
   if (e.defaultData !== undefined && !isInt(e.defaultData, 0, 0xffff)) return 'bad defaultData';
-  if (!isStr(e.rules) || !e.rules.startsWith('[')) return 'bad rules';
+  if (rulesText[0] !== 0x5b) return 'bad rules'; // [
   const warnings = e.warnings;
   if (!Array.isArray(warnings) || !warnings.every((w) => w !== null && typeof w === 'object' && hasOnly(w, ['path', 'message', 'code']) &&
     isStr(w.path) && isStr(w.message) && (w.code === undefined || isStr(w.code)))) return 'bad warnings';
@@ -376,9 +383,8 @@ export function parseEntry(bytes: Buffer, key: string, expected: Expected): Comp
     ...(c.composition !== undefined ? { composition: c.composition } : {}),
   };
   for (const k of Object.keys(result)) deepFreeze((result as unknown as Record<string, unknown>)[k]);
-  const text = e.rules;
   let rules: readonly ResolvedRule[] | undefined;
-  Object.defineProperty(result, 'rules', { enumerable: true, get: () => (rules ??= parseRules(text)) });
+  Object.defineProperty(result, 'rules', { enumerable: true, get: () => (rules ??= parseRules(rulesText.toString('utf8'))) });
   markProduced(result);
   return Object.freeze(result);
 }
