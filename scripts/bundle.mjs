@@ -218,4 +218,7 @@ function write(name, text) {
 }
 write('register.bundle.js', bundle);
 for (const [name, lines] of Object.entries(doors)) write(name, lines.join('\n'));
+// Declarations beside the doors, where TypeScript looks for them: package.json has no "types"
+// condition for ./register, since `node -C types` would then load a .d.ts and filter nothing.
+for (const name of ['register.d.mts', 'register.d.cts']) write(name, '// seccomp/register has no exports: importing it applies SECCOMP_PROFILE.\nexport {};\n');
 console.log(`bundle: dist/register.bundle.js (${main.size} modules), doors dist/register.cjs and .mjs (${door.size})`);

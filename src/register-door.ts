@@ -35,15 +35,25 @@ function optionsHash(): string {
   return h.toString(16);
 }
 
-// Those of other builds go, and all but the newest KEEP of this one.
+// Those of other builds go, and all but the newest KEEP of this one; only files (a link is
+// removed, never followed), and one that cannot be removed stops nothing.
 function prune(dir: string, build: string, current: string): void {
   const mine: { name: string; mtime: number }[] = [];
+  const remove = (name: string) => {
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  };
   for (const name of readdirSync(dir)) {
     if (!name.startsWith('register-') || !name.endsWith('.v8cache') || name === current) continue;
-    if (!name.startsWith(`register-${build}-`)) unlinkSync(join(dir, name));
-    else mine.push({ name, mtime: lstatSync(join(dir, name)).mtimeMs });
+    const st = lstatSync(join(dir, name), { throwIfNoEntry: false });
+    if (!st || st.isDirectory()) continue;
+    if (!name.startsWith(`register-${build}-`)) remove(name);
+    else mine.push({ name, mtime: st.mtimeMs });
   }
-  for (const { name } of mine.sort((a, b) => b.mtime - a.mtime).slice(KEEP - 1)) unlinkSync(join(dir, name));
+  for (const { name } of mine.sort((a, b) => b.mtime - a.mtime).slice(KEEP - 1)) remove(name);
 }
 
 /** Compiles and runs the bundle. `import.meta.url` is the door's, by its real path (the door sees to it). */

@@ -142,8 +142,11 @@ function beforeFilter(): void {
 // The main thread is the process's first (its tid is the pid): asked of /proc rather than of
 // node:worker_threads, whose load costs a startup more than everything else here.
 function onMainThread(): boolean {
+  // Both in /proc's own PID namespace: process.pid is in this process's, which differs where a
+  // PID namespace still sees an outer /proc (unshare -p without a new /proc).
   const text = readFileSync('/proc/thread-self/status', 'latin1');
-  return /^Pid:\s*(\d+)/m.exec(text)?.[1] === String(process.pid);
+  const pid = /^Pid:\s*(\d+)/m.exec(text)?.[1];
+  return pid !== undefined && pid === /^Tgid:\s*(\d+)/m.exec(text)?.[1];
 }
 
 function registerFromEnv(): void {

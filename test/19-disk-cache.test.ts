@@ -1,15 +1,15 @@
-// compile()'s disk cache (src/profile/disk-cache.ts): results kept across processes in a
-// directory of this package (or SECCOMP_CACHE_DIR), trusted only when they are exactly this
-// user's, for exactly this key, and intact. Every case runs in child processes with a directory of
-// its own (SECCOMP_CACHE_DIR=<scratch>/seccomp) and SECCOMP_CACHE_DEBUG=1, whose stderr says what
-// the cache did.
-import { chmodSync, chownSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// compile()'s disk cache (src/profile/disk-cache.ts): results kept across processes in the
+// package's own .cache/seccomp (no environment variable moves it), trusted only when they are
+// exactly this user's, for exactly this key, and intact. Every case runs in child processes of a
+// copy of the package (helpers/package-copy.ts), so that its cache is its own, with
+// SECCOMP_CACHE_DEBUG=1, whose stderr says what the cache did.
+import { chmodSync, chownSync, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../dist/profile/compile.js';
 import { digest64 } from '../dist/profile/disk-cache.js';
-import { fixtures, root, runFixture, runNode } from './helpers/child.js';
-import { seccomp } from './helpers/cli.js';
+import { fixtures, root, runNode } from './helpers/child.js';
+import { packageCopy } from './helpers/package-copy.js';
 import { scratchDirs } from './helpers/scratch.js';
 import { users } from './helpers/users.js';
 import { thrown } from './helpers/thrown.js';
@@ -17,24 +17,37 @@ import { thrown } from './helpers/thrown.js';
 const scratch = scratchDirs('seccomp-cache-');
 const nobody = users[1];
 
-function compileIn(xdg: string, spec = 'docker-default', options?: object, env: Record<string, string> = {}, spawn: object = {}) {
-  const r = runFixture('cache-compile.mjs', [spec, ...(options ? [JSON.stringify(options)] : [])], {
-    env: { ...process.env, SECCOMP_CACHE_DIR: join(xdg, 'seccomp'), SECCOMP_CACHE_DEBUG: '1', ...env },
+/** A copy of the package (readable by all, as an install is), with the compile fixture in it. */
+function pkgCopy(): string {
+  const dir = scratch();
+  chmodSync(dir, 0o755);
+  const pkg = packageCopy(dir);
+  mkdirSync(join(pkg, 'test', 'fixtures'), { recursive: true });
+  copyFileSync(join(fixtures, 'cache-compile.mjs'), join(pkg, 'test', 'fixtures', 'cache-compile.mjs'));
+  return pkg;
+}
+
+const cacheOf = (pkg: string): string => join(pkg, '.cache', 'seccomp');
+
+/** Compiles `spec` in a child process of the package copy `pkg`. */
+function compileIn(pkg: string, spec = 'docker-default', options?: object, env: Record<string, string> = {}, spawn: object = {}) {
+  const r = runNode([join(pkg, 'test', 'fixtures', 'cache-compile.mjs'), spec, ...(options ? [JSON.stringify(options)] : [])], {
+    env: { ...process.env, SECCOMP_CACHE_DEBUG: '1', ...env },
     ...spawn,
   });
   expect(r.status, r.stderr).toBe(0);
   return { ...r.json, log: r.stderr };
 }
 
-const entries = (xdg: string) => readdirSync(join(xdg, 'seccomp')).filter((n) => n.endsWith('.json'));
+const entries = (pkg: string) => readdirSync(cacheOf(pkg)).filter((n) => n.endsWith('.json'));
 
 /** A cache with docker-default's entry in it; returns the entry's path and the fresh result. */
 function warmed() {
-  const xdg = scratch();
+  const xdg = pkgCopy();
   const first = compileIn(xdg);
   expect(first.log).toMatch(/wrote [0-9a-f]{16}/);
   const [entry] = entries(xdg);
-  return { xdg, first, path: join(xdg, 'seccomp', entry) };
+  return { xdg, first, path: join(cacheOf(xdg), entry) };
 }
 
 describe('compile() cache option', () => {
@@ -53,19 +66,19 @@ describe('disk cache', () => {
     expect(second.log).not.toMatch(/wrote/);
     expect(second).toMatchObject({ hash: first.hash, bpf: first.bpf, insns: first.insns, rules: first.rules, frozen: true, same: true, name: 'docker-default' });
     // 0700 directory, 0600 entry, owned by this user.
-    expect(statSync(join(xdg, 'seccomp')).mode & 0o777).toBe(0o700);
+    expect(statSync(cacheOf(xdg)).mode & 0o777).toBe(0o700);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(readdirSync(join(xdg, 'seccomp')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(cacheOf(xdg)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('keeps what is not ASCII (a file name, a warning) exactly, though the entry is ASCII', () => {
-    const xdg = scratch();
+    const xdg = pkgCopy();
     const file = join(scratch(), 'prófile-ü.json');
     writeFileSync(file, JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdír', 'mkdir'], action: 'SCMP_ACT_ERRNO' }] }));
     const options = { unknownSyscalls: 'warn' };
     const first = compileIn(xdg, file, options);
     expect(first.log).toMatch(/wrote/);
-    const entry = readFileSync(join(xdg, 'seccomp', entries(xdg)[0]));
+    const entry = readFileSync(join(cacheOf(xdg), entries(xdg)[0]));
     const [, , json] = entry.toString('latin1').split('\n');
     expect(/[^\x00-\x7f]/.test(json)).toBe(false);
     const second = compileIn(xdg, file, options);
@@ -75,7 +88,7 @@ describe('disk cache', () => {
   });
 
   it('keys a profile file by its content: an edited file is compiled again', () => {
-    const xdg = scratch();
+    const xdg = pkgCopy();
     const file = join(scratch(), 'p.json');
     const profile = (errno: number) => ({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO', errnoRet: errno }] });
     writeFileSync(file, JSON.stringify(profile(1)));
@@ -99,10 +112,10 @@ describe('disk cache', () => {
     ["cache: 'memory'", { cache: 'memory' }, {}],
     ['cache: false', { cache: false }, {}],
   ])('%s neither reads nor writes the disk', (_what, options, env) => {
-    const xdg = scratch();
+    const xdg = pkgCopy();
     const r = compileIn(xdg, 'docker-default', options, env);
     expect(r.log).toBe('');
-    expect(() => readdirSync(join(xdg, 'seccomp'))).toThrow(/ENOENT/);
+    expect(() => readdirSync(cacheOf(xdg))).toThrow(/ENOENT/);
     const { xdg: warm } = warmed();
     expect(compileIn(warm, 'docker-default', options, env).log).toBe('');
   });
@@ -141,7 +154,7 @@ describe('disk cache', () => {
     ['an entry written for another key', (p, xdg) => {
       const other = compileIn(xdg, '{"defaultAction":"SCMP_ACT_ALLOW"}');
       expect(other.log).toMatch(/wrote/);
-      const otherPath = join(xdg, 'seccomp', entries(xdg).find((n) => join(xdg, 'seccomp', n) !== p)!);
+      const otherPath = join(cacheOf(xdg), entries(xdg).find((n) => join(cacheOf(xdg), n) !== p)!);
       renameSync(otherPath, p);
     }, /written for another key/],
     ['group-readable (0640)', (p) => chmodSync(p, 0o640), /mode 640/],
@@ -167,7 +180,7 @@ describe('disk cache', () => {
 
   it('does not use a cache directory that is not this user\'s, or that others can write', () => {
     const { xdg } = warmed();
-    const dir = join(xdg, 'seccomp');
+    const dir = cacheOf(xdg);
     chmodSync(dir, 0o770);
     expect(compileIn(xdg).log).toMatch(/refused .*seccomp: not a directory of uid/);
     chmodSync(dir, 0o700);
@@ -179,54 +192,72 @@ describe('disk cache', () => {
 
   it('lives in the package, not under $HOME or $XDG_CACHE_HOME, where a sandbox of this uid could plant entries', () => {
     const home = scratch();
-    const r = compileIn(home, 'docker-default', undefined, { SECCOMP_CACHE_DIR: '', HOME: home, XDG_CACHE_HOME: home });
+    const pkg = pkgCopy();
+    const r = compileIn(pkg, 'docker-default', undefined, { HOME: home, XDG_CACHE_HOME: home });
     expect(r.log).toMatch(/wrote|hit/);
     expect(readdirSync(home)).toEqual([]);
-    expect(readdirSync(join(root, '.cache', 'seccomp')).some((n) => n.endsWith('.json'))).toBe(true);
-    // A relative SECCOMP_CACHE_DIR is no cache at all.
-    expect(compileIn(home, 'docker-default', undefined, { SECCOMP_CACHE_DIR: 'rel/seccomp' }).log).toBe('');
+    expect(entries(pkg).length).toBe(1);
+  });
+
+  it('is not moved by the environment: a forged entry in SECCOMP_CACHE_DIR chooses no filter', () => {
+    const { xdg, first, path } = warmed();
+    // The same entry with an allow-everything program (RET ALLOW), its checksum recomputed.
+    const evil = join(scratch(), 'seccomp');
+    mkdirSync(evil, { mode: 0o700 });
+    const [format, , json, rules] = readFileSync(path, 'utf8').split('\n');
+    const e = JSON.parse(json);
+    const allow = Buffer.alloc(8);
+    allow.writeUInt16LE(0x06, 0);
+    allow.writeUInt32LE(0x7fff0000, 4);
+    e.profile.bpf = allow.toString('base64');
+    const text = `${JSON.stringify(e)}\n${rules}`;
+    writeFileSync(join(evil, basename(path)), `${format}\n${digest64(text)}\n${text}`, { mode: 0o600 });
+    const r = compileIn(xdg, 'docker-default', undefined, { SECCOMP_CACHE_DIR: evil });
+    expect(r).toMatchObject({ hash: first.hash, bpf: first.bpf });
+    expect(readdirSync(evil)).toEqual([basename(path)]);
   });
 
   it('never creates the cache inside a directory of another user', () => {
-    const base = scratch();
-    chownSync(base, 65534, 65534);
-    const r = compileIn(base);
+    const pkg = pkgCopy();
+    chownSync(pkg, 65534, 65534);
+    const r = compileIn(pkg);
     expect(r.log).not.toMatch(/wrote/);
-    expect(readdirSync(base)).toEqual([]);
+    expect(existsSync(join(pkg, '.cache'))).toBe(false);
   });
 
   it('another user does not read or write this user\'s cache', (t) => {
     t.skip(nobody.skip !== undefined, nobody.skip);
     const { xdg } = warmed();
-    chmodSync(xdg, 0o755); // nobody can reach the base, not the 0700 cache in it
-    const before = readdirSync(join(xdg, 'seccomp'));
-    // With the environment still pointing at root's cache (as setpriv and sudo leave it).
+    chmodSync(join(xdg, '.cache'), 0o755); // nobody can reach .cache, not the 0700 cache in it
+    const before = readdirSync(cacheOf(xdg));
     const r = compileIn(xdg, 'docker-default', undefined, { HOME: xdg }, nobody.options);
     expect(r.log).not.toMatch(/hit|wrote/);
-    expect(readdirSync(join(xdg, 'seccomp'))).toEqual(before);
-    // And a directory made by nobody is not read by root.
-    const theirs = scratch();
+    expect(readdirSync(cacheOf(xdg))).toEqual(before);
+    // And a directory made by nobody (in a package nobody owns) is not read by root.
+    const theirs = pkgCopy();
     chownSync(theirs, 65534, 65534);
     compileIn(theirs, 'docker-default', undefined, {}, nobody.options);
-    expect(statSync(join(theirs, 'seccomp')).uid).toBe(65534);
+    expect(statSync(cacheOf(theirs)).uid).toBe(65534);
     const mine = compileIn(theirs);
     expect(mine.log).toMatch(/refused/);
     expect(mine.log).not.toMatch(/hit/);
   });
 
-  it('keeps at most 256 entries', () => {
-    const xdg = scratch();
-    mkdirSync(join(xdg, 'seccomp'), { mode: 0o700 });
-    for (let i = 0; i < 300; i++) writeFileSync(join(xdg, 'seccomp', `${i.toString(16).padStart(16, '0')}.json`), 'x', { mode: 0o600 });
+  it('keeps at most 256 entries, and removes no file it did not write', () => {
+    const xdg = pkgCopy();
+    mkdirSync(cacheOf(xdg), { recursive: true, mode: 0o700 });
+    writeFileSync(join(cacheOf(xdg), 'notes.json'), 'mine', { mode: 0o600 });
+    for (let i = 0; i < 300; i++) writeFileSync(join(cacheOf(xdg), `${i.toString(16).padStart(16, '0')}.json`), 'x', { mode: 0o600 });
     compileIn(xdg);
-    expect(entries(xdg).length).toBeLessThanOrEqual(256);
+    expect(entries(xdg).length).toBeLessThanOrEqual(257);
     expect(entries(xdg).length).toBeGreaterThan(100);
+    expect(readFileSync(join(cacheOf(xdg), 'notes.json'), 'utf8')).toBe('mine');
   });
 });
 
 // What the startup paths load: ES modules as Node's loader reports them (NODE_DEBUG=esm).
-function loadedModules(stderr: string): string[] {
-  const dist = `file://${root}/dist/`;
+function loadedModules(stderr: string, pkg: string): string[] {
+  const dist = `file://${pkg}/dist/`;
   const out = new Set<string>();
   for (const m of stderr.matchAll(/Translating StandardModule (file:\S+)/g)) if (m[1].startsWith(dist)) out.add(m[1].slice(dist.length));
   return [...out].sort();
@@ -258,34 +289,34 @@ const CLI_HIT = [
 
 describe('startup paths', () => {
   it('seccomp/register: on a cache hit it loads only what applying needs, on a miss the compiler too', () => {
-    const xdg = scratch();
+    const xdg = pkgCopy();
     const app = join(scratch(), 'app.mjs');
     writeFileSync(app, "console.log(JSON.stringify({ ok: true }));\n");
     const run = () => runNode(['--import', 'seccomp/register', app], {
-      cwd: root,
-      env: { ...process.env, SECCOMP_CACHE_DIR: join(xdg, 'seccomp'), SECCOMP_PROFILE: 'docker-default', SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' },
+      cwd: xdg,
+      env: { ...process.env, SECCOMP_PROFILE: 'docker-default', SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' },
     });
     const cold = run();
     expect(cold.json, cold.stderr.slice(-2000)).toEqual({ ok: true });
-    expect(loadedModules(cold.stderr)).toEqual(expect.arrayContaining(['profile/resolve.js', 'bpf/specialize.js']));
+    expect(loadedModules(cold.stderr, xdg)).toEqual(expect.arrayContaining(['profile/resolve.js', 'bpf/specialize.js']));
     const warm = run();
     expect(warm.json).toEqual({ ok: true });
     expect(warm.stderr).toMatch(/seccomp cache: hit/);
     // The door and the one bundle it runs (scripts/bundle.mjs): no other ES module of the package.
-    expect(loadedModules(warm.stderr)).toEqual(['register.mjs']);
+    expect(loadedModules(warm.stderr, xdg)).toEqual(['register.mjs']);
     expect(bundled()).toEqual(REGISTER_HIT);
   });
 
   it('seccomp run: on a cache hit it loads only what starting the command needs', () => {
-    const xdg = scratch();
-    const env = { ...process.env, SECCOMP_CACHE_DIR: join(xdg, 'seccomp'), SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' };
-    const run = () => seccomp(['run', '--', '/bin/echo', 'ran'], { env });
+    const xdg = pkgCopy();
+    const env = { ...process.env, SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' };
+    const run = () => runNode([join(xdg, 'dist', 'cli.js'), 'run', '--', '/bin/echo', 'ran'], { env });
     const cold = run();
     expect(cold.stdout).toBe('ran\n');
-    expect(loadedModules(cold.stderr)).toEqual(expect.arrayContaining(['profile/compile.js', 'bpf/specialize.js']));
+    expect(loadedModules(cold.stderr, xdg)).toEqual(expect.arrayContaining(['profile/compile.js', 'bpf/specialize.js']));
     const warm = run();
     expect(warm.stdout).toBe('ran\n');
     expect(warm.stderr).toMatch(/seccomp cache: hit/);
-    expect(loadedModules(warm.stderr)).toEqual(CLI_HIT);
+    expect(loadedModules(warm.stderr, xdg)).toEqual(CLI_HIT);
   });
 });

@@ -3,7 +3,7 @@
 // the package's own .cache/seccomp under the disk cache's rules and written before the filter.
 // Each case runs a copy of the package (helpers/package-copy.ts), so that its cache is its own.
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures, root, runNode } from './helpers/child.js';
 import { outer } from './helpers/nested.js';
@@ -123,12 +123,12 @@ describe('V8 code cache of the register bundle', () => {
     expect(linked.stderr).toMatch(/refused register-\S+: ELOOP/);
   });
 
-  it('lives only in the package: SECCOMP_CACHE_DIR (which the environment sets) moves the entries, never the code', () => {
+  it('lives only in the package: SECCOMP_CACHE_DIR (which the environment sets) moves nothing', () => {
     const pkg = packageCopy(scratch());
     const elsewhere = join(scratch(), 'cache');
     for (let i = 0; i < 3; i++) expect(start(pkg, { SECCOMP_CACHE_DIR: elsewhere }).status).toBe(0);
-    expect(readdirSync(elsewhere).some((n) => n.endsWith('.json'))).toBe(true);
-    expect(codeCaches(elsewhere)).toEqual([]);
+    expect(existsSync(elsewhere)).toBe(false);
+    expect(readdirSync(cacheOf(pkg)).some((n) => n.endsWith('.json'))).toBe(true);
     expect(codeCaches(cacheOf(pkg))).toHaveLength(1);
   });
 
@@ -162,6 +162,18 @@ describe('V8 code cache of the register bundle', () => {
     }
     expect(codeCaches(cacheOf(pkg))).toEqual([]);
     expect(existsSync(cacheOf(pkg)) ? readdirSync(cacheOf(pkg)) : []).toEqual([]);
+  });
+
+  it('keeps its bounds past a name it did not write (a directory named like a code cache)', () => {
+    const { pkg } = warmed();
+    const odd = join(cacheOf(pkg), 'register-0000000000000000-x.v8cache');
+    mkdirSync(odd);
+    for (const path of codeCaches(cacheOf(pkg))) if (path !== basename(odd)) unlinkSync(join(cacheOf(pkg), path));
+    const r = start(pkg);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/wrote register-/);
+    expect(r.stderr).not.toMatch(/cannot write/);
+    expect(statSync(odd).isDirectory()).toBe(true);
   });
 
   it('SECCOMP_CACHE=0: none is read or written', () => {

@@ -384,6 +384,31 @@ describe.each(users)('register: nothing from outside forges or precedes the filt
     expect(probeLines(join(dir, 'probe')).some((l) => l.endsWith(' 0'))).toBe(true);
   });
 
+  it('applies the profile under --conditions=types (-C types): no condition leads it to a file that filters nothing', () => {
+    for (const [nodeOptions, flag] of [['-C types', '--require'], ['--conditions=types', '--require'], ['-C types', '--import']]) {
+      const dir = scratchFor();
+      const r = runNode([flag, 'seccomp/register', join(fixtures, 'register-app.mjs'), join(dir, 'marker'), join(dir, 'made')], {
+        cwd: root, env: { ...cleanEnv(), SECCOMP_PROFILE: denyMkdir, NODE_OPTIONS: nodeOptions }, ...user.options,
+      });
+      expect(r.status, `${nodeOptions} ${flag}: ${r.stderr}`).toBe(0);
+      expect(r.json.mkdir).toBe('EPERM');
+      expect(r.json.status.filters).toBe(outer.filters + 1);
+    }
+  });
+
+  it('counts the main thread as such in a PID namespace that sees the outer /proc (unshare -p)', (t) => {
+    const probe = spawnSync('unshare', ['-Urp', '--fork', 'true'], { encoding: 'utf8' });
+    t.skip(probe.status !== 0, `needs unshare -Urp (${(probe.stderr || probe.error?.message || '').trim() || `status ${probe.status}`})`);
+    const dir = scratchFor();
+    const marker = join(dir, 'marker');
+    const r = spawnSync('unshare', ['-Urp', '--fork', process.execPath, '--require', preCjs, '--require', 'seccomp/register', join(fixtures, 'register-app.mjs'), marker, join(dir, 'made')], {
+      cwd: root, encoding: 'utf8', env: { ...cleanEnv(), SECCOMP_PROFILE: denyMkdir, PRELOAD_PROBE_OUT: join(dir, 'probe') }, ...user.options,
+    });
+    expect(r.status, r.stderr).toBe(125);
+    expect(existsSync(marker)).toBe(false);
+    expect(r.stderr).toContain(preCjs);
+  });
+
   it('forkSandboxed: NODE_OPTIONS preloads of the child run behind the filter', () => {
     const dir = scratchFor();
     const probe = join(dir, 'probe');

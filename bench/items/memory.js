@@ -2,7 +2,6 @@
 // against a bare Node process (and one that only imported the package, and one started behind
 // `--import seccomp/register`, its profile from the disk cache).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { need } from '../lib/pkg.js';
@@ -18,9 +17,7 @@ function rssMiB(mode, execArgv = [], env = process.env) {
 
 export async function run(ctx) {
   need(ctx.pkg, 'compile');
-  const cache = join(ctx.tmp, 'rss-cache');
-  mkdirSync(cache, { mode: 0o700 });
-  const regEnv = { ...process.env, SECCOMP_PROFILE: 'docker-default', SECCOMP_CACHE_DIR: join(cache, 'seccomp') };
+  const regEnv = { ...process.env, SECCOMP_PROFILE: 'docker-default' };
   delete regEnv.SECCOMP_CACHE;
   // The file `--import seccomp/register` names (the door to the bundle; package.json "exports").
   const register = () => rssMiB('bare', ['--import', join(dist, 'register.mjs')], regEnv);

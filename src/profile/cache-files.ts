@@ -6,7 +6,7 @@
 // seccomp/register bundle (its door, scripts/bundle.mjs), which loads this module first.
 import { fs, path, url } from '../builtins.js';
 const { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } = fs;
-const { dirname, isAbsolute, join } = path;
+const { dirname, join } = path;
 const { fileURLToPath } = url;
 
 /** SECCOMP_CACHE=0 (or false, no, off) turns the disk cache off. */
@@ -25,26 +25,20 @@ export function packageRoot(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 }
 
-/**
- * The cache directory: SECCOMP_CACHE_DIR when set (absolute), else `.cache/seccomp` inside this
- * package. Not under $HOME: a sandboxed command of this uid can write there and would choose a
- * later run's filter; the package's own directory is as writable as the code that installs the
- * filter (a sandbox that can change the entries could change dist/ too), so the cache adds no way
- * in. A read-only or foreign-owned install simply has no cache.
- */
-export function cacheDirPath(): string | undefined {
-  const dir = process.env.SECCOMP_CACHE_DIR;
-  if (dir) return isAbsolute(dir) ? dir : undefined;
-  return join(packageRoot(), '.cache', 'seccomp');
-}
-
 /** Ours: a directory (not a link) owned by this euid that nobody else can write. */
 function ownDir(path: string): boolean {
   const st = lstatSync(path);
   return st.isDirectory() && st.uid === euid() && (st.mode & 0o022) === 0;
 }
 
-/** The package's own cache directory, which no environment variable moves. */
+/**
+ * The cache directory: `.cache/seccomp` inside this package, which no environment variable moves
+ * (an entry chooses a filter, a code cache runs before any check: a directory the environment
+ * named would let it choose them). Not under $HOME either: a sandboxed command of this uid can
+ * write there and would choose a later run's filter; the package's own directory is as writable
+ * as the code that installs the filter, so the cache adds no way in. A read-only or
+ * foreign-owned install simply has no cache.
+ */
 export function packageCacheDir(): string {
   return join(packageRoot(), '.cache', 'seccomp');
 }
@@ -62,13 +56,13 @@ export function filtered(): boolean {
 }
 
 /**
- * The cache directory (`dir`, by default cacheDirPath()) when it is usable: owned by this euid and
+ * The cache directory (`dir`, by default the package's) when it is usable: owned by this euid and
  * not group/world-writable. With `create` (for a write; never from a filtered thread), it is made
  * (0700) when missing, inside a parent that belongs to this euid (never in another user's home,
  * as with `sudo` keeping HOME).
  */
-export function usableDir(create: boolean, dir: string | undefined = cacheDirPath()): string | undefined {
-  if (dir === undefined || (create && filtered())) return undefined;
+export function usableDir(create: boolean, dir: string = packageCacheDir()): string | undefined {
+  if (create && filtered()) return undefined;
   try {
     if (ownDir(dir)) return dir;
     debug(`refused ${dir}: not a directory of uid ${euid()} closed to others`);

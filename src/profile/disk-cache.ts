@@ -33,6 +33,8 @@ const MAX_ENTRY = 8 * 1024 * 1024;
 /** Entries kept; past this a write removes the oldest half. Temporary files die after 10 minutes. */
 const MAX_ENTRIES = 256;
 const TMP_AGE_MS = 10 * 60 * 1000;
+const ENTRY_NAME = /^[0-9a-f]{16}\.json$/;
+const TMP_NAME = /^\.(?:[0-9a-f]{16}\.json|register-[\w.-]+\.v8cache)\.\d+\.\d+\.\d+\.tmp$/;
 
 /** `cache` option values: true (memory and disk), 'memory' (this process only), false (none). */
 export type CacheOption = boolean | 'memory';
@@ -176,10 +178,11 @@ function prune(dir: string): void {
   }
   const now = Date.now();
   const entries: { path: string; mtime: number }[] = [];
+  // Only names this cache writes (cache-files.ts writePrivate's temporary names included).
+  names = names.filter((n) => ENTRY_NAME.test(n) || TMP_NAME.test(n));
   for (const n of names) {
     const path = join(dir, n);
-    const tmp = n.endsWith('.tmp');
-    if (!tmp && !n.endsWith('.json')) continue;
+    const tmp = TMP_NAME.test(n);
     if (!tmp && names.length <= MAX_ENTRIES) continue;
     try {
       const st = lstatSync(path);
