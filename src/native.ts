@@ -95,6 +95,17 @@ export interface Binding {
   notifyReceive(fd: number, timeoutMs: number): Promise<NativeNotification | null>;
   notifyRespond(fd: number, id: bigint, val: bigint, error: number, flags: number): void;
   notifyIdValid(fd: number, id: bigint): boolean;
+  // The supervisor (native/supervisor.cc): the listener's hand-off from the launcher, its watch
+  // on the event loop, answers and id checks by raw ioctl (an errno back, not thrown), reads of
+  // the target's memory, and pidfds.
+  socketpairCloexec(): [number, number];
+  receiveListener(fd: number): number;
+  ListenerWatch: new (fd: number, cb: (n: NativeNotification | null, errno?: number) => void) => { close(): void };
+  notifySend(fd: number, id: bigint, val: bigint, error: number, flags: number): number;
+  notifyIdAlive(fd: number, id: bigint): boolean;
+  readTargetString(pid: number, addr: bigint, max: number): Bytes | number;
+  pidfdOpen(pid: number): number;
+  pidfdSendSignal(pidfd: number, sig: number): number;
   [name: string]: unknown;
 }
 

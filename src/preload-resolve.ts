@@ -9,6 +9,7 @@ const { readFileSync, realpathSync, statSync } = fs;
 const { basename, dirname, join, resolve } = path;
 const { fileURLToPath, pathToFileURL } = url;
 import { createRequire } from 'node:module';
+import { packageRoot } from './native.js';
 import type { Preload } from './preloads.js';
 
 const ENTRY = 'seccomp/register';
@@ -39,8 +40,10 @@ const isPathSpec = (spec: string): boolean => spec.startsWith('/') || spec.start
  * every ancestor and takes only a directory; the CommonJS one skips ancestors named
  * node_modules and goes on past a directory it cannot use. 'unknown': anything but this package.
  */
+let realRoot: string | undefined;
+
 function entryFrom(dir: string, es: boolean): 'ours' | 'unknown' {
-  const root = realpathSync(join(dirname(fileURLToPath(import.meta.url)), '..'));
+  const root = (realRoot ??= realpathSync(packageRoot));
   for (let d = dir; basename(d) !== 'node_modules'; d = dirname(d)) {
     if (isFile(join(d, 'package.json'))) {
       if (realpathSync(d) === root) return 'ours';

@@ -13,7 +13,7 @@ const { lstatSync, readdirSync, readFileSync, unlinkSync } = fs;
 const { dirname, join } = path;
 const { fileURLToPath } = url;
 import { createRequire } from 'node:module';
-import { debug, diskCacheOff, packageCacheDir, readPrivate, usableDir, writePrivate } from './profile/cache-files.js';
+import { buildId, debug, diskCacheOff, packageCacheDir, readPrivate, usableDir, writePrivate } from './profile/cache-files.js';
 
 const MAX_CODE_CACHE = 64 * 1024 * 1024;
 /** Code caches kept for this build (one per set of Node options). */
@@ -63,7 +63,9 @@ export function enter(): void {
   // ASCII (the build makes sure): read as latin1, one byte a character, which spares the
   // start a UTF-8 decode and half the memory (and so a garbage collection).
   const source = readFileSync(file, 'latin1');
-  const build = readFileSync(join(here, 'build-id'), 'latin1').slice(0, 16);
+  const id = buildId(here);
+  if (id === undefined) throw new Error(`no valid build id in ${here} (npm run build:ts writes it)`);
+  const build = id.slice(0, 16);
   const name = `register-${build}-${process.versions.v8}-${process.arch}-${optionsHash()}.v8cache`;
   const off = diskCacheOff();
   const dir = off ? undefined : usableDir(false, packageCacheDir());

@@ -15,7 +15,7 @@ import { markReported, quietFromEnv, reportableWarnings } from './profile/report
 import type { UnknownSyscalls } from './profile/types.js';
 import { normalizeCapabilities } from './profile/context.js';
 import { fromDiskCache } from './profile/cached.js';
-import type { CompileOptions } from './profile/types.js';
+import type { CompiledProfile, CompileOptions } from './profile/types.js';
 import { applyProfile, type Compile } from './apply.js';
 import { ExitCode } from './cli/command.js';
 import { errorDetail, formatWarnings } from './cli/format.js';
@@ -114,12 +114,9 @@ function isolationFromEnv(value: string | undefined): IsolationMode | undefined 
 
 // The compiler is loaded only when the disk cache does not have the profile (startup cost):
 // synchronously, as an ES module through require (Node.js >= 20.19 / 22.12).
-function compileNow(spec: string, options: CompileOptions) {
+function compileNow(spec: string, options: CompileOptions): { compiled: CompiledProfile; cached: boolean } {
   const hit = fromDiskCache(spec, options);
-  if (hit) {
-    beforeFilter();
-    return hit;
-  }
+  if (hit) return { compiled: hit, cached: true };
   let compile: Compile;
   try {
     compile = (createRequire(import.meta.url)('./profile/compile.js') as { compile: Compile }).compile;
@@ -129,7 +126,7 @@ function compileNow(spec: string, options: CompileOptions) {
       `compiling a profile that is not in the disk cache needs Node.js >= 20.19 (require of ES modules); this is ${process.version}`,
     );
   }
-  return compile(spec, options);
+  return { compiled: compile(spec, options), cached: false };
 }
 
 // Loaded through the bundle's door (scripts/bundle.mjs), the door is told when a start took the
@@ -175,7 +172,7 @@ function registerFromEnv(): void {
       const capabilities = processCapabilities(requested, capabilityState());
       const key = `${unknownSyscalls}\0${capabilities.join()}\0${spec}`;
       if (covered(native().rememberedHash(key))) return;
-      const compiled = compileNow(spec, { unknownSyscalls, capabilities });
+      const { compiled, cached } = compileNow(spec, { unknownSyscalls, capabilities });
       native().rememberHash(key, compiled.hash);
       if (covered(compiled.hash)) return;
       // Once, by the thread that applies it (a worker's preload finds it covered above), and
@@ -184,6 +181,7 @@ function registerFromEnv(): void {
       if (warnings.length && markReported(compiled) && !quietFromEnv()) {
         writeSync(2, formatWarnings(warnings, 'seccomp/register: warning: '));
       }
+      if (cached) beforeFilter();
       // A failure ends the process (fail() below): no trial install first.
       applyProfile(compiled, isolation === undefined ? {} : { isolation }, undefined, true);
     } finally {

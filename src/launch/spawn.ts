@@ -109,7 +109,7 @@ export function launchCompiled(
   const { file, spawnargs } = prep;
   const b = native();
   const [errRead, errWrite] = b.pipeCloexec();
-  const [listenParent, listenChild] = prep.listener ? (b as unknown as HandOff).socketpairCloexec() : [undefined, undefined];
+  const [listenParent, listenChild] = prep.listener ? b.socketpairCloexec() : [undefined, undefined];
   const { stdio, args: launchArgs } = prep.stdioWith(errWrite, listenChild);
   let child: SandboxedChild;
   let record = '';
@@ -124,7 +124,7 @@ export function launchCompiled(
     }
     // No pid: the launcher itself could not be started, and child_process reports that.
     if (child.pid !== undefined) {
-      if (listenParent !== undefined) listener = (b as unknown as HandOff).receiveListener(listenParent);
+      if (listenParent !== undefined) listener = b.receiveListener(listenParent);
       // Without a listener the launcher has exec'd or failed: the record is complete.
       if (listener < 0) record = readRecord(errRead);
     }
@@ -155,11 +155,6 @@ export function launchCompiled(
     });
   } else if (record) failLaunch(child, launchError(record, file, spawnargs, compiled));
   return child;
-}
-
-interface HandOff {
-  socketpairCloexec(): [number, number];
-  receiveListener(fd: number): number;
 }
 
 /**

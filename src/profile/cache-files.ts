@@ -21,6 +21,25 @@ export function debug(what: string): void {
 
 export const euid = (): number => process.geteuid?.() ?? -1;
 
+const buildIds = new Map<string, string | undefined>();
+
+/**
+ * `dist/build-id` (scripts/build-id.mjs: a SHA-256 of every JavaScript file the build wrote) of
+ * the build in `dist`, read once; undefined without a valid one (a build by tsc alone).
+ */
+export function buildId(dist: string): string | undefined {
+  if (buildIds.has(dist)) return buildIds.get(dist);
+  let id: string | undefined;
+  try {
+    const text = readFileSync(join(dist, 'build-id'), 'latin1');
+    id = /^[0-9a-f]{64}\n$/.test(text) ? text.slice(0, 64) : undefined;
+  } catch {
+    id = undefined;
+  }
+  buildIds.set(dist, id);
+  return id;
+}
+
 export function packageRoot(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 }

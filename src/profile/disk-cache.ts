@@ -19,7 +19,7 @@ import { features } from '../library.js';
 import { addonDir, native } from '../native.js';
 import { COMPILER, contextKey, type BuildOptions } from './cache-key.js';
 import { markProduced } from './produced.js';
-import { debug, diskCacheOff, packageRoot, readPrivate, usableDir, writePrivate } from './cache-files.js';
+import { buildId, debug, diskCacheOff, packageRoot, readPrivate, usableDir, writePrivate } from './cache-files.js';
 import { ErrorCode, SeccompError } from '../errors.js';
 import type { CompiledProfile, ProfileContext, ResolvedRule } from './types.js';
 
@@ -57,15 +57,6 @@ let environment: string | undefined;
 
 // The compiler's own files (what compile.ts imports, directly or not) and the addon.
 const COMPILER_FILES = ['action', 'arch', 'errors', 'filter', 'library', 'native', 'values'];
-
-function buildId(top: string): string | undefined {
-  try {
-    const text = readFileSync(join(top, 'build-id'), 'latin1');
-    return /^[0-9a-f]{64}\n$/.test(text) ? text.slice(0, 64) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 function buildFingerprint(): string {
   const here = dirname(fileURLToPath(import.meta.url));

@@ -8,6 +8,7 @@ import { ErrorCode, SeccompError } from '../errors.js';
 import { FilterFlag } from '../library.js';
 import { nativeArch } from '../arch.js';
 import { native } from '../native.js';
+import { isProduced, markProduced } from '../profile/produced.js';
 import type { CompiledProfile } from '../profile/types.js';
 import type { SyscallAnswer, SyscallHandler, SyscallNotification } from '../supervisor/supervise.js';
 import { answerFor, killSignal, parseProcStatus } from './answer.js';
@@ -39,18 +40,13 @@ function readLink(path: string): string | undefined {
   }
 }
 
-interface PidfdNative {
-  pidfdOpen(pid: number): number;
-  pidfdSendSignal(pidfd: number, sig: number): number;
-}
-
 /**
  * Sends `sig` to process `tgid` through a pidfd, and only if notification `n` is still waiting
  * once the pidfd is open: the waiting thread keeps its process (and so the pid) from being reused,
  * so the pidfd is the caller's process and the signal cannot reach another one.
  */
 function signalCaller(n: SyscallNotification, tgid: number, sig: number): boolean {
-  const b = native() as unknown as PidfdNative;
+  const b = native();
   const fd = b.pidfdOpen(tgid);
   if (fd < 0) return false;
   try {
@@ -62,6 +58,27 @@ function signalCaller(n: SyscallNotification, tgid: number, sig: number): boolea
 
 /** Most processes remembered as sent SIGSYS (see `doomed` below); the oldest are forgotten. */
 const MAX_DOOMED = 1024;
+
+// The reporting form of each result of compile(), made once: rewriting the program, and the
+// launch checks a new object would get at every spawn, are fixed for it. Its own hash keys its own
+// memfd (prepare.ts), apart from the original program's. A hand-made profile, which may change
+// between spawns, is rewritten each time.
+const reporting = new WeakMap<CompiledProfile, CompiledProfile>();
+
+function reportingProfile(original: CompiledProfile): CompiledProfile {
+  const kept = reporting.get(original);
+  if (kept) return kept;
+  const derived: CompiledProfile = {
+    ...original,
+    bpf: reportingProgram(original),
+    filterFlags: (original.filterFlags | FilterFlag.NEW_LISTENER) >>> 0,
+  };
+  if (!isProduced(original)) return derived;
+  const made = Object.freeze({ ...derived, hash: `${original.hash}:report` });
+  markProduced(made);
+  reporting.set(original, made);
+  return made;
+}
 
 /**
  * Everything a launch needs to report denials of `original`. `onDenied` gets each new denial
@@ -76,11 +93,7 @@ export function reportingLaunch(original: CompiledProfile, onDenied: (d: Denial)
       code: ErrorCode.UNSUPPORTED,
     });
   }
-  const compiled: CompiledProfile = {
-    ...original,
-    bpf: reportingProgram(original),
-    filterFlags: (original.filterFlags | FilterFlag.NEW_LISTENER) >>> 0,
-  };
+  const compiled = reportingProfile(original);
   // Fixes may compile the profile again (slow): found when the summary asks, never while the
   // supervised tree waits for answers.
   const log = new DenialLog((q) => fixOf(original, q.nr, q.arch, q.args));

@@ -10,11 +10,6 @@ interface Target {
   args: readonly bigint[];
 }
 
-interface DecodeNative {
-  readTargetString(pid: number, addr: bigint, max: number): Buffer | number;
-  notifyIdAlive(fd: number, id: bigint): boolean;
-}
-
 /**
  * The NUL-terminated string argument `index` of `n` points to, as UTF-8 (invalid bytes
  * replaced), at most `max` bytes before the NUL; undefined for a NULL pointer, an unreadable
@@ -25,7 +20,7 @@ export function readArgString(listenerFd: number, n: Target, index: number, max:
   if (!Number.isInteger(max) || max < 1 || max > 1 << 20) throw new RangeError('max must be 1..1048576');
   const addr = n.args[index];
   if (addr === undefined || addr === 0n) return undefined;
-  const b = native() as unknown as DecodeNative;
+  const b = native();
   const got = b.readTargetString(n.pid, addr, max + 1);
   if (typeof got === 'number') return undefined;
   // The tid may have been reused by another process since the notification: only a still-valid

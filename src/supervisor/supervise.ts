@@ -81,14 +81,6 @@ export interface Supervisor {
   close(): void;
 }
 
-interface NativeWatch {
-  close(): void;
-}
-interface SupervisorNative {
-  ListenerWatch: new (fd: number, cb: (n: NativeNotification | null, errno?: number) => void) => NativeWatch;
-  notifySend(fd: number, id: bigint, val: bigint, error: number, flags: number): number;
-  notifyIdAlive(fd: number, id: bigint): boolean;
-}
 
 /** Converts a handler's answer to the kernel's (val, error, flags); undefined when it is none. */
 export function kernelAnswer(a: unknown): { val: bigint; error: number; flags: number } | undefined {
@@ -132,7 +124,7 @@ export function namesCached(): number {
 export function supervise(fd: number, onSyscall: SyscallHandler, options: SupervisorOptions = {}): Supervisor {
   if (!Number.isInteger(fd) || fd < 0) throw new TypeError('fd must be a listener file descriptor');
   if (typeof onSyscall !== 'function') throw new TypeError('onSyscall must be a function');
-  const b = native() as unknown as SupervisorNative;
+  const b = native();
   const stats = { received: 0, answered: 0, defaulted: 0 };
   let open = true;
   let finish!: (e: SupervisorEnd) => void;
