@@ -3,6 +3,7 @@
 #include "threads.h"
 
 #include <dirent.h>
+#include <linux/futex.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <climits>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -33,6 +35,12 @@ pid_t g_tids[MAX_ANSWERS];
 long g_results[MAX_ANSWERS];
 int g_answer_slot[MAX_ANSWERS];
 std::atomic<int> g_done[MAX_ANSWERS];
+// Bumped after each answer, and a futex the caller sleeps on until the next one: woken at
+// once, rather than on a polling interval that a start would pay for each thread.
+std::atomic<int> g_answered{0};
+static_assert(sizeof(std::atomic<int>) == sizeof(int), "a futex word is an int");
+
+int *futex_word() { return reinterpret_cast<int *>(&g_answered); }
 
 // glibc's first reserved signal (SIGCANCEL), which no libc call lets a thread block. A thread
 // that blocks every other signal (Node's SIGUSR1 watchdog) is reached through it: our handler
@@ -57,6 +65,8 @@ void on_signal(int sig) {
       g_answer_slot[i] = slot;
       g_done[i].store(1);
     }
+    g_answered.fetch_add(1);
+    syscall(SYS_futex, futex_word(), FUTEX_WAKE_PRIVATE, INT_MAX, nullptr, nullptr, 0);
   }
   errno = saved;
 }
@@ -151,6 +161,7 @@ ThreadReach run_on_other_threads(int slot, ThreadOp op) {
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
+      int seen_answers = g_answered.load();
       for (int i = start; i < g_next.load() && i < MAX_ANSWERS; i++) {
         if (!g_done[i].load() || g_answer_slot[i] != slot || !waiting.count(g_tids[i])) continue;
         waiting.erase(g_tids[i]);
@@ -161,8 +172,10 @@ ThreadReach run_on_other_threads(int slot, ThreadOp op) {
       struct timespec now;
       clock_gettime(CLOCK_MONOTONIC, &now);
       if ((now.tv_sec - t0.tv_sec) * 1000000000L + (now.tv_nsec - t0.tv_nsec) > 2000000000L) break;
-      struct timespec nap = {0, 100000};
-      nanosleep(&nap, nullptr);
+      // Until the next answer (none missed: the word has changed if one came meanwhile), or
+      // 10 ms, after which the deadline is looked at again.
+      struct timespec wait = {0, 10000000};
+      syscall(SYS_futex, futex_word(), FUTEX_WAIT_PRIVATE, seen_answers, &wait, nullptr, 0);
     }
     std::set<pid_t> silent;
     for (pid_t tid : waiting) {

@@ -36,11 +36,25 @@ function rewriteMeta(id) {
       if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
         fail(`${id}: dynamic import() cannot be bundled`);
       }
+      // A relative import names its module by id, worked out here once rather than by path
+      // arithmetic in the loader at every start.
+      if (ts.isImportDeclaration(node) && isRelative(node.moduleSpecifier.text)) {
+        const f = context.factory;
+        return f.updateImportDeclaration(node, node.modifiers, node.importClause, f.createStringLiteral(idOf(id, node.moduleSpecifier.text)), node.attributes);
+      }
+      if (ts.isExportDeclaration(node) && node.moduleSpecifier && isRelative(node.moduleSpecifier.text)) {
+        const f = context.factory;
+        return f.updateExportDeclaration(node, node.modifiers, node.isTypeOnly, node.exportClause, f.createStringLiteral(idOf(id, node.moduleSpecifier.text)), node.attributes);
+      }
       return ts.visitEachChild(node, visit, context);
     };
     return (file) => ts.visitNode(file, visit);
   };
 }
+
+const isRelative = (spec) => spec.startsWith('./') || spec.startsWith('../');
+// The id (path under dist/) that `spec` in module `from` names.
+const idOf = (from, spec) => posix.normalize(posix.join(posix.dirname(from), spec));
 
 // The wrapper's parameters: a module that declares one of these names at its top level would
 // not compile (or would shadow what the CommonJS rewrite calls).
@@ -103,14 +117,14 @@ function add(modules, id) {
       if (!spec.startsWith('node:')) fail(`${id}: imports the package ${spec}; only node: built-ins may stay outside`);
       continue;
     }
-    const dep = posix.normalize(posix.join(posix.dirname(id), spec));
+    const dep = idOf(id, spec);
     if (dep.startsWith('../')) fail(`${id}: ${spec} is outside dist/`);
     add(modules, dep);
   }
 }
 
 function defsOf(modules) {
-  const out = ['const defs = {'];
+  const out = ['const defs = {', '__proto__: null,'];
   for (const [id, text] of modules) out.push(`${JSON.stringify(id)}: function (exports, require, module, ${META_URL}) {\n${text}},`);
   out.push('};');
   return out;
@@ -119,7 +133,7 @@ function defsOf(modules) {
 // The loader both stages share; `require`, `base` (the URL of dist/, by its real path) and `door`
 // come from around it.
 const loader = `
-const { dirname, join, posix } = require('node:path');
+const { dirname, join } = require('node:path');
 const { fileURLToPath } = require('node:url');
 // node:module's createRequire, for what the modules load with it: built-ins, absolute paths and
 // paths relative to their own file in dist/; its resolve() goes to the real one. seccompDoor is
@@ -141,13 +155,12 @@ function load(id) {
   if (def === undefined) throw new Error(\`seccomp bundle: no module \${id}\`);
   m = { exports: {} };
   loaded.set(id, m);
-  const dir = posix.dirname(id);
-  const req = (spec) =>
-    spec.startsWith('./') || spec.startsWith('../') ? load(posix.normalize(posix.join(dir, spec)))
-      : spec === 'node:module' ? moduleShim
-      : require(spec);
   def.call(m.exports, m.exports, req, m, base + id);
   return m.exports;
+}
+// The build wrote each relative import as the id of its module (defs has no prototype).
+function req(spec) {
+  return defs[spec] !== undefined ? load(spec) : spec === 'node:module' ? moduleShim : require(spec);
 }
 `;
 
@@ -216,7 +229,12 @@ function write(name, text) {
   writeFileSync(`${target}.tmp`, text);
   renameSync(`${target}.tmp`, target);
 }
-write('register.bundle.js', bundle);
+// Node's startup leaves the young generation nearly full, and this source, read as a string,
+// would be the largest thing the start adds to it (a scavenge of everything Node allocated, a few
+// milliseconds). V8 places a string of 128 KiB or more in its large-object space instead, so
+// the bundle is padded with trailing blanks to past that (V8's code cache checks the length).
+const LARGE_OBJECT = 136 * 1024;
+write('register.bundle.js', bundle.length >= LARGE_OBJECT ? bundle : bundle + ' '.repeat(LARGE_OBJECT - bundle.length - 1) + '\n');
 for (const [name, lines] of Object.entries(doors)) write(name, lines.join('\n'));
 // Declarations beside the doors, where TypeScript looks for them: package.json has no "types"
 // condition for ./register, since `node -C types` would then load a .d.ts and filter nothing.

@@ -34,11 +34,14 @@ export function capabilityState(path = '/proc/thread-self/status'): CapabilitySt
   } catch {
     // not Linux: nothing to give, which is the most restrictive reading of a profile
   }
+  // One pass over the lines that matter, with one regular expression (startup paths call this).
+  const f: Record<string, string> = {};
+  for (const m of text.matchAll(STATUS_FIELDS)) if (!(m[1] in f)) f[m[1]] = m[2];
   const mask = (field: string): bigint => {
-    const m = new RegExp(`^${field}:\\s*([0-9a-fA-F]+)\\s*$`, 'm').exec(text);
-    return m ? BigInt(`0x${m[1]}`) : 0n;
+    const v = f[field];
+    return v !== undefined && HEX.test(v) ? BigInt(`0x${v.trim()}`) : 0n;
   };
-  const uids = /^Uid:\s*(\d+)\s+(\d+)/m.exec(text);
+  const uids = f.Uid === undefined ? null : /^(\d+)\s+(\d+)/.exec(f.Uid);
   return {
     effective: mask('CapEff'),
     permitted: mask('CapPrm'),
@@ -46,9 +49,12 @@ export function capabilityState(path = '/proc/thread-self/status'): CapabilitySt
     bounding: mask('CapBnd'),
     ambient: mask('CapAmb'),
     root: uids !== null && (uids[1] === '0' || uids[2] === '0'),
-    noNewPrivs: /^NoNewPrivs:\s*1\s*$/m.test(text),
+    noNewPrivs: f.NoNewPrivs !== undefined && /^1\s*$/.test(f.NoNewPrivs),
   };
 }
+
+const STATUS_FIELDS = /^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Uid):[ \t]*([^\n]*)$/gm;
+const HEX = /^[0-9a-fA-F]+\s*$/;
 
 // The spawn path asks for the state on every spawn: kept per thread (each has its own module
 // instance, as each has its own capabilities) while the credentials and no_new_privs are what

@@ -43,13 +43,15 @@ export interface SeccompErrorProps {
   [extra: string]: unknown;
 }
 
-const errnoNames = new Map<number, string>();
-for (const [name, value] of Object.entries(constants.errno)) {
-  if (!errnoNames.has(value)) errnoNames.set(value, name);
-}
+// Built when first asked for: the startup paths name no errno unless something fails.
+let errnoNames: Map<number, string> | undefined;
 
 /** The errno name for a positive errno number (`EPERM` for 1), or `E<n>` when unknown. */
 export function errnoName(errno: number): string {
+  if (errnoNames === undefined) {
+    errnoNames = new Map();
+    for (const [name, value] of Object.entries(constants.errno)) if (!errnoNames.has(value)) errnoNames.set(value, name);
+  }
   return errnoNames.get(errno) ?? `E${errno}`;
 }
 

@@ -5,7 +5,7 @@ import { os } from '../builtins.js';
 const { endianness } = os;
 import { ErrorCode, SeccompError, argTypeError, argRangeError } from '../errors.js';
 import { toU64 } from '../values.js';
-import { BPF, decode, MAX_INSNS, MEM_WORDS, SECCOMP_DATA_SIZE, type Insn } from './program.js';
+import { BPF, decode, INSN_SIZE, MAX_INSNS, MEM_WORDS, SECCOMP_DATA_SIZE, type Insn } from './program.js';
 
 /** struct seccomp_data, as the kernel hands it to a filter. */
 export interface SeccompData {
@@ -55,36 +55,61 @@ function invalid(pc: number, why: string): SeccompError {
   });
 }
 
-/**
- * Checks a program as the kernel would before installing it; returns its instructions.
- * Throws ERR_SECCOMP_LOAD (errno EINVAL) naming the first bad instruction.
- */
-export function checkProgram(bpf: Uint8Array | readonly Insn[]): Insn[] {
-  let insns: Insn[];
-  if (Array.isArray(bpf)) {
-    insns = bpf as Insn[];
-    insns.forEach((i, pc) => {
-      const ok =
-        i !== null && typeof i === 'object' &&
-        Number.isInteger(i.code) && i.code >= 0 && i.code <= 0xffff &&
-        Number.isInteger(i.jt) && i.jt >= 0 && i.jt <= 255 &&
-        Number.isInteger(i.jf) && i.jf >= 0 && i.jf <= 255 &&
-        Number.isInteger(i.k) && i.k >= 0 && i.k <= 0xffff_ffff;
-      if (!ok) throw argTypeError(`instruction ${pc} must be { code: u16, jt: u8, jf: u8, k: u32 }`);
+/** A program as four columns: what the checks read, without an object per instruction. */
+interface Columns {
+  n: number;
+  code: Uint16Array;
+  jt: Uint8Array;
+  jf: Uint8Array;
+  k: Uint32Array;
+}
+
+function columnsOfBytes(bpf: Uint8Array): Columns {
+  if (!(bpf instanceof Uint8Array)) throw argTypeError('a BPF program must be a Buffer or Uint8Array');
+  if (bpf.length % INSN_SIZE !== 0) {
+    throw new SeccompError(`invalid BPF program: a BPF program is a whole number of 8-byte instructions; got ${bpf.length} bytes`, {
+      code: ErrorCode.LOAD,
+      errno: 22,
     });
-  } else {
-    try {
-      insns = decode(bpf as Uint8Array);
-    } catch (err) {
-      if (err instanceof TypeError) throw err;
-      throw new SeccompError(`invalid BPF program: ${(err as Error).message}`, { code: ErrorCode.LOAD, errno: 22 });
-    }
   }
+  const n = bpf.length / INSN_SIZE;
+  const dv = new DataView(bpf.buffer, bpf.byteOffset, bpf.byteLength);
+  const c: Columns = { n, code: new Uint16Array(n), jt: new Uint8Array(n), jf: new Uint8Array(n), k: new Uint32Array(n) };
+  for (let i = 0, o = 0; i < n; i++, o += INSN_SIZE) {
+    c.code[i] = dv.getUint16(o, LE);
+    c.jt[i] = bpf[o + 2];
+    c.jf[i] = bpf[o + 3];
+    c.k[i] = dv.getUint32(o + 4, LE);
+  }
+  return c;
+}
+
+function columnsOfInsns(insns: readonly Insn[]): Columns {
   const n = insns.length;
+  const c: Columns = { n, code: new Uint16Array(n), jt: new Uint8Array(n), jf: new Uint8Array(n), k: new Uint32Array(n) };
+  insns.forEach((i, pc) => {
+    const ok =
+      i !== null && typeof i === 'object' &&
+      Number.isInteger(i.code) && i.code >= 0 && i.code <= 0xffff &&
+      Number.isInteger(i.jt) && i.jt >= 0 && i.jt <= 255 &&
+      Number.isInteger(i.jf) && i.jf >= 0 && i.jf <= 255 &&
+      Number.isInteger(i.k) && i.k >= 0 && i.k <= 0xffff_ffff;
+    if (!ok) throw argTypeError(`instruction ${pc} must be { code: u16, jt: u8, jf: u8, k: u32 }`);
+    c.code[pc] = i.code;
+    c.jt[pc] = i.jt;
+    c.jf[pc] = i.jf;
+    c.k[pc] = i.k;
+  });
+  return c;
+}
+
+// The kernel's checks (bpf_check_classic + seccomp_check_filter) over a program's columns.
+function checkColumns({ n, code: codes, jt: jts, jf: jfs, k: ks }: Columns): void {
   if (n === 0) throw invalid(0, 'the program is empty');
   if (n > MAX_INSNS) throw invalid(MAX_INSNS, `the program has ${n} instructions; the limit is ${MAX_INSNS}`);
   for (let pc = 0; pc < n; pc++) {
-    const { code, jt, jf, k } = insns[pc];
+    const code = codes[pc];
+    const k = ks[pc];
     if (!ALLOWED.has(code)) throw invalid(pc, `opcode 0x${code.toString(16)} is not allowed in seccomp filters`);
     const cls = code & 0x07;
     if (code === OP.LD_ABS && (k >= SECCOMP_DATA_SIZE || (k & 3) !== 0)) {
@@ -100,25 +125,20 @@ export function checkProgram(bpf: Uint8Array | readonly Insn[]): Insn[] {
     if (code === OP.JA) {
       if (k >= n - pc - 1) throw invalid(pc, `jump by ${k} leaves the program`);
     } else if (cls === JMP) {
-      if (pc + jt + 1 >= n || pc + jf + 1 >= n) throw invalid(pc, `jump (${jt}, ${jf}) leaves the program`);
+      if (pc + jts[pc] + 1 >= n || pc + jfs[pc] + 1 >= n) throw invalid(pc, `jump (${jts[pc]}, ${jfs[pc]}) leaves the program`);
     }
   }
-  const last = insns[n - 1].code;
+  const last = codes[n - 1];
   if (last !== OP.RET_K && last !== OP.RET_A) throw invalid(n - 1, 'the program does not end with a return');
-  checkMemory(insns);
-  return insns;
-}
-
-// The kernel refuses programs that may read a scratch slot no path has written
-// (check_load_and_stores). Jumps only go forward, so one pass suffices.
-function checkMemory(insns: readonly Insn[]): void {
-  const n = insns.length;
+  // The kernel refuses programs that may read a scratch slot no path has written
+  // (check_load_and_stores). Jumps only go forward, so one pass suffices.
   const ALL = (1 << MEM_WORDS) - 1;
-  const valid = new Array<number>(n).fill(ALL);
+  const valid = new Uint16Array(n).fill(ALL);
   valid[0] = 0;
   for (let pc = 0; pc < n; pc++) {
     let m = valid[pc];
-    const { code, jt, jf, k } = insns[pc];
+    const code = codes[pc];
+    const k = ks[pc];
     if (code === OP.LD_MEM || code === OP.LDX_MEM) {
       if ((m & (1 << k)) === 0) throw invalid(pc, `scratch memory slot ${k} is read before it is written`);
     } else if (code === ST || code === STX) {
@@ -127,12 +147,33 @@ function checkMemory(insns: readonly Insn[]): void {
     if (code === OP.JA) {
       valid[pc + 1 + k] &= m;
     } else if ((code & 0x07) === JMP) {
-      valid[pc + 1 + jt] &= m;
-      valid[pc + 1 + jf] &= m;
+      valid[pc + 1 + jts[pc]] &= m;
+      valid[pc + 1 + jfs[pc]] &= m;
     } else if ((code & 0x07) !== RET && pc + 1 < n) {
       valid[pc + 1] &= m;
     }
   }
+}
+
+/**
+ * Checks a program as the kernel would before installing it; returns its instructions.
+ * Throws ERR_SECCOMP_LOAD (errno EINVAL) naming the first bad instruction.
+ */
+export function checkProgram(bpf: Uint8Array | readonly Insn[]): Insn[] {
+  if (Array.isArray(bpf)) {
+    checkColumns(columnsOfInsns(bpf as readonly Insn[]));
+    return bpf as Insn[];
+  }
+  verifyProgram(bpf as Uint8Array);
+  return decode(bpf as Uint8Array);
+}
+
+/**
+ * checkProgram() without the decoded instructions, and without an object per instruction: for
+ * the startup paths (a program read back from the disk cache), where every allocation counts.
+ */
+export function verifyProgram(bpf: Uint8Array): void {
+  checkColumns(columnsOfBytes(bpf));
 }
 
 /** struct seccomp_data as 16 host-order 32-bit words, the unit BPF_LD|BPF_W|BPF_ABS reads. */
