@@ -1,11 +1,12 @@
 // Puts the running process behind a compiled profile: every thread at once (TSYNC), or nothing.
 // sandbox.ts adds the compiler; seccomp/register uses this module alone when the disk cache has
 // its profile, so that it does not load the compiler.
-import { fs } from './builtins.js';
-const { readdirSync, readFileSync } = fs;
+import { fs, readProc } from './builtins.js';
+const { readdirSync } = fs;
 import { checkApplicable } from './applicable.js';
 import { ErrorCode, SeccompError, unsupported } from './errors.js';
-import { type Isolation, isolationMode, type IsolationMode, landlockAbi, planIsolation } from './isolation.js';
+import { type Isolation, isolationMode, type IsolationMode, type IsolationPlan, landlockAbi, planIsolation } from './isolation.js';
+import { type AppliedProfile, appliedList, appliedRecord, guarded, install } from './install.js';
 import { features, FilterFlag } from './library.js';
 import { native } from './native.js';
 import { capabilityState, capMask, forgetCapabilityState, listCapabilities, processCapabilities } from './capabilities.js';
@@ -35,33 +36,7 @@ export interface SandboxOptions extends CompileOptions {
   isolation?: IsolationMode;
 }
 
-/** The guards sandbox() put on this process, and how many of its threads they reached. */
-export interface ProcessIsolation extends Isolation {
-  /** Threads seen while applying the domain. */
-  readonly threads: number;
-  /** Threads now in the domain (threads they start later inherit it). */
-  readonly covered: number;
-  /** Threads that could not be reached, e.g. Node's SIGUSR1 watchdog, which blocks every signal. */
-  readonly uncovered: readonly { tid: number; name: string; reason: string }[];
-}
-
-/** One profile this package put on the process. */
-export interface AppliedProfile {
-  /** Built-in name or file path, when the profile had one. */
-  readonly name?: string;
-  readonly hash: string;
-  /** Classic BPF instructions in the program (the kernel counts a few more, see status()). */
-  readonly instructions: number;
-  /** The seccomp(2) flags used (always includes TSYNC). */
-  readonly filterFlags: number;
-  /** `unconfined`: nothing was installed. */
-  readonly unconfined: boolean;
-  readonly warnings: readonly { path: string; message: string }[];
-  /** The guards applied with this profile (absent for `unconfined`). */
-  readonly isolation?: ProcessIsolation;
-  /** The capabilities the profile was evaluated against, and all this process keeps. */
-  readonly capabilities: readonly string[];
-}
+export type { AppliedProfile, ProcessIsolation } from './install.js';
 
 export type SeccompMode = 'disabled' | 'strict' | 'filter';
 
@@ -85,25 +60,9 @@ export const MAX_INSNS_PER_PATH = 32768;
 
 const CAP_SYS_ADMIN = 21n;
 
-// Read from the addon's process-wide record (static memory, one per process): the ESM and
-// CommonJS copies of this module and every worker thread see the same list, and nothing outside
-// the process (its environment, say) can add to it.
-function appliedList(): AppliedProfile[] {
-  let texts: string[];
-  try {
-    texts = native().appliedRecords();
-  } catch {
-    return []; // no addon: nothing can have been applied
-  }
-  return texts.map((t) => {
-    const a = JSON.parse(t) as AppliedProfile;
-    return Object.freeze({ ...a, warnings: Object.freeze(a.warnings.map((w) => Object.freeze({ ...w }))) });
-  });
-}
-
 function procStatus(path = '/proc/self/status'): Map<string, string> {
   const fields = new Map<string, string>();
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  for (const line of readProc(path).split('\n')) {
     const i = line.indexOf(':');
     if (i > 0) fields.set(line.slice(0, i), line.slice(i + 1).trim());
   }
@@ -145,7 +104,7 @@ function checkOptions(options: unknown): SandboxOptions {
 // before no_new_privs is set. `changesMatter` false (a caller that exits when this throws, as
 // seccomp/register does): what only keeps a refused call from changing the process is skipped;
 // the install itself still refuses, atomically, what these would have found.
-function preflight(compiled: CompiledProfile, program: Buffer, changesMatter: boolean): void {
+function preflight(compiled: CompiledProfile, program: Uint8Array, changesMatter: boolean): void {
   checkApplicable(compiled, 'sandbox()');
   const f = features();
   if (!f.tsync) {
@@ -271,89 +230,51 @@ function dropCapabilities(keep: bigint, noNewPrivs: boolean): void {
 
 export type Compile = (profile: ProfileInput | CompiledProfile, options?: CompileOptions) => CompiledProfile;
 
+/** What applyProfile() tells `ready` just before its first change to the process. */
+export interface ApplyPlan {
+  compiled: CompiledProfile;
+  plan: IsolationPlan;
+  /** The capability set every thread drops to, when it drops any. */
+  drop: bigint | undefined;
+  noNewPrivs: boolean;
+}
+
 /**
  * sandbox(), with the compiler passed in (needed only for a profile that is not compiled yet).
  * `exitOnFailure`: the caller ends the process when this throws (seccomp/register), so checks
  * that only spare a failed call's side effects (no_new_privs, the Landlock domain) are skipped.
+ * `ready`: called once everything is checked, before the first change to the process.
  */
 export function applyProfile(
   profile: ProfileInput | CompiledProfile,
   options: SandboxOptions | undefined,
   compile?: Compile,
   exitOnFailure = false,
+  ready?: (p: ApplyPlan) => void,
 ): AppliedProfile {
   const { noNewPrivs, isolation, capabilities, ...compileOptions } = checkOptions(options);
   const b = native();
   const { compiled, drop } = evaluated(profile, capabilities, compileOptions, noNewPrivs !== false, compile);
-  let guards: ProcessIsolation | undefined;
-  const record = (flags: number): AppliedProfile =>
-    Object.freeze({
-      ...(guards ? { isolation: guards } : {}),
-      ...(compiled.name !== undefined ? { name: compiled.name } : {}),
-      hash: compiled.hash,
-      instructions: compiled.unconfined ? 0 : compiled.bpf.length / 8,
-      filterFlags: flags,
-      unconfined: compiled.unconfined,
-      warnings: Object.freeze(compiled.warnings.map((w) => ({ ...w }))),
-      capabilities: Object.freeze([...compiled.context.capabilities]),
-    });
+  const p = { ...compiled, capabilities: compiled.context.capabilities };
   if (compiled.unconfined) {
-    // Nothing else changes for unconfined: without no_new_privs the bounding set must go too.
     if (drop !== undefined) dropCapabilities(drop, b.getNoNewPrivs());
-    return record(0);
+    return appliedRecord(p, true, 0, undefined);
   }
 
   const mode = isolationMode(isolation);
   const plan = planIsolation(mode, mode === 'none' ? 0 : landlockAbi(), 'sandbox()');
-  // The tree guard once per process, in front of the profile's program (one filter).
-  let program = compiled.bpf;
-  if (plan.guard && !appliedList().some((a) => a.isolation?.rlimits)) {
-    program = Buffer.concat([b.treeGuard(process.pid, true), compiled.bpf]);
-  }
+  const program = guarded(compiled.bpf, plan);
   preflight(compiled, program, !exitOnFailure);
-  if (noNewPrivs === false) {
-    if (!hasEffectiveCap(CAP_SYS_ADMIN)) {
-      throw new SeccompError(
-        'noNewPrivs: false needs CAP_SYS_ADMIN in the effective set; without it the kernel only accepts a filter after no_new_privs',
-        { code: 'EACCES', errno: 13 },
-      );
-    }
-  } else if (!b.getNoNewPrivs()) {
-    b.setNoNewPrivs();
+  if (noNewPrivs === false && !hasEffectiveCap(CAP_SYS_ADMIN)) {
+    throw new SeccompError(
+      'noNewPrivs: false needs CAP_SYS_ADMIN in the effective set; without it the kernel only accepts a filter after no_new_privs',
+      { code: 'EACCES', errno: 13 },
+    );
   }
-  // Before the filter, which then need not allow capset; a thread left holding more is an error.
-  if (drop !== undefined) dropCapabilities(drop, noNewPrivs !== false);
-
-  // The domain before the filter, which then need not allow the landlock calls. One domain
-  // is enough: an earlier sandbox() call's already keeps this process in (and domains nest
-  // only 16 deep), and threads started since inherit it.
-  const earlier = appliedList().find((a) => a.isolation?.method === 'landlock' && a.isolation.signals >= plan.isolation.signals);
-  if (earlier?.isolation && plan.isolation.method === 'landlock') {
-    guards = earlier.isolation;
-  } else if (plan.scoped !== 0 || plan.fs !== 0) {
-    const reach = b.isolateThreads(plan.scoped, plan.fs, noNewPrivs !== false);
-    // A thread outside the domain is a way out (code can be made to run on it), so 'full'
-    // refuses, before the filter; the threads already in the domain stay there.
-    if (mode === 'full' && reach.uncovered.length > 0) {
-      const list = reach.uncovered.map((t) => `${t.tid} (${t.name || '?'}): ${t.reason}`).join('; ');
-      throw new SeccompError(
-        `sandbox(): ${reach.uncovered.length} of ${reach.threads} threads could not be put in the Landlock domain (${list}); ` +
-          "no filter was applied. isolation: 'available' accepts the gap",
-        { code: ErrorCode.ISOLATION, uncovered: reach.uncovered },
-      );
-    }
-    guards = Object.freeze({ ...plan.isolation, ...reach, uncovered: Object.freeze(reach.uncovered.map((t) => Object.freeze(t))) });
-  } else {
-    guards = Object.freeze({ ...plan.isolation, threads: 0, covered: 0, uncovered: Object.freeze([]) });
-  }
-
-  const flags = FilterFlag.TSYNC | compiled.filterFlags;
-  try {
-    b.installFilter(program, flags);
-  } catch (err) {
-    throw refusal(compiled, err);
-  }
-  const applied = record(flags);
-  b.recordApplied(JSON.stringify(applied));
-  return applied;
+  ready?.({ compiled, plan, drop, noNewPrivs: noNewPrivs !== false });
+  return install(p, plan, mode, noNewPrivs !== false, {
+    program,
+    drop: drop === undefined ? undefined : () => dropCapabilities(drop, noNewPrivs !== false),
+    refusal: (err) => refusal(compiled, err),
+  });
 }

@@ -15,3 +15,29 @@ export const url = requireHere('node:url') as typeof import('node:url');
 export const childProcess = (): typeof import('node:child_process') => requireHere('node:child_process') as typeof import('node:child_process');
 export const workerThreads = (): typeof import('node:worker_threads') => requireHere('node:worker_threads') as typeof import('node:worker_threads');
 export const net = (): typeof import('node:net') => requireHere('node:net') as typeof import('node:net');
+
+/**
+ * A /proc file's text, read as latin1 into one small buffer. readFileSync cannot size such a file
+ * (stat says 0) and allocates 64 KiB for it, fresh memory whose first touch costs a startup
+ * about a millisecond per read on some virtual machines. Throws as readFileSync would.
+ */
+export function readProc(file: string): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(4000); // below the pool's limit: no fresh allocation
+    let len = 0;
+    for (;;) {
+      if (len === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 4);
+        buf.copy(bigger, 0, 0, len);
+        buf = bigger;
+      }
+      const n = fs.readSync(fd, buf, len, buf.length - len, null);
+      if (n === 0) break;
+      len += n;
+    }
+    return buf.toString('latin1', 0, len);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -2,8 +2,7 @@
 // against the set the filtered code will hold, and that set is enforced. A child gets the set
 // asked for (Docker's default unless told) intersected with what this process can give it; this
 // process keeps what it can use unless told to drop the rest.
-import { fs } from './builtins.js';
-const { readFileSync } = fs;
+import { readProc } from './builtins.js';
 import { native } from './native.js';
 import { CAPABILITIES, capabilitiesFromMask, normalizeCapabilities } from './profile/context.js';
 
@@ -30,7 +29,7 @@ export interface CapabilityState {
 export function capabilityState(path = '/proc/thread-self/status'): CapabilityState {
   let text = '';
   try {
-    text = readFileSync(path, 'latin1');
+    text = readProc(path);
   } catch {
     // not Linux: nothing to give, which is the most restrictive reading of a profile
   }

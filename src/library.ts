@@ -61,14 +61,8 @@ export function syscallName(nr: number, arch?: string): string | undefined {
 }
 
 /** SECCOMP_FILTER_FLAG_* values (linux/seccomp.h). */
-export const FilterFlag = {
-  TSYNC: 1,
-  LOG: 2,
-  SPEC_ALLOW: 4,
-  NEW_LISTENER: 8,
-  TSYNC_ESRCH: 16,
-  WAIT_KILLABLE_RECV: 32,
-} as const;
+export { FilterFlag } from './filter-flags.js';
+import { FilterFlag } from './filter-flags.js';
 
 export interface Features {
   libseccomp: Version;

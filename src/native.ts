@@ -165,6 +165,12 @@ export function native(): Binding {
   }
 }
 
+/** The loaded addon's file. */
+export function addonFile(): string {
+  native();
+  return bindingPath as string;
+}
+
 /** The directory holding the loaded addon (the launcher sits beside it). */
 export function addonDir(): string {
   native();

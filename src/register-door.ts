@@ -1,7 +1,7 @@
 // seccomp/register's door. scripts/bundle.mjs builds this module, with what it imports, into
-// dist/register.mjs (--import) and dist/register.cjs (--require). It compiles
-// dist/register.bundle.js (register.js and the modules it needs, as one script) with V8's code
-// cache and runs it.
+// dist/register.mjs (--import) and dist/register.cjs (--require). It applies a matching start
+// record (register-fast.ts), or else compiles dist/register.bundle.js (register.js and the
+// modules it needs, as one script) with V8's code cache and runs it.
 //
 // The code cache is code run before any check, so it lives only in the package's own
 // .cache/seccomp (no environment variable moves it), under the disk cache's rules (cache-files.ts),
@@ -13,6 +13,7 @@ const { lstatSync, readdirSync, readFileSync, unlinkSync } = fs;
 const { dirname, join } = path;
 const { fileURLToPath } = url;
 import { createRequire } from 'node:module';
+import { fastStart } from './register-fast.js';
 import { buildId, debug, diskCacheOff, packageCacheDir, readPrivate, usableDir, writePrivate } from './profile/cache-files.js';
 
 const MAX_CODE_CACHE = 64 * 1024 * 1024;
@@ -56,9 +57,13 @@ function prune(dir: string, build: string, current: string): void {
   for (const { name } of mine.sort((a, b) => b.mtime - a.mtime).slice(KEEP - 1)) remove(name);
 }
 
-/** Compiles and runs the bundle. `import.meta.url` is the door's, by its real path (the door sees to it). */
+/**
+ * Applies a start record when one matches (register-fast.ts), else compiles and runs the bundle.
+ * `import.meta.url` is the door's, by its real path (the door sees to it).
+ */
 export function enter(): void {
   const here = dirname(fileURLToPath(import.meta.url));
+  if (fastStart(here)) return;
   const file = join(here, 'register.bundle.js');
   // ASCII (the build makes sure): read as latin1, one byte a character, which spares the
   // start a UTF-8 decode and half the memory (and so a garbage collection).

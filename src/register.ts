@@ -1,14 +1,16 @@
 // `node --import seccomp/register app.js`: applies the profile named by SECCOMP_PROFILE before any
 // user code runs, or prints why it cannot and exits. It never lets the app run unfiltered, and it
 // refuses to start the app when another preload ran before it (that code ran unfiltered).
-import { fs } from './builtins.js';
-const { readFileSync, writeSync } = fs;
+import { fs, path, url } from './builtins.js';
+const { writeSync } = fs;
+const { dirname } = path;
+const { fileURLToPath } = url;
 import { createRequire } from 'node:module';
 import { SeccompError } from './errors.js';
 import { ISOLATION_MODES, type IsolationMode } from './isolation.js';
 import { native } from './native.js';
-import { preloadsBefore, runOrder, splitNodeOptions } from './preloads.js';
-import { isOurs } from './preload-resolve.js';
+import { fail, isMainThread, refuseEarlierPreloads, seccompOf, threadStatus } from './register-checks.js';
+import { plainStart, startKey, writeStartRecord } from './profile/start-record.js';
 import type { Door } from './register-door.js';
 import { capabilityState, processCapabilities } from './capabilities.js';
 import { markReported, quietFromEnv, reportableWarnings } from './profile/report.js';
@@ -17,14 +19,7 @@ import { normalizeCapabilities } from './profile/context.js';
 import { fromDiskCache } from './profile/cached.js';
 import type { CompiledProfile, CompileOptions } from './profile/types.js';
 import { applyProfile, type Compile } from './apply.js';
-import { ExitCode } from './cli/command.js';
 import { errorDetail, formatWarnings } from './cli/format.js';
-
-function fail(message: string, detail?: string): never {
-  writeSync(2, `seccomp/register: ${message}; the program was not started\n${detail ? `${detail}\n` : ''}`);
-  // As env(1), timeout(1) and docker run say their own failures.
-  process.exit(ExitCode.RUNNER);
-}
 
 const UNKNOWN_SYSCALLS: readonly UnknownSyscalls[] = ['error', 'warn', 'ignore'];
 
@@ -47,13 +42,6 @@ function unknownSyscallsFromEnv(value: string | undefined, strictValue: string |
   return value as UnknownSyscalls;
 }
 
-/** This thread's `Seccomp:` and `Seccomp_filters:` as the kernel reports them. */
-function threadSeccomp(): { mode: string | undefined; filters: number | undefined } {
-  const text = readFileSync('/proc/thread-self/status', 'utf8');
-  const filters = /^Seccomp_filters:\s*(\d+)/m.exec(text)?.[1];
-  return { mode: /^Seccomp:\s*(\d)/m.exec(text)?.[1], filters: filters === undefined ? undefined : Number(filters) };
-}
-
 // Covered: sandbox() in this process applied this very program (the addon's process-wide record,
 // which nothing outside the process can write), and the kernel agrees this thread is filtered
 // with at least as many filters as were recorded.
@@ -61,36 +49,8 @@ function covered(hash: string | undefined): boolean {
   if (hash === undefined) return false;
   const records = native().appliedRecords().map((t) => JSON.parse(t) as { hash: string });
   if (!records.some((r) => r.hash === hash)) return false;
-  const { mode, filters } = threadSeccomp();
+  const { mode, filters } = seccompOf(threadStatus());
   return mode === '2' && (filters === undefined || filters >= records.length);
-}
-
-// NODE_OPTIONS as Node read it: from the environment it was started with (/proc/self/environ,
-// which JavaScript cannot rewrite) and from process.env (which also carries one set by --env-file).
-function nodeOptionsSeen(): string[][] {
-  const texts = new Set<string>();
-  if (process.env.NODE_OPTIONS) texts.add(process.env.NODE_OPTIONS);
-  try {
-    for (const entry of readFileSync('/proc/self/environ', 'latin1').split('\0')) {
-      if (entry.startsWith('NODE_OPTIONS=')) texts.add(Buffer.from(entry.slice(13), 'latin1').toString('utf8'));
-    }
-  } catch {
-    // not readable (a process that is not dumpable): process.env is all there is
-  }
-  return texts.size === 0 ? [[]] : [...texts].map((t) => splitNodeOptions(t) ?? []);
-}
-
-// User code that Node ran, or will run, before this module: refuse rather than filter after it.
-function refuseEarlierPreloads(): void {
-  for (const nodeOptions of nodeOptionsSeen()) {
-    const [first] = preloadsBefore(runOrder(nodeOptions, process.execArgv), isOurs);
-    if (first === undefined) continue;
-    fail(
-      `${first.option} ${first.spec} (from ${first.from}) runs before seccomp/register, so it would run unfiltered`,
-      'Put seccomp/register first (every --require runs before loaders and --import; NODE_OPTIONS before the command line), ' +
-        'or start the program with `seccomp run` or spawn()/forkSandboxed(), which attach the filter before Node starts.',
-    );
-  }
 }
 
 // SECCOMP_CAPABILITIES: sandbox()'s capabilities option, names separated by commas or spaces
@@ -136,23 +96,14 @@ function beforeFilter(): void {
   (createRequire(import.meta.url) as { seccompDoor?: Door }).seccompDoor?.beforeFilter();
 }
 
-// The main thread is the process's first (its tid is the pid): asked of /proc rather than of
-// node:worker_threads, whose load costs a startup more than everything else here.
-function onMainThread(): boolean {
-  // Both in /proc's own PID namespace: process.pid is in this process's, which differs where a
-  // PID namespace still sees an outer /proc (unshare -p without a new /proc).
-  const text = readFileSync('/proc/thread-self/status', 'latin1');
-  const pid = /^Pid:\s*(\d+)/m.exec(text)?.[1];
-  return pid !== undefined && pid === /^Tgid:\s*(\d+)/m.exec(text)?.[1];
-}
-
 function registerFromEnv(): void {
-  const isMainThread = onMainThread();
-  if (isMainThread) refuseEarlierPreloads();
+  const status = threadStatus();
+  const mainThread = isMainThread(status);
+  if (mainThread) refuseEarlierPreloads();
   const spec = process.env.SECCOMP_PROFILE;
   if (spec === undefined || spec.trim() === '') {
     // A worker given its own env: the process's filters already cover its thread.
-    if (!isMainThread && threadSeccomp().mode === '2') return;
+    if (!mainThread && seccompOf(status).mode === '2') return;
     fail('SECCOMP_PROFILE is not set (a built-in name such as docker-default, a profile file path, or profile JSON)');
   }
   const unknownSyscalls = unknownSyscallsFromEnv(process.env.SECCOMP_UNKNOWN_SYSCALLS, process.env.SECCOMP_PROFILE_STRICT);
@@ -181,9 +132,22 @@ function registerFromEnv(): void {
       if (warnings.length && markReported(compiled) && !quietFromEnv()) {
         writeSync(2, formatWarnings(warnings, 'seccomp/register: warning: '));
       }
-      if (cached) beforeFilter();
+      const fresh = native().appliedRecords().length === 0;
       // A failure ends the process (fail() below): no trial install first.
-      applyProfile(compiled, isolation === undefined ? {} : { isolation }, undefined, true);
+      applyProfile(compiled, isolation === undefined ? {} : { isolation }, undefined, true, (ready) => {
+        // Every check has passed; the writes come before the filter, which might deny them.
+        if (cached) beforeFilter();
+        if (mainThread && fresh && warnings.length === 0 && plainStart(process.env) && ready.drop === undefined &&
+          ready.plan.isolation.mode === 'full' && ready.noNewPrivs) {
+          const startAt = startKey(spec, status, dirname(fileURLToPath(import.meta.url)));
+          if (startAt !== undefined) {
+            writeStartRecord(startAt, {
+              name: spec, hash: compiled.hash, bpf: Buffer.from(compiled.bpf), filterFlags: compiled.filterFlags,
+              warnings: compiled.warnings.map((w) => ({ ...w })), capabilities: [...compiled.context.capabilities], rememberKey: key,
+            });
+          }
+        }
+      });
     } finally {
       native().registerLock(false);
     }

@@ -263,9 +263,9 @@ function loadedModules(stderr: string, pkg: string): string[] {
   return [...out].sort();
 }
 
-// The modules in dist/register.bundle.js, which the doors dist/register.mjs and .cjs run.
-function bundled(): string[] {
-  const text = readFileSync(join(root, 'dist', 'register.bundle.js'), 'utf8');
+// The modules in dist/register.bundle.js (which the doors dist/register.mjs and .cjs run), or in a door.
+function bundled(file: string): string[] {
+  const text = readFileSync(join(root, 'dist', file), 'utf8');
   return [...text.matchAll(/^"([^"]+)": function \(exports, require, module, /gm)].map((m) => m[1]).sort();
 }
 
@@ -273,15 +273,21 @@ function bundled(): string[] {
 // are loaded only on a miss).
 const REGISTER_HIT = [
   'applicable.js', 'apply.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js',
-  'cli/command.js', 'cli/format.js', 'errors.js', 'isolation.js', 'library.js', 'model/arch.js',
+  'cli/command.js', 'cli/format.js', 'errors.js', 'filter-flags.js', 'install.js', 'isolation.js', 'library.js', 'model/arch.js',
   'model/capabilities.js', 'native.js', 'options.js', 'preload-resolve.js', 'preloads.js', 'profile/cache-files.js', 'profile/cache-key.js', 'profile/cached.js',
   'profile/context.js', 'profile/disk-cache.js', 'profile/nearest.js', 'profile/produced.js', 'profile/report.js',
-  'profiles/names.js', 'register.js', 'values.js',
+  'profile/start-record.js', 'profiles/names.js', 'register-checks.js', 'register.js', 'values.js',
+].sort();
+// The door: the fast start's modules, and the code cache's.
+const REGISTER_DOOR = [
+  'builtins.js', 'cli/command.js', 'cli/format.js', 'errors.js', 'filter-flags.js', 'install.js', 'isolation.js', 'native.js',
+  'preload-resolve.js', 'preloads.js', 'profile/cache-files.js', 'profile/report.js', 'profile/start-record.js', 'profiles/names.js',
+  'register-checks.js', 'register-door.js', 'register-fast.js',
 ].sort();
 const CLI_HIT = [
   'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli.js',
   'cli/command.js', 'cli/commands/run.js', 'cli/dispatch.js', 'cli/format.js', 'cli/main.js', 'cli/overrides.js',
-  'cli/parse.js', 'cli/profile-options.js', 'cli/registry.js', 'errors.js', 'isolation.js', 'launch/prepare.js',
+  'cli/parse.js', 'cli/profile-options.js', 'cli/registry.js', 'errors.js', 'filter-flags.js', 'isolation.js', 'launch/prepare.js',
   'launch/protocol.js', 'launch/spawn.js', 'library.js', 'model/arch.js', 'model/capabilities.js', 'native.js',
   'profile/cache-files.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js', 'profile/disk-cache.js', 'profile/produced.js',
   'profile/report.js', 'profiles/names.js', 'supervisor/decode.js', 'supervisor/supervise.js', 'values.js',
@@ -292,9 +298,10 @@ describe('startup paths', () => {
     const xdg = pkgCopy();
     const app = join(scratch(), 'app.mjs');
     writeFileSync(app, "console.log(JSON.stringify({ ok: true }));\n");
+    // A setting besides the profile (even its default): the full start, never a start record.
     const run = () => runNode(['--import', 'seccomp/register', app], {
       cwd: xdg,
-      env: { ...process.env, SECCOMP_PROFILE: 'docker-default', SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' },
+      env: { ...process.env, SECCOMP_PROFILE: 'docker-default', SECCOMP_UNKNOWN_SYSCALLS: 'error', SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' },
     });
     const cold = run();
     expect(cold.json, cold.stderr.slice(-2000)).toEqual({ ok: true });
@@ -304,7 +311,26 @@ describe('startup paths', () => {
     expect(warm.stderr).toMatch(/seccomp cache: hit/);
     // The door and the one bundle it runs (scripts/bundle.mjs): no other ES module of the package.
     expect(loadedModules(warm.stderr, xdg)).toEqual(['register.mjs']);
-    expect(bundled()).toEqual(REGISTER_HIT);
+    expect(bundled('register.bundle.js')).toEqual(REGISTER_HIT);
+  });
+
+  it('seccomp/register, plain start: the start record is applied by the door alone', () => {
+    const xdg = pkgCopy();
+    const app = join(scratch(), 'app.mjs');
+    writeFileSync(app, "console.log(JSON.stringify({ ok: true }));\n");
+    const run = () => runNode(['--import', 'seccomp/register', app], {
+      cwd: xdg,
+      env: { ...process.env, SECCOMP_PROFILE: 'docker-default', SECCOMP_CACHE_DEBUG: '1', NODE_DEBUG: 'esm' },
+    });
+    const first = run();
+    expect(first.json, first.stderr.slice(-2000)).toEqual({ ok: true });
+    expect(first.stderr).toMatch(/seccomp cache: wrote start-/);
+    const fast = run();
+    expect(fast.json).toEqual({ ok: true });
+    expect(fast.stderr).toMatch(/seccomp cache: start record start-/);
+    expect(fast.stderr).not.toMatch(/seccomp cache: (hit|miss) |code cache/);
+    expect(loadedModules(fast.stderr, xdg)).toEqual(['register.mjs']);
+    expect(bundled('register.mjs')).toEqual(REGISTER_DOOR);
   });
 
   it('seccomp run: on a cache hit it loads only what starting the command needs', () => {

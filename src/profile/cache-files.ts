@@ -4,7 +4,7 @@
 // are written whole under a private temporary name, then renamed into place, never from a
 // filtered thread. Used for the compiled profiles (disk-cache.ts) and V8's code cache of the
 // seccomp/register bundle (its door, scripts/bundle.mjs), which loads this module first.
-import { fs, path, url } from '../builtins.js';
+import { fs, path, readProc, url } from '../builtins.js';
 const { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } = fs;
 const { dirname, join } = path;
 const { fileURLToPath } = url;
@@ -68,7 +68,7 @@ export function packageCacheDir(): string {
  */
 export function filtered(): boolean {
   try {
-    return /^Seccomp:\s*2/m.test(readFileSync('/proc/thread-self/status', 'latin1'));
+    return /^Seccomp:\s*2/m.test(readProc('/proc/thread-self/status'));
   } catch {
     return true; // cannot tell: do not write
   }

@@ -1,8 +1,7 @@
 // The context a profile's includes/excludes are evaluated in: capabilities, arch, kernel version.
 // Pure TypeScript (no addon): it reads /proc/self/status and uname only for the defaults.
 // Capability names are model/capabilities.ts's, arch facts model/arch.ts's (re-exported here).
-import { fs, os } from '../builtins.js';
-const { readFileSync } = fs;
+import { os, readProc } from '../builtins.js';
 const { endianness, release } = os;
 import { ErrorCode, SeccompError, argTypeError, argRangeError } from '../errors.js';
 import { capabilitiesFromMask, normalizeCapabilities } from '../model/capabilities.js';
@@ -20,7 +19,7 @@ import type { CompileOptions, KernelVersion, ProfileContext } from './types.js';
 export function statusCapabilities(field: 'CapBnd' | 'CapPrm' | 'CapEff' | 'CapInh' | 'CapAmb', path = '/proc/thread-self/status'): string[] {
   let status: string;
   try {
-    status = readFileSync(path, 'latin1');
+    status = readProc(path);
   } catch {
     // No procfs (not Linux): no capabilities, which is the most restrictive reading of a profile.
     return [];
