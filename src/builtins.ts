@@ -7,10 +7,11 @@ import { createRequire } from 'node:module';
 const requireHere = createRequire(import.meta.url);
 
 export const fs = requireHere('node:fs') as typeof import('node:fs');
-export const os = requireHere('node:os') as typeof import('node:os');
 export const path = requireHere('node:path') as typeof import('node:path');
 export const url = requireHere('node:url') as typeof import('node:url');
 
+/** Loaded when first asked for (node:os costs a start about a millisecond; the register's fast start does without it). */
+export const os = (): typeof import('node:os') => requireHere('node:os') as typeof import('node:os');
 /** Loaded when first asked for (only spawning and worker checks need them). */
 export const childProcess = (): typeof import('node:child_process') => requireHere('node:child_process') as typeof import('node:child_process');
 export const workerThreads = (): typeof import('node:worker_threads') => requireHere('node:worker_threads') as typeof import('node:worker_threads');

@@ -1,5 +1,4 @@
 import { os } from './builtins.js';
-const { constants } = os;
 
 /** Stable error codes thrown by this package (besides errno names such as `EINVAL`). */
 export const ErrorCode = {
@@ -50,15 +49,16 @@ let errnoNames: Map<number, string> | undefined;
 export function errnoName(errno: number): string {
   if (errnoNames === undefined) {
     errnoNames = new Map();
-    for (const [name, value] of Object.entries(constants.errno)) if (!errnoNames.has(value)) errnoNames.set(value, name);
+    for (const [name, value] of Object.entries(os().constants.errno)) if (!errnoNames.has(value)) errnoNames.set(value, name);
   }
   return errnoNames.get(errno) ?? `E${errno}`;
 }
 
 /** The errno number for a name (`EPERM` -> 1), or undefined. */
 export function errnoNumber(name: string): number | undefined {
-  if (typeof name !== 'string' || !Object.hasOwn(constants.errno, name)) return undefined;
-  const v = (constants.errno as Record<string, number>)[name];
+  const { errno } = os().constants;
+  if (typeof name !== 'string' || !Object.hasOwn(errno, name)) return undefined;
+  const v = (errno as Record<string, number>)[name];
   return typeof v === 'number' ? v : undefined;
 }
 

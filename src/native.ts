@@ -1,13 +1,11 @@
 // Loads the addon (a prebuild when present, else build/) and reports whether this
 // platform can use it. Nothing here touches libseccomp until first use.
-import { createRequire } from 'node:module';
 import { fs, path, url } from './builtins.js';
 const { dirname, join } = path;
 const { fileURLToPath } = url;
 import { ErrorCode, SeccompError, unsupported } from './errors.js';
 import type { Bytes } from './node-shapes.js';
 
-const requireHere = createRequire(import.meta.url);
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface NativeNotification {
@@ -152,7 +150,12 @@ export function native(): Binding {
   if (loadError) throw loadError;
   try {
     bindingPath = findAddon();
-    const b = requireHere(bindingPath) as Binding;
+    // process.dlopen itself: require() of a .node file costs a start a millisecond or two more
+    // (its loader machinery). Each copy of this module (the register's door and bundle, dist/)
+    // gets its own exports object; the state that matters lives in the library, once.
+    const m = { exports: {} as Binding };
+    process.dlopen(m, bindingPath);
+    const b = m.exports;
     b.setErrorClass(SeccompError);
     binding = b;
     return b;

@@ -5,7 +5,9 @@
 // be called synchronously here) only a plain answer counts: anything else is "not ours", so the
 // register refuses to start the program rather than guess.
 import { fs, path, url } from './builtins.js';
-const { readFileSync, realpathSync, statSync } = fs;
+const { readFileSync, statSync } = fs;
+// realpath(3) itself: fs.realpathSync's JavaScript walk costs a start a millisecond or more.
+const realpathSync = (p: string): string => fs.realpathSync.native(p);
 const { basename, dirname, join, resolve } = path;
 const { fileURLToPath, pathToFileURL } = url;
 import { createRequire } from 'node:module';

@@ -139,12 +139,16 @@ function registerFromEnv(): void {
         if (cached) beforeFilter();
         if (mainThread && fresh && warnings.length === 0 && plainStart(process.env) && ready.drop === undefined &&
           ready.plan.isolation.mode === 'full' && ready.noNewPrivs) {
-          const startAt = startKey(spec, status, dirname(fileURLToPath(import.meta.url)));
-          if (startAt !== undefined) {
-            writeStartRecord(startAt, {
-              name: spec, hash: compiled.hash, bpf: Buffer.from(compiled.bpf), filterFlags: compiled.filterFlags,
-              warnings: compiled.warnings.map((w) => ({ ...w })), capabilities: [...compiled.context.capabilities], rememberKey: key,
-            });
+          try {
+            const startAt = startKey(spec, status, dirname(fileURLToPath(import.meta.url)));
+            if (startAt !== undefined) {
+              writeStartRecord(startAt, {
+                name: spec, hash: compiled.hash, bpf: Buffer.from(compiled.bpf), filterFlags: compiled.filterFlags,
+                warnings: compiled.warnings.map((w) => ({ ...w })), capabilities: [...compiled.context.capabilities], rememberKey: key,
+              });
+            }
+          } catch {
+            // a record is a saving, never a condition of the start
           }
         }
       });

@@ -2,7 +2,7 @@
 // is installed (bpf_check_classic + seccomp_check_filter), then evaluation over a
 // struct seccomp_data. Registers are 32-bit; all arithmetic wraps like the kernel's.
 import { os } from '../builtins.js';
-const { endianness } = os;
+const { endianness } = os();
 import { ErrorCode, SeccompError, argTypeError, argRangeError } from '../errors.js';
 import { toU64 } from '../values.js';
 import { BPF, decode, INSN_SIZE, MAX_INSNS, MEM_WORDS, SECCOMP_DATA_SIZE, type Insn } from './program.js';

@@ -1,7 +1,7 @@
 // Classic BPF instructions (struct sock_filter) as seccomp uses them: opcodes, and
 // encoding to / decoding from the kernel's 8-byte layout in host byte order.
 import { os } from '../builtins.js';
-const { endianness } = os;
+const { endianness } = os();
 import { argTypeError, argRangeError } from '../errors.js';
 import type { Bytes } from '../node-shapes.js';
 

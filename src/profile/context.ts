@@ -2,7 +2,7 @@
 // Pure TypeScript (no addon): it reads /proc/self/status and uname only for the defaults.
 // Capability names are model/capabilities.ts's, arch facts model/arch.ts's (re-exported here).
 import { os, readProc } from '../builtins.js';
-const { endianness, release } = os;
+const { endianness, release } = os();
 import { ErrorCode, SeccompError, argTypeError, argRangeError } from '../errors.js';
 import { capabilitiesFromMask, normalizeCapabilities } from '../model/capabilities.js';
 import { ARCHES, PROFILE_ARCH_SPELLINGS, archFacts, hostArch, type ArchFacts } from '../model/arch.js';

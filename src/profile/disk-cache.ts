@@ -10,7 +10,7 @@
 // No node:crypto here: loading it costs a startup more than the whole lookup.
 import { fs, os, path, url } from '../builtins.js';
 const { lstatSync, readdirSync, readFileSync, statSync, unlinkSync } = fs;
-const { release, version: osVersion } = os;
+const { release, version: osVersion } = os();
 const { dirname, join } = path;
 const { fileURLToPath } = url;
 import { verifyProgram } from '../bpf/interpret.js';

@@ -12,7 +12,7 @@
 // build and addon, libseccomp's version and functions, the kernel (uname, Landlock ABI), the
 // arch, and this thread's credentials, capabilities, no_new_privs and seccomp state as
 // /proc/thread-self/status gives them. It is stored in the record and compared whole.
-import { fs, os, path } from '../builtins.js';
+import { fs, path, readProc } from '../builtins.js';
 const { lstatSync, readdirSync, statSync, unlinkSync } = fs;
 const { join } = path;
 import { addonFile, native } from '../native.js';
@@ -65,7 +65,8 @@ export function startKey(spec: string, status: string, dist: string): string | u
     `build ${id}`,
     `addon ${addon.dev}:${addon.ino}:${addon.size}:${addon.mtimeMs}`,
     `libseccomp ${info.major}.${info.minor}.${info.micro} api ${info.api} ${optional}`,
-    `kernel ${os.release()} ${os.version()} landlock ${b.landlockAbi()}`,
+    // uname's release and version, as /proc gives them (node:os would cost the start its load).
+    `kernel ${readProc('/proc/sys/kernel/osrelease').trim()} ${readProc('/proc/sys/kernel/version').trim()} landlock ${b.landlockAbi()}`,
     `arch ${process.arch}`,
     ...(status.match(STATUS_FIELD) ?? []),
     `profile ${spec}`,

@@ -65,7 +65,7 @@ export const command: Command = {
       const rules = (r.profile.syscalls as unknown[]).length;
       io.stderr(`seccomp: wrote ${file} (${rules} rule${rules === 1 ? '' : 's'}, ${r.notifications} syscalls seen)\n`);
     }
-    if (r.signal) return ExitCode.SIGNAL_BASE + ((os.constants.signals as Record<string, number>)[r.signal] ?? 0);
+    if (r.signal) return ExitCode.SIGNAL_BASE + ((os().constants.signals as Record<string, number>)[r.signal] ?? 0);
     return r.code ?? ExitCode.RUNNER;
   },
 };

@@ -3,7 +3,7 @@
 // launcher, forwards SIGINT/SIGTERM to it, and resolves with its exit status once it closed.
 // The steps are separate functions so that an option can hook in after launch (a report).
 import { os } from '../../builtins.js';
-const { constants } = os;
+const { constants } = os();
 import { childCapabilitySet } from '../../capabilities.js';
 import { ISOLATION_MODES, type Isolation, type IsolationMode } from '../../isolation.js';
 import { launchCompiled, type SandboxedChild } from '../../launch/spawn.js';
