@@ -229,13 +229,15 @@ function write(name, text) {
   writeFileSync(`${target}.tmp`, text);
   renameSync(`${target}.tmp`, target);
 }
-// Node's startup leaves the young generation nearly full, and this source, read as a string,
-// would be the largest thing the start adds to it (a scavenge of everything Node allocated, a few
-// milliseconds). V8 places a string of 128 KiB or more in its large-object space instead, so
-// the bundle is padded with trailing blanks to past that (V8's code cache checks the length).
+// Node's startup leaves the young generation nearly full, and a door's or the bundle's source,
+// read as a string, would be among the largest things a start adds to it: past what is left, a
+// scavenge of everything Node allocated (3 ms). V8 places a string of 128 KiB or more in its
+// large-object space instead, so each is padded with trailing blanks to past that (V8's code
+// cache checks the length; reading the blanks costs far less than the scavenge).
 const LARGE_OBJECT = 136 * 1024;
-write('register.bundle.js', bundle.length >= LARGE_OBJECT ? bundle : bundle + ' '.repeat(LARGE_OBJECT - bundle.length - 1) + '\n');
-for (const [name, lines] of Object.entries(doors)) write(name, lines.join('\n'));
+const padded = (text) => (text.length >= LARGE_OBJECT ? text : text + ' '.repeat(LARGE_OBJECT - text.length - 1) + '\n');
+write('register.bundle.js', padded(bundle));
+for (const [name, lines] of Object.entries(doors)) write(name, padded(lines.join('\n')));
 // Declarations beside the doors, where TypeScript looks for them: package.json has no "types"
 // condition for ./register, since `node -C types` would then load a .d.ts and filter nothing.
 for (const name of ['register.d.mts', 'register.d.cts']) write(name, '// seccomp/register has no exports: importing it applies SECCOMP_PROFILE.\nexport {};\n');
