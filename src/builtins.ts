@@ -10,12 +10,19 @@ export const fs = requireHere('node:fs') as typeof import('node:fs');
 export const path = requireHere('node:path') as typeof import('node:path');
 export const url = requireHere('node:url') as typeof import('node:url');
 
+// A built-in loaded when first asked for, then kept (require() itself costs each call tens of
+// microseconds: spawn() asks on every spawn).
+function lazy<T>(id: string): () => T {
+  let mod: T | undefined;
+  return () => (mod ??= requireHere(id) as T);
+}
+
 /** Loaded when first asked for (node:os costs a start about a millisecond; the register's fast start does without it). */
-export const os = (): typeof import('node:os') => requireHere('node:os') as typeof import('node:os');
+export const os = lazy<typeof import('node:os')>('node:os');
 /** Loaded when first asked for (only spawning and worker checks need them). */
-export const childProcess = (): typeof import('node:child_process') => requireHere('node:child_process') as typeof import('node:child_process');
-export const workerThreads = (): typeof import('node:worker_threads') => requireHere('node:worker_threads') as typeof import('node:worker_threads');
-export const net = (): typeof import('node:net') => requireHere('node:net') as typeof import('node:net');
+export const childProcess = lazy<typeof import('node:child_process')>('node:child_process');
+export const workerThreads = lazy<typeof import('node:worker_threads')>('node:worker_threads');
+export const net = lazy<typeof import('node:net')>('node:net');
 
 /**
  * A /proc file's text, read as latin1 into one small buffer. readFileSync cannot size such a file
