@@ -255,7 +255,12 @@ export function applyProfile(
   const { noNewPrivs, isolation, capabilities, ...compileOptions } = checkOptions(options);
   const b = native();
   const { compiled, drop } = evaluated(profile, capabilities, compileOptions, noNewPrivs !== false, compile);
-  const p = { ...compiled, capabilities: compiled.context.capabilities };
+  // Field by field: a profile from the disk cache reads its rules only when asked (a spread would).
+  const p = {
+    ...(compiled.name !== undefined ? { name: compiled.name } : {}),
+    hash: compiled.hash, bpf: compiled.bpf, filterFlags: compiled.filterFlags, warnings: compiled.warnings,
+    capabilities: compiled.context.capabilities,
+  };
   if (compiled.unconfined) {
     if (drop !== undefined) dropCapabilities(drop, b.getNoNewPrivs());
     return appliedRecord(p, true, 0, undefined);

@@ -314,6 +314,27 @@ describe('startup paths', () => {
     expect(bundled('register.bundle.js')).toEqual(REGISTER_HIT);
   });
 
+  it('seccomp/register never reads an entry\'s rules: a start with rules no check would pass still starts', () => {
+    const xdg = pkgCopy();
+    const app = join(scratch(), 'app.mjs');
+    writeFileSync(app, "console.log(JSON.stringify({ ok: true }));\n");
+    const run = () => runNode(['--import', 'seccomp/register', app], {
+      cwd: xdg,
+      env: { ...process.env, SECCOMP_PROFILE: 'docker-default', SECCOMP_UNKNOWN_SYSCALLS: 'error', SECCOMP_CACHE_DEBUG: '1' },
+    });
+    expect(run().json).toEqual({ ok: true });
+    for (const n of entries(xdg)) {
+      const path = join(cacheOf(xdg), n);
+      const [format, , json] = readFileSync(path, 'utf8').split('\n');
+      const text = `${json}\n[{"not":"a rule"}]`;
+      writeFileSync(path, `${format}\n${digest64(text)}\n${text}`);
+    }
+    const r = run();
+    expect(r.stderr).toMatch(/seccomp cache: hit/);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json).toEqual({ ok: true });
+  });
+
   it('seccomp/register, plain start: the start record is applied by the door alone', () => {
     const xdg = pkgCopy();
     const app = join(scratch(), 'app.mjs');
