@@ -187,7 +187,11 @@ const start = `
 try {
   load('register-door.js').enter();
 } catch (err) {
-  require('node:fs').writeSync(2, \`seccomp/register: cannot load the sandbox: \${err && err.message}; the program was not started\\n\`);
+  try {
+    require('node:fs').writeSync(2, \`seccomp/register: cannot load the sandbox: \${err && err.message}; the program was not started\\n\`);
+  } catch {
+    // stderr cannot take it: the exit must still come
+  }
   process.exit(125); // ExitCode.RUNNER (src/cli/command.ts)
 }
 `;

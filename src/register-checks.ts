@@ -8,7 +8,11 @@ import { isOurs } from './preload-resolve.js';
 import { ExitCode } from './cli/command.js';
 
 export function fail(message: string, detail?: string): never {
-  writeSync(2, `seccomp/register: ${message}; the program was not started\n${detail ? `${detail}\n` : ''}`);
+  try {
+    writeSync(2, `seccomp/register: ${message}; the program was not started\n${detail ? `${detail}\n` : ''}`);
+  } catch {
+    // stderr is the environment's (a full disk, a full non-blocking pipe): the exit must still come
+  }
   // As env(1), timeout(1) and docker run say their own failures.
   process.exit(ExitCode.RUNNER);
 }

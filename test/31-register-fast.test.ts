@@ -3,10 +3,11 @@
 // start in the same conditions applies that record from the door, without the bundle. Each case
 // runs a copy of the package (helpers/package-copy.ts), so that its cache is its own.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './helpers/child.js';
+import { native } from '../dist/native.js';
 import { packageCopy } from './helpers/package-copy.js';
 import { scratchDirs } from './helpers/scratch.js';
 
@@ -31,7 +32,7 @@ interface Start {
 }
 
 /** Starts register-fast-app.mjs behind the copy `pkg` (profile no-exec), `wrap` before node. */
-function start(pkg: string, env: Record<string, string> = {}, opts: { wrap?: string[]; nodeArgs?: string[] } = {}): Start {
+function start(pkg: string, env: Record<string, string> = {}, opts: { wrap?: string[]; nodeArgs?: string[]; stderrFd?: number } = {}): Start {
   const dir = scratch();
   const marker = join(dir, 'marker');
   const argv = [...(opts.nodeArgs ?? []), '--import', join(pkg, 'dist', 'register.mjs'), join(fixtures, 'register-fast-app.mjs'), marker];
@@ -41,6 +42,7 @@ function start(pkg: string, env: Record<string, string> = {}, opts: { wrap?: str
     encoding: 'utf8',
     timeout: 60_000,
     env: { ...cleanEnv(), SECCOMP_PROFILE: 'no-exec', SECCOMP_CACHE_DEBUG: '1', ...env },
+    ...(opts.stderrFd !== undefined ? { stdio: ['ignore', 'pipe', opts.stderrFd] } : {}),
   });
   let json: Record<string, string> | undefined;
   try {
@@ -165,5 +167,41 @@ describe('the fast start', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(FAST);
     expect(JSON.parse(r.stdout.trim())).toEqual({ worker: '1' });
+  });
+
+  // stderr is the environment's: a full disk (/dev/full) or a full non-blocking pipe makes the
+  // message's write throw, which must not keep the process from ending as a refusal ends it.
+  it.skipIf(!existsSync('/dev/full'))('fails closed with status 125 when its message cannot be written [needs /dev/full]', () => {
+    const { pkg, record } = warmed();
+    const full = openSync('/dev/full', 'w');
+    try {
+      // A refusal before any change (an earlier preload), taken on the fast start's path.
+      const early = join(scratch(), 'early.cjs');
+      writeFileSync(early, '// runs before the register\n');
+      let r = start(pkg, { SECCOMP_CACHE_DEBUG: '' }, { nodeArgs: ['--require', early], stderrFd: full });
+      expect(r.ran).toBe(false);
+      expect(r.status).toBe(125);
+      // A failure after the first change (no_new_privs, the Landlock domain): the kernel refuses
+      // the record's program (an invalid instruction, with a valid checksum).
+      const text = readFileSync(record, 'latin1');
+      const body = JSON.parse(text.slice(text.indexOf('\n', 16) + 1)) as Record<string, unknown>;
+      body.bpf = Buffer.alloc(8, 0xff).toString('base64');
+      const bytes = Buffer.from(JSON.stringify(body));
+      writeFileSync(record, Buffer.concat([Buffer.from(`seccomp-start/1\n${native().checksum64(bytes)}\n`), bytes]), { mode: 0o600 });
+      r = start(pkg);
+      expect(r.status).toBe(125);
+      expect(r.stderr).toMatch(FAST);
+      expect(r.stderr).toMatch(/cannot apply "no-exec" \[ERR_SECCOMP_LOAD\]/);
+      r = start(pkg, { SECCOMP_CACHE_DEBUG: '' }, { stderrFd: full });
+      expect(r.ran).toBe(false);
+      expect(r.status).toBe(125);
+      // The door's own refusal (a build without its id cannot load the bundle).
+      unlinkSync(join(pkg, 'dist', 'build-id'));
+      r = start(pkg, { SECCOMP_CACHE_DEBUG: '' }, { stderrFd: full });
+      expect(r.ran).toBe(false);
+      expect(r.status).toBe(125);
+    } finally {
+      closeSync(full);
+    }
   });
 });
