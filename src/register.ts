@@ -99,7 +99,9 @@ function beforeFilter(): void {
 function registerFromEnv(): void {
   const status = threadStatus();
   const mainThread = isMainThread(status);
-  if (mainThread) refuseEarlierPreloads();
+  // Also on another thread of a process not filtered yet: loaded as a loader
+  // (--experimental-loader), this runs on Node's hooks thread, after every --require.
+  if (mainThread || seccompOf(status).mode !== '2') refuseEarlierPreloads();
   const spec = process.env.SECCOMP_PROFILE;
   if (spec === undefined || spec.trim() === '') {
     // A worker given its own env: the process's filters already cover its thread.

@@ -266,6 +266,9 @@ describe.each(users)('register: nothing from outside forges or precedes the filt
     [`--import ${preMjs}`, ['--import', 'seccomp/register'], preMjs], // NODE_OPTIONS runs before the command line
     ['', [`--experimental-loader=${preMjs}`, '--import', 'seccomp/register'], preMjs],
     ['', ['--loader', preMjs, '--import=seccomp/register'], preMjs],
+    // Loaded as a loader, the register runs on Node's hooks thread, after every --require.
+    ['', ['--require', preCjs, '--experimental-loader', 'seccomp/register'], preCjs],
+    [`--require ${preCjs}`, ['--loader=seccomp/register'], preCjs],
   ];
   it.each(refusedCases)(
     `refuses when a preload runs first: NODE_OPTIONS=%j, %j`,
