@@ -42,6 +42,15 @@ function unknownSyscallsFromEnv(value: string | undefined, strictValue: string |
   return value as UnknownSyscalls;
 }
 
+/** Whether this package applied a profile to this process (false without the addon: then nothing could have). */
+function appliedHere(): boolean {
+  try {
+    return native().appliedRecords().length > 0;
+  } catch {
+    return false;
+  }
+}
+
 // Covered: sandbox() in this process applied this very program (the addon's process-wide record,
 // which nothing outside the process can write), and the kernel agrees this thread is filtered
 // with at least as many filters as were recorded.
@@ -99,9 +108,10 @@ function beforeFilter(): void {
 function registerFromEnv(): void {
   const status = threadStatus();
   const mainThread = isMainThread(status);
-  // Also on another thread of a process not filtered yet: loaded as a loader
+  // Also on another thread of a process this package has not filtered yet (its process-wide
+  // record, not the seccomp mode: a filter may be inherited): loaded as a loader
   // (--experimental-loader), this runs on Node's hooks thread, after every --require.
-  if (mainThread || seccompOf(status).mode !== '2') refuseEarlierPreloads();
+  if (mainThread || !appliedHere()) refuseEarlierPreloads();
   const spec = process.env.SECCOMP_PROFILE;
   if (spec === undefined || spec.trim() === '') {
     // A worker given its own env: the process's filters already cover its thread.
