@@ -186,8 +186,13 @@ ThreadReach run_on_other_threads(int slot, ThreadOp op) {
   };
   // Threads made meanwhile by a thread not yet reached show up in the next listing; those
   // made by a reached thread inherit what it was given.
+  // A thread that blocks even the reserved signal is one glibc is still starting (it blocks
+  // everything until the new thread sets its own mask): looked at again for up to 500 ms (a busy
+  // machine may not run it sooner) before it counts as unreachable.
+  std::set<pid_t> starting;
+  struct timespec first_start = {0, 0};
   bool settled = false;
-  for (int pass = 0; pass < 64 && !settled; pass++) {
+  for (int pass = 0; pass < 1000 && !settled; pass++) {
     std::set<pid_t> fresh;
     for (pid_t tid : list_threads())
       if (!seen.count(tid)) fresh.insert(tid);
@@ -195,14 +200,33 @@ ThreadReach run_on_other_threads(int slot, ThreadOp op) {
       settled = true;
       break;
     }
+    bool patient = true;
+    if (!starting.empty()) {
+      struct timespec now;
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      patient = (now.tv_sec - first_start.tv_sec) * 1000000000L + (now.tv_nsec - first_start.tv_nsec) < 500000000L;
+    }
     std::set<pid_t> by_rt, by_reserved;
+    bool waiting_for_start = false;
     for (pid_t tid : fresh) {
-      seen.insert(tid);
       uint64_t mask = 0;
-      if (!blocked_mask(tid, &mask)) continue;  // exited
+      if (!blocked_mask(tid, &mask)) {  // exited
+        seen.insert(tid);
+        continue;
+      }
       if (sig && !(mask & (1ull << (sig - 1)))) by_rt.insert(tid);
       else if (!(mask & (1ull << (RESERVED_SIGNAL - 1)))) by_reserved.insert(tid);
-      else miss(tid, "it blocks every signal");
+      else if (patient) {
+        if (starting.empty()) clock_gettime(CLOCK_MONOTONIC, &first_start);
+        starting.insert(tid);
+        waiting_for_start = true;
+        continue;  // not seen yet: the next pass looks again
+      } else miss(tid, "it blocks every signal");
+      seen.insert(tid);
+    }
+    if (waiting_for_start) {
+      struct timespec nap = {0, 1000000};
+      nanosleep(&nap, nullptr);
     }
     for (pid_t tid : reach(by_rt, sig)) miss(tid, "it did not answer the signal in time");
     if (!by_reserved.empty()) {
