@@ -131,18 +131,6 @@ function checkArgs(command: unknown, args: unknown, options: unknown): void {
 export function spawn(command: string, options?: SpawnOptions): SandboxedChild;
 export function spawn(command: string, args?: readonly string[], options?: SpawnOptions): SandboxedChild;
 export function spawn(command: string, argsOrOptions?: readonly string[] | SpawnOptions, maybeOptions?: SpawnOptions): SandboxedChild {
-  return spawnChild(command, argsOrOptions, maybeOptions, false);
-}
-
-// `outcomeLater`: the launcher's outcome is read on the event loop instead of before returning,
-// for a caller that does not hand the child out (execFile's promise): under load, the main
-// thread would otherwise wait for each launcher to get a CPU.
-function spawnChild(
-  command: string,
-  argsOrOptions: readonly string[] | SpawnOptions | undefined,
-  maybeOptions: SpawnOptions | undefined,
-  outcomeLater: boolean,
-): SandboxedChild {
   checkOptionKeys('spawn', optionsArgument(argsOrOptions, maybeOptions));
   let args: readonly string[] = [];
   let options: SpawnOptions = {};
@@ -164,14 +152,14 @@ function spawnChild(
   emitProfileWarnings(compiled);
   const signal = (nodeOptions as { signal?: AbortSignalLike }).signal;
   if (onDenied === undefined || compiled.unconfined) {
-    return launchCompiled(command, args, nodeOptions as NodeSpawnOptions, compiled, caps, isolationOption, { onSyscall, signal }, outcomeLater);
+    return launchCompiled(command, args, nodeOptions as NodeSpawnOptions, compiled, caps, isolationOption, { onSyscall, signal });
   }
   let child: SandboxedChild | undefined; // notifications are handled on later turns, after it is set
   const report = reportingLaunch(compiled, (d) => {
     if (typeof onDenied === 'function') onDenied(d);
     child?.emit('seccomp-denied', d);
   }, onSyscall);
-  child = launchCompiled(command, args, nodeOptions as NodeSpawnOptions, report.compiled, caps, isolationOption, { onSyscall: report.onSyscall, signal }, outcomeLater);
+  child = launchCompiled(command, args, nodeOptions as NodeSpawnOptions, report.compiled, caps, isolationOption, { onSyscall: report.onSyscall, signal });
   child.seccompDenials = report.log;
   return child;
 }
@@ -192,7 +180,7 @@ export function execFile(file: string, args: readonly string[] = [], options: Ex
   checkOptionKeys('execFile', options);
   checkArgs(file, args, options);
   const { encoding = 'utf8', maxBuffer = 1024 * 1024, ...spawnOptions } = options;
-  const child = spawnChild(file, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] }, true);
+  const child = spawn(file, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
   const cmd = [file, ...args].join(' ');
   const out: Buffer[] = [];
   const errOut: Buffer[] = [];

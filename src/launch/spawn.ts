@@ -89,7 +89,6 @@ export function launchCompiled(
   caps: readonly string[],
   isolationOption: IsolationMode | undefined,
   notify: NotifyOptions = {},
-  outcomeLater = false,
 ): SandboxedChild {
   const prep = prepareLaunch(command, args, nodeOptions, compiled, caps, isolationOption);
   if (prep.listener && typeof notify.onSyscall !== 'function') {
@@ -127,11 +126,11 @@ export function launchCompiled(
     if (child.pid !== undefined) {
       if (listenParent !== undefined) listener = b.receiveListener(listenParent);
       // Without a listener the launcher has exec'd or failed: the record is complete.
-      if (listener < 0 && !outcomeLater) record = readRecord(errRead);
+      if (listener < 0) record = readRecord(errRead);
     }
   } finally {
     if (listenParent !== undefined) closeSync(listenParent);
-    if (listener < 0 && !outcomeLater) {
+    if (listener < 0) {
       closeSync(errRead);
       errOpen = false;
     }
@@ -152,13 +151,6 @@ export function launchCompiled(
     readRecordLater(errRead, (text) => {
       if (text) failLaunch(child, launchError(text, file, spawnargs, compiled));
       // After failLaunch's 'error' (next tick), through its emit.
-      process.nextTick(release);
-    });
-  } else if (outcomeLater) {
-    // The caller cannot see the child before its outcome (execFile's promise): nothing waits.
-    const release = holdExit(child);
-    readRecordLater(errRead, (text) => {
-      if (text) failLaunch(child, launchError(text, file, spawnargs, compiled));
       process.nextTick(release);
     });
   } else if (record) failLaunch(child, launchError(record, file, spawnargs, compiled));
