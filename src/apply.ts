@@ -5,7 +5,7 @@ import { fs, readProc } from './builtins.js';
 const { readdirSync } = fs;
 import { checkApplicable } from './applicable.js';
 import { ErrorCode, SeccompError, unsupported } from './errors.js';
-import { type Isolation, isolationMode, type IsolationMode, type IsolationPlan, landlockAbi, planIsolation } from './isolation.js';
+import { isolationMode, type IsolationMode, type IsolationPlan, landlockAbi, planIsolation } from './isolation.js';
 import { type AppliedProfile, appliedList, appliedRecord, guarded, install } from './install.js';
 import { features, FilterFlag } from './library.js';
 import { native } from './native.js';

@@ -2,7 +2,7 @@
 // before the call crosses into C++.
 import { checkAction } from './action.js';
 import { archName, archToken } from './arch.js';
-import { ErrorCode, SeccompError, unsupported, argTypeError, argRangeError } from './errors.js';
+import { ErrorCode, SeccompError, unsupported, argTypeError } from './errors.js';
 import { resolveSyscall, version, versionAtLeast } from './library.js';
 import { native, type NativeFilter } from './native.js';
 import { flattenConditions, type Condition } from './model/conditions.js';

@@ -1,6 +1,6 @@
 // compile()'s results kept across processes, so that `seccomp/register` and `seccomp run` load
 // a known profile without compiling it (or loading the compiler). One file per key in the
-// package's own .cache/seccomp (or SECCOMP_CACHE_DIR), used only when it belongs to this euid.
+// package's own .cache/seccomp, used only when it belongs to this euid.
 //
 // Trust: an entry decides what filter protects a process, so it is trusted exactly as much as
 // the user's own files and no more (cache-files.ts: owner, mode, links), and each carries its full key (compared as text) and a
