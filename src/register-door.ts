@@ -9,12 +9,12 @@
 // arch and the Node options: V8 refuses a cache made under other flags, and of the source it
 // checks only the length.
 import { fs, path, url } from './builtins.js';
-const { lstatSync, readdirSync, readFileSync, unlinkSync } = fs;
+const { readFileSync } = fs;
 const { dirname, join } = path;
 const { fileURLToPath } = url;
 import { createRequire } from 'node:module';
 import { fastStart } from './register-fast.js';
-import { buildId, debug, diskCacheOff, packageCacheDir, readPrivate, usableDir, writePrivate } from './profile/cache-files.js';
+import { buildId, debug, diskCacheOff, packageCacheDir, pruneOwn, readPrivate, usableDir, writePrivate } from './profile/cache-files.js';
 
 const MAX_CODE_CACHE = 64 * 1024 * 1024;
 /** Code caches kept for this build (one per set of Node options). */
@@ -34,27 +34,6 @@ function optionsHash(): string {
   let h = 0x811c9dc5;
   for (const c of `${process.execArgv.join('\0')}\0${process.env.NODE_OPTIONS ?? ''}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
   return h.toString(16);
-}
-
-// Those of other builds go, and all but the newest KEEP of this one; only files (a link is
-// removed, never followed), and one that cannot be removed stops nothing.
-function prune(dir: string, build: string, current: string): void {
-  const mine: { name: string; mtime: number }[] = [];
-  const remove = (name: string) => {
-    try {
-      unlinkSync(join(dir, name));
-    } catch {
-      // gone meanwhile, or not ours to remove
-    }
-  };
-  for (const name of readdirSync(dir)) {
-    if (!name.startsWith('register-') || !name.endsWith('.v8cache') || name === current) continue;
-    const st = lstatSync(join(dir, name), { throwIfNoEntry: false });
-    if (!st || st.isDirectory()) continue;
-    if (!name.startsWith(`register-${build}-`)) remove(name);
-    else mine.push({ name, mtime: st.mtimeMs });
-  }
-  for (const { name } of mine.sort((a, b) => b.mtime - a.mtime).slice(KEEP - 1)) remove(name);
 }
 
 /**
@@ -91,7 +70,8 @@ export function enter(): void {
         if (to === undefined) return;
         // The functions run so far are compiled by now, and go into the cache.
         writePrivate(to, name, script.createCachedData());
-        prune(to, build, name);
+        // Those of other builds go, and all but the newest KEEP of this one.
+        pruneOwn(to, (n) => n.startsWith('register-') && n.endsWith('.v8cache'), KEEP, name, (n) => !n.startsWith(`register-${build}-`));
         debug(`wrote ${name}`);
       } catch (err) {
         debug(`cannot write ${name}: ${(err as Error).message}`);

@@ -8,8 +8,7 @@ import { type SeccompError } from './errors.js';
 import { install } from './install.js';
 import { landlockAbi, planIsolation } from './isolation.js';
 import { native } from './native.js';
-import { packageCacheDir, usableDir } from './profile/cache-files.js';
-import { diskCacheOff } from './profile/cache-files.js';
+import { diskCacheOff, packageCacheDir, usableDir } from './profile/cache-files.js';
 import { plainStart, readStartRecord, startKey } from './profile/start-record.js';
 import { fail, isMainThread, refuseEarlierPreloads, threadStatus } from './register-checks.js';
 

@@ -3,7 +3,7 @@
 // start in the same conditions applies that record from the door, without the bundle. Each case
 // runs a copy of the package (helpers/package-copy.ts), so that its cache is its own.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtures } from './helpers/child.js';
@@ -126,6 +126,33 @@ describe('start records that must not be used', () => {
       expect(records(pkg)).toHaveLength(2);
     },
   );
+});
+
+describe('start records are bounded', () => {
+  it('keeps the newest 16, removes no file it did not write, and sweeps its stale temporaries', () => {
+    const { pkg, record } = warmed();
+    const dir = cacheOf(pkg);
+    const old = new Date(Date.now() - 3600_000);
+    for (let i = 0; i < 20; i++) {
+      const f = join(dir, `start-${i.toString(16).padStart(16, 'f')}.json`);
+      writeFileSync(f, 'x', { mode: 0o600 });
+      utimesSync(f, old, old);
+    }
+    const tmp = join(dir, '.start-0123456789abcdef.json.1.2.3.tmp');
+    writeFileSync(tmp, 'x', { mode: 0o600 });
+    utimesSync(tmp, old, old);
+    writeFileSync(join(dir, 'start-notes.txt'), 'mine', { mode: 0o600 });
+    unlinkSync(record); // the next full start writes it again, and prunes
+    const r = start(pkg);
+    expect(r.stderr).toMatch(WROTE);
+    expect(records(pkg).filter((n) => n.endsWith('.json'))).toHaveLength(16);
+    expect(existsSync(record)).toBe(true);
+    expect(readFileSync(join(dir, 'start-notes.txt'), 'utf8')).toBe('mine');
+    // Temporary files are swept when a profile entry is written.
+    const r2 = start(pkg, { SECCOMP_PROFILE: 'no-network' });
+    expect(r2.status, r2.stderr).toBe(0);
+    expect(existsSync(tmp)).toBe(false);
+  });
 });
 
 describe('the fast start', () => {

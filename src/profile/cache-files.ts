@@ -5,7 +5,7 @@
 // filtered thread. Used for the compiled profiles (disk-cache.ts) and V8's code cache of the
 // seccomp/register bundle (its door, scripts/bundle.mjs), which loads this module first.
 import { fs, path, readProc, url } from '../builtins.js';
-const { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } = fs;
+const { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } = fs;
 const { dirname, join } = path;
 const { fileURLToPath } = url;
 
@@ -160,3 +160,30 @@ export function writePrivate(dir: string, file: string, bytes: Uint8Array): void
     throw e;
   }
 }
+
+/**
+ * Keeps the newest `keep` files of `dir` that `kind` names (besides `current`, which stays) and
+ * removes the rest, and those `stale` names whatever their age. Only files: a directory is left
+ * alone and a link is removed, never followed; one that cannot be removed stops nothing.
+ */
+export function pruneOwn(dir: string, kind: (name: string) => boolean, keep: number, current: string, stale: (name: string) => boolean = () => false): void {
+  const mine: { name: string; mtime: number }[] = [];
+  const remove = (name: string) => {
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  };
+  for (const name of readdirSync(dir)) {
+    if (!kind(name) || name === current) continue;
+    const st = lstatSync(join(dir, name), { throwIfNoEntry: false });
+    if (!st || st.isDirectory()) continue;
+    if (stale(name)) remove(name);
+    else mine.push({ name, mtime: st.mtimeMs });
+  }
+  for (const { name } of mine.sort((a, b) => b.mtime - a.mtime).slice(keep - 1)) remove(name);
+}
+
+/** Plain padded base64, as the cache writes it (Buffer.from alone skips what is not base64). */
+export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

@@ -19,7 +19,7 @@ import { features } from '../library.js';
 import { addonDir, native } from '../native.js';
 import { COMPILER, contextKey, type BuildOptions } from './cache-key.js';
 import { markProduced } from './produced.js';
-import { buildId, debug, diskCacheOff, packageRoot, readPrivate, usableDir, writePrivate } from './cache-files.js';
+import { BASE64, buildId, debug, diskCacheOff, packageRoot, readPrivate, usableDir, writePrivate } from './cache-files.js';
 import { ErrorCode, SeccompError } from '../errors.js';
 import type { CompiledProfile, ProfileContext, ResolvedRule } from './types.js';
 
@@ -34,7 +34,7 @@ const MAX_ENTRY = 8 * 1024 * 1024;
 const MAX_ENTRIES = 256;
 const TMP_AGE_MS = 10 * 60 * 1000;
 const ENTRY_NAME = /^[0-9a-f]{16}\.json$/;
-const TMP_NAME = /^\.(?:[0-9a-f]{16}\.json|register-[\w.-]+\.v8cache)\.\d+\.\d+\.\d+\.tmp$/;
+const TMP_NAME = /^\.(?:[0-9a-f]{16}\.json|start-[0-9a-f]{16}\.json|register-[\w.-]+\.v8cache)\.\d+\.\d+\.\d+\.tmp$/;
 
 /** `cache` option values: true (memory and disk), 'memory' (this process only), false (none). */
 export type CacheOption = boolean | 'memory';
@@ -230,7 +230,6 @@ const strArray = (v: unknown): v is string[] => Array.isArray(v) && v.every(isSt
 const ACTIONS = new Set(['ALLOW', 'ERRNO', 'KILL_PROCESS', 'KILL_THREAD', 'TRAP', 'TRACE', 'LOG', 'NOTIFY']);
 const OPS = new Set(['NE', 'LT', 'LE', 'EQ', 'GE', 'GT', 'MASKED_EQ']);
 const U64_MAX = (1n << 64n) - 1n;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function hasOnly(o: object, allowed: readonly string[]): boolean {
   return Object.keys(o).every((k) => allowed.includes(k));

@@ -12,12 +12,11 @@
 // build and addon, libseccomp's version and functions, the kernel (uname, Landlock ABI), the
 // arch, and this thread's credentials, capabilities, no_new_privs and seccomp state as
 // /proc/thread-self/status gives them. It is stored in the record and compared whole.
-import { fs, path, readProc } from '../builtins.js';
-const { lstatSync, readdirSync, statSync, unlinkSync } = fs;
-const { join } = path;
+import { fs, readProc } from '../builtins.js';
+const { statSync } = fs;
 import { addonFile, native } from '../native.js';
 import { BUILTIN_NAMES } from '../profiles/names.js';
-import { buildId, debug, diskCacheOff, packageCacheDir, readPrivate, usableDir, writePrivate } from './cache-files.js';
+import { BASE64, buildId, debug, diskCacheOff, packageCacheDir, pruneOwn, readPrivate, usableDir, writePrivate } from './cache-files.js';
 
 const FORMAT = 'seccomp-start/1';
 const MAX_RECORD = 256 * 1024;
@@ -93,7 +92,6 @@ export function readStartRecord(dir: string, key: string): StartRecord | undefin
 }
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** A record's content for `key`, or why it is refused. Pure apart from the checksum. */
 export function parseRecord(bytes: Buffer, key: string): StartRecord | string {
@@ -136,25 +134,8 @@ export function writeStartRecord(key: string, record: StartRecord): void {
   try {
     writePrivate(dir, name, Buffer.concat([Buffer.from(`${FORMAT}\n${native().checksum64(body)}\n`), body]));
     debug(`wrote ${name}`);
-    prune(dir, name);
+    pruneOwn(dir, (n) => NAME.test(n), KEEP, name);
   } catch (e) {
     debug(`cannot write ${name}: ${(e as Error).message}`);
-  }
-}
-
-// The newest KEEP records stay; only files this module names (a link is removed, not followed).
-function prune(dir: string, current: string): void {
-  const mine: { name: string; mtime: number }[] = [];
-  for (const name of readdirSync(dir)) {
-    if (!NAME.test(name) || name === current) continue;
-    const st = lstatSync(join(dir, name), { throwIfNoEntry: false });
-    if (st && !st.isDirectory()) mine.push({ name, mtime: st.mtimeMs });
-  }
-  for (const { name } of mine.sort((a, b) => b.mtime - a.mtime).slice(KEEP - 1)) {
-    try {
-      unlinkSync(join(dir, name));
-    } catch {
-      // gone meanwhile
-    }
   }
 }
