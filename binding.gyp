@@ -14,9 +14,11 @@
             "native/errors.cc",
             "native/filter.cc",
             "native/isolation.cc",
+            "native/launcher_embedded.c",
             "native/lib.cc",
             "native/notify.cc",
             "native/process.cc",
+            "native/spawn_direct.cc",
             "native/supervisor.cc",
             "native/threads.cc"
           ],

@@ -12,6 +12,7 @@ void init_notify(Napi::Env env, Napi::Object exports);
 void init_isolation(Napi::Env env, Napi::Object exports);
 void init_caps(Napi::Env env, Napi::Object exports);
 void init_supervisor(Napi::Env env, Napi::Object exports);
+void init_spawn_direct(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -109,6 +110,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   init_isolation(env, exports);
   init_caps(env, exports);
   init_supervisor(env, exports);
+  init_spawn_direct(env, exports);
   return exports;
 }
 

@@ -202,8 +202,16 @@ static long sys_file_mode(const char *path, unsigned *mode)
 static __attribute__((noreturn)) void sys_exit(int code) { _exit(code); }
 
 static int launcher_main(int argc, char **argv, char **envp);
+#ifdef LAUNCHER_EMBEDDED
+/* The addon runs the same steps in a clone(CLONE_VM | CLONE_VFORK) child of its own
+ * (spawn_direct.cc), without exec'ing this program first: only raw system calls through the
+ * wrappers above, and the static buffers below are used under the addon's spawn lock. */
+int seccomp_launcher_main(int argc, char **argv, char **envp);
+int seccomp_launcher_main(int argc, char **argv, char **envp) { return launcher_main(argc, argv, envp); }
+#else
 extern char **environ;
 int main(int argc, char **argv) { return launcher_main(argc, argv, environ); }
+#endif
 
 #endif
 

@@ -104,6 +104,25 @@ export interface Binding {
   readTargetString(pid: number, addr: bigint, max: number): Bytes | number;
   pidfdOpen(pid: number): number;
   pidfdSendSignal(pidfd: number, sig: number): number;
+  // The launch without exec'ing the launcher (native/spawn_direct.cc, src/launch/direct.ts).
+  /** { pid, pidfd } once the command is exec'd (or the launcher's steps failed: record in the ERR pipe), or -errno. */
+  spawnDirect(
+    launcherArgs: string[],
+    envPairs: string[],
+    fds: number[],
+    cwd: string | null,
+    uid: number | null,
+    gid: number | null,
+    detached: boolean,
+  ): { pid: number; pidfd: number } | number;
+  directSpawnSupported(): boolean;
+  killPid(pid: number, sig: number): number;
+  ExitWatch: new (pidfd: number, pid: number, cb: (code: number, signal: number) => void) => {
+    close(): void;
+    ref(): void;
+    unref(): void;
+    hasRef(): boolean;
+  };
   [name: string]: unknown;
 }
 

@@ -1,0 +1,180 @@
+// The launch without exec'ing the launcher (native/spawn_direct.cc). child_process.spawn runs as
+// it always does (option checks, stdio pipes, the ChildProcess, timeout and AbortSignal), but the
+// ChildProcess's process handle is ours: where libuv would fork this process and exec the
+// launcher, ours runs the launcher's steps in a clone(CLONE_VM | CLONE_VFORK) child that execs
+// the command. The launcher's argv, its descriptors and its error record are the same, so
+// spawn.ts treats both alike. Node has no public hook for the handle: ChildProcess.prototype.spawn
+// is wrapped for the one synchronous call, and when anything does not look as expected the
+// wrapper stands aside and libuv starts the launcher as before.
+import { childProcess, fs, os } from '../builtins.js';
+import type { NodeChildProcess as ChildProcess, NodeSpawnOptions } from '../node-shapes.js';
+import { native } from '../native.js';
+
+/** A stdio entry as child_process hands it to the process handle (getValidStdio's output). */
+interface StdioEntry {
+  type: string;
+  fd?: number;
+  handle?: { open(fd: number): number; close(): void; fd?: number };
+}
+
+/** The options child_process passes to the process handle's spawn(), once normalized. */
+interface HandleOptions {
+  args?: string[];
+  envPairs?: string[];
+  cwd?: unknown;
+  uid?: unknown;
+  gid?: unknown;
+  detached?: unknown;
+  stdio: StdioEntry[];
+}
+
+type OnExit = (exitCode: number, signalCode: string) => void;
+
+let available: boolean | undefined;
+
+/**
+ * The in-process launch can be used: the kernel's pidfds can be polled (5.3), and
+ * SECCOMP_SPAWN is not "exec" (which keeps the exec'd launcher, for comparison).
+ */
+export function directSpawnAvailable(): boolean {
+  if (available === undefined) {
+    let ok = process.env.SECCOMP_SPAWN !== 'exec';
+    try {
+      ok &&= native().directSpawnSupported() === true;
+    } catch {
+      ok = false;
+    }
+    available = ok;
+  }
+  return available;
+}
+
+let signalNames: string[] | undefined;
+
+// Node names a terminating signal as its signo_string does: the first name for the number, ''
+// for one it does not know (the real-time signals), which then reads as exit code 0.
+function signalName(n: number): string {
+  if (!signalNames) {
+    signalNames = [];
+    for (const [name, num] of Object.entries(os().constants.signals)) signalNames[num] ??= name;
+  }
+  return n ? (signalNames[n] ?? '') : '';
+}
+
+// The int32 test Node's process_wrap makes before setting a uid or gid.
+const int32 = (v: unknown): v is number => typeof v === 'number' && (v | 0) === v;
+
+/** The process handle child_process drives (spawn, kill, close, ref, unref, onexit). */
+class DirectHandle {
+  pid: number | undefined;
+  onexit: OnExit;
+  private watch: { close(): void; ref(): void; unref(): void; hasRef(): boolean } | undefined;
+  private refed = true;
+
+  constructor(onexit: OnExit, private readonly launcherArgs: readonly string[]) {
+    this.onexit = onexit;
+  }
+
+  spawn(options: HandleOptions): number {
+    const b = native();
+    const fds: number[] = [];
+    const pipes: [NonNullable<StdioEntry['handle']>, number][] = [];
+    const childEnds: number[] = [];
+    const closeAll = (list: number[]) => {
+      for (const fd of list.splice(0)) fs.closeSync(fd);
+    };
+    try {
+      for (const s of options.stdio) {
+        if (s.type === 'ignore') fds.push(-1);
+        else if (s.type === 'pipe' || s.type === 'overlapped') {
+          const [parent, child] = b.socketpairCloexec();
+          pipes.push([s.handle as NonNullable<StdioEntry['handle']>, parent]);
+          childEnds.push(child);
+          fds.push(child);
+        } else if (s.type === 'wrap') {
+          const fd = s.handle?.fd;
+          if (typeof fd !== 'number' || fd < 0) throw Object.assign(new Error('EINVAL'), { errno: -22 });
+          fds.push(fd);
+        } else fds.push(s.fd as number);
+      }
+    } catch (e) {
+      closeAll(childEnds);
+      closeAll(pipes.map((p) => p[1]));
+      const errno = (e as { errno?: number }).errno;
+      return typeof errno === 'number' ? -Math.abs(errno) : -24; // EMFILE, as a socketpair fails
+    }
+    const cwd = typeof options.cwd === 'string' ? options.cwd : null;
+    const r = b.spawnDirect(
+      this.launcherArgs as string[],
+      options.envPairs ?? [],
+      fds,
+      cwd,
+      int32(options.uid) ? options.uid : null,
+      int32(options.gid) ? options.gid : null,
+      options.detached === true,
+    );
+    closeAll(childEnds);
+    if (typeof r === 'number') {
+      closeAll(pipes.map((p) => p[1]));
+      return r;
+    }
+    this.pid = r.pid;
+    this.watch = new b.ExitWatch(r.pidfd, r.pid, (code: number, sig: number) => this.onexit(code, signalName(sig)));
+    if (!this.refed) this.watch.unref();
+    for (const [handle, fd] of pipes) handle.open(fd);
+    return 0;
+  }
+
+  kill(sig: number): number {
+    return this.pid === undefined ? -3 /* ESRCH */ : native().killPid(this.pid, sig);
+  }
+
+  close(): void {
+    this.watch?.close();
+  }
+
+  ref(): void {
+    this.refed = true;
+    this.watch?.ref();
+  }
+
+  unref(): void {
+    this.refed = false;
+    this.watch?.unref();
+  }
+
+  hasRef(): boolean {
+    return this.watch ? this.watch.hasRef() : false;
+  }
+}
+
+/**
+ * child_process.spawn(launcher, launcherArgs, options), with the launcher's steps run in our own
+ * child instead of an exec'd launcher when Node's ChildProcess looks as expected.
+ */
+export function spawnDirect(launcher: string, launcherArgs: string[], options: NodeSpawnOptions): ChildProcess {
+  const cp = childProcess();
+  const proto = (cp as unknown as { ChildProcess: { prototype: { spawn: (this: object, o: unknown) => unknown } } }).ChildProcess.prototype;
+  const original = proto.spawn;
+  let swapped = false;
+  function spawnOnce(this: object, o: unknown): unknown {
+    proto.spawn = original;
+    const child = this as { _handle?: { onexit?: unknown; spawn?: unknown } };
+    const real = child._handle;
+    if (!swapped && real && typeof real.spawn === 'function' && typeof real.onexit === 'function') {
+      swapped = true;
+      child._handle = new DirectHandle(real.onexit as OnExit, launcherArgs) as unknown as typeof real;
+    }
+    return original.call(this, o);
+  }
+  try {
+    proto.spawn = spawnOnce;
+  } catch {
+    return cp.spawn(launcher, launcherArgs, options) as ChildProcess; // not writable: libuv's way
+  }
+  try {
+    return cp.spawn(launcher, launcherArgs, options) as ChildProcess;
+  } finally {
+    proto.spawn = original;
+  }
+}
