@@ -222,7 +222,15 @@ Napi::Value KillPid(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), rc < 0 ? -errno : 0);
 }
 
-// new ExitWatch(pidfd, pid, callback): owns the pidfd. callback(exitStatus, termSignal) once,
+// reapPid(pid): waits for a child this addon started and killed (blocking; it is dying).
+Napi::Value ReapPid(const Napi::CallbackInfo &info) {
+  int status;
+  while (waitpid(info[0].As<Napi::Number>().Int32Value(), &status, 0) < 0 && errno == EINTR) {
+  }
+  return info.Env().Undefined();
+}
+
+// new ExitWatch(pidfd, pid, callback): owns the pidfd once constructed. callback(exitStatus, termSignal) once,
 // when the child has exited and been reaped (libuv's exit_cb arguments); callback(-errno, 0) if
 // it cannot be reaped (someone else waited for it). ref/unref/hasRef as a handle's; close()
 // stops watching (the child, if still running, is left alone, as libuv leaves it).
@@ -253,6 +261,7 @@ class ExitWatch : public Napi::ObjectWrap<ExitWatch> {
     }
     if (rc != 0) {
       poll_ = nullptr;
+      fd_ = -1;  // still the caller's
       throw make_error(env, "", std::string("watching the child failed: ") + uv_strerror(rc), -rc, "uv_poll_start");
     }
     env_ = env;
@@ -338,6 +347,7 @@ void init_spawn_direct(Napi::Env env, Napi::Object exports) {
   exports.Set("spawnDirect", Napi::Function::New(env, SpawnDirect));
   exports.Set("directSpawnSupported", Napi::Function::New(env, DirectSpawnSupported));
   exports.Set("killPid", Napi::Function::New(env, KillPid));
+  exports.Set("reapPid", Napi::Function::New(env, ReapPid));
   exports.Set("ExitWatch", ExitWatch::Define(env));
 }
 

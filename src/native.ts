@@ -117,6 +117,7 @@ export interface Binding {
   ): { pid: number; pidfd: number } | number;
   directSpawnSupported(): boolean;
   killPid(pid: number, sig: number): number;
+  reapPid(pid: number): void;
   ExitWatch: new (pidfd: number, pid: number, cb: (code: number, signal: number) => void) => {
     close(): void;
     ref(): void;

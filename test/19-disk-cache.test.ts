@@ -287,7 +287,7 @@ const REGISTER_DOOR = [
 const CLI_HIT = [
   'applicable.js', 'arch.js', 'bpf/interpret.js', 'bpf/program.js', 'builtins.js', 'capabilities.js', 'cli.js',
   'cli/command.js', 'cli/commands/run.js', 'cli/dispatch.js', 'cli/format.js', 'cli/main.js', 'cli/overrides.js',
-  'cli/parse.js', 'cli/profile-options.js', 'cli/registry.js', 'errors.js', 'filter-flags.js', 'isolation.js', 'launch/prepare.js',
+  'cli/parse.js', 'cli/profile-options.js', 'cli/registry.js', 'errors.js', 'filter-flags.js', 'isolation.js', 'launch/direct.js', 'launch/prepare.js',
   'launch/protocol.js', 'launch/spawn.js', 'library.js', 'model/arch.js', 'model/capabilities.js', 'native.js',
   'profile/cache-files.js', 'profile/cache-key.js', 'profile/cached.js', 'profile/context.js', 'profile/disk-cache.js', 'profile/produced.js',
   'profile/report.js', 'profiles/names.js', 'supervisor/decode.js', 'supervisor/supervise.js', 'values.js',

@@ -30,23 +30,23 @@ interface HandleOptions {
 
 type OnExit = (exitCode: number, signalCode: string) => void;
 
-let available: boolean | undefined;
+let supported: boolean | undefined;
 
 /**
- * The in-process launch can be used: the kernel's pidfds can be polled (5.3), and
- * SECCOMP_SPAWN is not "exec" (which keeps the exec'd launcher, for comparison).
+ * The in-process launch can be used: the kernel's pidfds can be polled (5.3), and SECCOMP_SPAWN
+ * is not "exec" (which keeps the exec'd launcher: for comparison, or a Node whose internals
+ * changed). Either way the command runs behind the same steps.
  */
 export function directSpawnAvailable(): boolean {
-  if (available === undefined) {
-    let ok = process.env.SECCOMP_SPAWN !== 'exec';
+  if (process.env.SECCOMP_SPAWN === 'exec') return false;
+  if (supported === undefined) {
     try {
-      ok &&= native().directSpawnSupported() === true;
+      supported = native().directSpawnSupported() === true;
     } catch {
-      ok = false;
+      supported = false;
     }
-    available = ok;
   }
-  return available;
+  return supported;
 }
 
 let signalNames: string[] | undefined;
@@ -118,8 +118,17 @@ class DirectHandle {
       closeAll(pipes.map((p) => p[1]));
       return r;
     }
+    try {
+      this.watch = new b.ExitWatch(r.pidfd, r.pid, (code: number, sig: number) => this.onexit(code, signalName(sig)));
+    } catch (e) {
+      // Nothing could tell us of its exit: the command does not run unwatched.
+      b.killPid(r.pid, 9);
+      b.reapPid(r.pid);
+      fs.closeSync(r.pidfd);
+      closeAll(pipes.map((p) => p[1]));
+      return -Math.abs(Number((e as { errno?: number }).errno) || 12 /* ENOMEM */);
+    }
     this.pid = r.pid;
-    this.watch = new b.ExitWatch(r.pidfd, r.pid, (code: number, sig: number) => this.onexit(code, signalName(sig)));
     if (!this.refed) this.watch.unref();
     for (const [handle, fd] of pipes) handle.open(fd);
     return 0;
