@@ -115,7 +115,8 @@ class DirectHandle {
     );
     closeAll(childEnds);
     if (typeof r === 'number') {
-      closeAll(pipes.map((p) => p[1]));
+      // As libuv: the pipes are opened even when the command did not start (they read EOF).
+      for (const [handle, fd] of pipes) handle.open(fd);
       return r;
     }
     try {

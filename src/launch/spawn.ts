@@ -140,12 +140,13 @@ export function launchCompiled(
     }
   }
   (child.stdio as unknown[]).length = prep.callerFds; // hide our descriptors
+  // What child_process would name (its 'error' for a start that failed reads these a tick later).
+  (child as { spawnfile: string }).spawnfile = file;
+  (child as { spawnargs: string[] }).spawnargs = spawnargs;
   if (child.pid === undefined) {
     if (errOpen) closeSync(errRead);
     return child;
   }
-  (child as { spawnfile: string }).spawnfile = file;
-  (child as { spawnargs: string[] }).spawnargs = spawnargs;
   child.seccompIsolation = prep.isolation;
   if (listener >= 0) {
     child.seccompSupervisor = supervise(listener, notify.onSyscall as SyscallHandler, { signal: notify.signal });
