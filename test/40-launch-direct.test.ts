@@ -186,6 +186,20 @@ describe('direct launch: the same as the exec\'d launcher and child_process', ()
     }
   });
 
+  it('a spawn started from inside child_process.spawn (an env Proxy) keeps its own command', async () => {
+    let nested: Promise<Seen> | undefined;
+    const env = new Proxy({ ...process.env } as Record<string, string>, {
+      ownKeys(target) {
+        nested ??= observe(nodeSpawn('echo', ['nested']));
+        return Reflect.ownKeys(target);
+      },
+    });
+    const outer = observe(start('direct', 'echo', ['outer'], { env }));
+    expect((await outer).stdout).toBe('outer\n');
+    expect(nested).toBeDefined();
+    expect((await nested!).stdout).toBe('nested\n');
+  });
+
   it('spawns from worker threads at the same time as the main thread, each command its own output', async () => {
     const r = runFixture('spawn-workers.mjs');
     expect(r.status, r.stderr).toBe(0);

@@ -167,11 +167,17 @@ export function spawnDirect(launcher: string, launcherArgs: string[], options: N
   const proto = (cp as unknown as { ChildProcess: { prototype: { spawn: (this: object, o: unknown) => unknown } } }).ChildProcess.prototype;
   const original = proto.spawn;
   let swapped = false;
+  // Only the ChildProcess of this very call: code that runs inside child_process.spawn (a Proxy
+  // as env, say) could start a spawn of its own first, which must stay what it is.
+  const ours = (o: unknown): boolean => {
+    const { file, args } = (o ?? {}) as { file?: unknown; args?: unknown };
+    return file === launcher && Array.isArray(args) && args.length === launcherArgs.length + 1 && launcherArgs.every((a, i) => args[i + 1] === a);
+  };
   function spawnOnce(this: object, o: unknown): unknown {
     proto.spawn = original;
     const child = this as { _handle?: { onexit?: unknown; spawn?: unknown } };
     const real = child._handle;
-    if (!swapped && real && typeof real.spawn === 'function' && typeof real.onexit === 'function') {
+    if (!swapped && real && typeof real.spawn === 'function' && typeof real.onexit === 'function' && ours(o)) {
       swapped = true;
       child._handle = new DirectHandle(real.onexit as OnExit, launcherArgs) as unknown as typeof real;
     }
