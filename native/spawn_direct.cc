@@ -143,8 +143,9 @@ void strings_of(Napi::Array a, Plan *plan) {
 
 // spawnDirect(launcherArgv, envPairs, fds, cwd, uid, gid, detached) -> { pid, pidfd } once the
 // command is exec'd or the launcher reported its failure (its record is in the ERR pipe and the
-// child exits 127), or a negative errno for a step libuv's child would have failed (no process
-// is left). launcherArgv is the launcher's argv without argv[0]; fds as libuv's stdio.
+// child exits 127); a negative errno for a step libuv's child would have failed (no process is
+// left); { cloneErrno } when no child could be made this way (a filter on this process may deny
+// clone with CLONE_VM, or a kernel may lack CLONE_PIDFD's checks). launcherArgv is the launcher's argv without argv[0]; fds as libuv's stdio.
 Napi::Value SpawnDirect(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   Plan plan;
@@ -190,7 +191,12 @@ Napi::Value SpawnDirect(const Napi::CallbackInfo &info) {
     if (pid < 0) clone_errno = errno;
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
   }
-  if (pid < 0) return Napi::Number::New(env, -clone_errno);
+  if (pid < 0) {
+    // Not a failure of the command's start: the caller may start it the other way.
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("cloneErrno", Napi::Number::New(env, clone_errno));
+    return out;
+  }
   if (plan.failed) {
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {

@@ -114,7 +114,7 @@ export interface Binding {
     uid: number | null,
     gid: number | null,
     detached: boolean,
-  ): { pid: number; pidfd: number } | number;
+  ): { pid: number; pidfd: number } | { cloneErrno: number } | number;
   directSpawnSupported(): boolean;
   killPid(pid: number, sig: number): number;
   reapPid(pid: number): void;

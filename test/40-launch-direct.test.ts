@@ -200,6 +200,13 @@ describe('direct launch: the same as the exec\'d launcher and child_process', ()
     expect((await nested!).stdout).toBe('nested\n');
   });
 
+  it('a process whose filter denies clone(CLONE_VM) still starts the command, through the exec\'d launcher', () => {
+    const r = runFixture('spawn-no-clone-vm.mjs');
+    expect(r.status, r.stderr).toBe(0);
+    // Its own filter and docker-default on top: two filters, no_new_privs.
+    expect(r.stdout.trim()).toBe("NoNewPrivs: 1 Seccomp: 2");
+  });
+
   it('spawns from worker threads at the same time as the main thread, each command its own output', async () => {
     const r = runFixture('spawn-workers.mjs');
     expect(r.status, r.stderr).toBe(0);

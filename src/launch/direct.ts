@@ -64,15 +64,36 @@ function signalName(n: number): string {
 // The int32 test Node's process_wrap makes before setting a uid or gid.
 const int32 = (v: unknown): v is number => typeof v === 'number' && (v | 0) === v;
 
+/** Node's own process handle, as far as ChildProcess uses it. */
+interface NodeHandle {
+  pid?: number;
+  spawn(o: HandleOptions): number;
+  kill(sig: number): number;
+  close(): void;
+  ref(): void;
+  unref(): void;
+  hasRef?(): boolean;
+}
+
 /** The process handle child_process drives (spawn, kill, close, ref, unref, onexit). */
 class DirectHandle {
-  pid: number | undefined;
   onexit: OnExit;
+  private ownPid: number | undefined;
   private watch: { close(): void; ref(): void; unref(): void; hasRef(): boolean } | undefined;
   private refed = true;
+  /** Node's handle, when no child could be made here and libuv starts the launcher instead. */
+  private delegate: NodeHandle | undefined;
 
-  constructor(onexit: OnExit, private readonly launcherArgs: readonly string[]) {
+  constructor(
+    onexit: OnExit,
+    private readonly launcherArgs: readonly string[],
+    private readonly real: NodeHandle,
+  ) {
     this.onexit = onexit;
+  }
+
+  get pid(): number | undefined {
+    return this.delegate ? this.delegate.pid : this.ownPid;
   }
 
   spawn(options: HandleOptions): number {
@@ -114,6 +135,14 @@ class DirectHandle {
       options.detached === true,
     );
     closeAll(childEnds);
+    if (typeof r === 'object' && 'cloneErrno' in r) {
+      // clone(CLONE_VM) refused (a filter on this process may deny it): fork and exec the
+      // launcher as libuv does, through Node's own handle.
+      closeAll(pipes.map((p) => p[1]));
+      this.delegate = this.real;
+      if (!this.refed) this.real.unref();
+      return this.real.spawn(options);
+    }
     if (typeof r === 'number') {
       // As libuv: the pipes are opened even when the command did not start (they read EOF).
       for (const [handle, fd] of pipes) handle.open(fd);
@@ -129,34 +158,42 @@ class DirectHandle {
       closeAll(pipes.map((p) => p[1]));
       return -Math.abs(Number((e as { errno?: number }).errno) || 12 /* ENOMEM */);
     }
-    this.pid = r.pid;
+    this.ownPid = r.pid;
     if (!this.refed) this.watch.unref();
     for (const [handle, fd] of pipes) handle.open(fd);
     return 0;
   }
 
   kill(sig: number): number {
-    return this.pid === undefined ? -3 /* ESRCH */ : native().killPid(this.pid, sig);
+    if (this.delegate) return this.delegate.kill(sig);
+    return this.ownPid === undefined ? -3 /* ESRCH */ : native().killPid(this.ownPid, sig);
   }
 
   close(): void {
-    this.watch?.close();
+    if (this.delegate) this.delegate.close();
+    else this.watch?.close();
   }
 
   ref(): void {
     this.refed = true;
-    this.watch?.ref();
+    if (this.delegate) this.delegate.ref();
+    else this.watch?.ref();
   }
 
   unref(): void {
     this.refed = false;
-    this.watch?.unref();
+    if (this.delegate) this.delegate.unref();
+    else this.watch?.unref();
   }
 
   hasRef(): boolean {
+    if (this.delegate) return this.delegate.hasRef?.() ?? false;
     return this.watch ? this.watch.hasRef() : false;
   }
 }
+
+// What ChildProcess uses of its handle (Node 20's lib/internal/child_process.js).
+const HANDLE_METHODS = ['spawn', 'kill', 'close', 'ref', 'unref', 'onexit'];
 
 /**
  * child_process.spawn(launcher, launcherArgs, options), with the launcher's steps run in our own
@@ -175,11 +212,11 @@ export function spawnDirect(launcher: string, launcherArgs: string[], options: N
   };
   function spawnOnce(this: object, o: unknown): unknown {
     proto.spawn = original;
-    const child = this as { _handle?: { onexit?: unknown; spawn?: unknown } };
+    const child = this as { _handle?: Record<string, unknown> };
     const real = child._handle;
-    if (!swapped && real && typeof real.spawn === 'function' && typeof real.onexit === 'function' && ours(o)) {
+    if (!swapped && real && HANDLE_METHODS.every((m) => typeof real[m] === 'function') && ours(o)) {
       swapped = true;
-      child._handle = new DirectHandle(real.onexit as OnExit, launcherArgs) as unknown as typeof real;
+      child._handle = new DirectHandle(real.onexit as OnExit, launcherArgs, real as unknown as NodeHandle) as unknown as typeof real;
     }
     return original.call(this, o);
   }
