@@ -31,3 +31,24 @@ export function execveDenied(c: CompiledProfile): Decision | undefined {
 export function describeDenial(d: Decision): string {
   return d.action === 'ERRNO' ? `ERRNO ${errnoName(d.errno ?? 0)}` : d.action;
 }
+
+// What the launcher may still call once its filter is on, besides sendmsg (refused as NOTIFY
+// elsewhere) and write (refused as NOTIFY by resolve): its execve, and the exit after a failure.
+const LAUNCHER_TAIL = ['execve', 'exit_group', 'exit'];
+
+/**
+ * True when the program never notifies the launcher's last system calls, whatever their
+ * arguments: an in-process launch waits for the exec (CLONE_VFORK) and could not answer them.
+ */
+export function tailNeverNotified(c: CompiledProfile): boolean {
+  if (c.unconfined) return true;
+  try {
+    const arch = libseccompArchName(c.context.arch);
+    return LAUNCHER_TAIL.every((name) => {
+      const nr = syscallNumberOn(name, archToken(arch));
+      return nr !== undefined && nr >= 0 && dependence(c, nr, arch) === null && decide(c, { syscall: nr, arch }).action !== 'NOTIFY';
+    });
+  } catch {
+    return false;
+  }
+}

@@ -207,6 +207,41 @@ describe('direct launch: the same as the exec\'d launcher and child_process', ()
     expect(r.stdout.trim()).toBe("NoNewPrivs: 1 Seccomp: 2");
   });
 
+  it('supervised spawns run in-process unless the launcher\'s execve or exit could be notified', async () => {
+    const handle = (c: ChildProcess) => (c as unknown as { _handle: { constructor: { name: string } } })._handle.constructor.name;
+    const notifying = (names: string[]) => ({
+      defaultAction: 'SCMP_ACT_ALLOW',
+      listenerPath: '/run/unused.sock',
+      syscalls: [{ names, action: 'SCMP_ACT_NOTIFY' }],
+    });
+    // mkdir notified: nothing before the exec waits for us.
+    const seen: string[] = [];
+    const mkdir = spawn('sh', ['-c', 'mkdir /nonexistent/x 2>/dev/null; echo $?'], {
+      seccomp: notifying(['mkdir', 'mkdirat']),
+      onSyscall: (n: { syscall: string }) => (seen.push(n.syscall), { errno: 13 }),
+    }) as ChildProcess;
+    expect(handle(mkdir)).toBe('DirectHandle');
+    expect((await observe(mkdir)).stdout).toBe('1\n');
+    expect(seen).toContain('mkdir');
+    // execve notified: the exec'd launcher, whose execve this thread answers.
+    for (const names of [['execve'], ['exit_group']]) {
+      const execs: string[] = [];
+      const c = spawn('true', [], { seccomp: notifying(names), onSyscall: (n: { syscall: string }) => (execs.push(n.syscall), 'continue') }) as ChildProcess;
+      expect(handle(c), names[0]).toBe('Process');
+      expect((await observe(c)).code).toBe(0);
+      expect(execs[0]).toBe(names[0]);
+    }
+    // Reports (denials become notifications) of a profile that allows execve: in-process.
+    const denied: string[] = [];
+    const r = spawn('sh', ['-c', 'mkdir /tmp/x-$$ 2>/dev/null; echo $?'], {
+      seccomp: { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO' }] },
+      onDenied: (d: { syscall: string }) => denied.push(d.syscall),
+    }) as ChildProcess;
+    expect(handle(r)).toBe('DirectHandle');
+    expect((await observe(r)).stdout).toBe('1\n');
+    expect(denied).toContain('mkdir');
+  });
+
   it('spawns from worker threads at the same time as the main thread, each command its own output', async () => {
     const r = runFixture('spawn-workers.mjs');
     expect(r.status, r.stderr).toBe(0);

@@ -6,9 +6,12 @@
 // spawn.ts treats both alike. Node has no public hook for the handle: ChildProcess.prototype.spawn
 // is wrapped for the one synchronous call, and when anything does not look as expected the
 // wrapper stands aside and libuv starts the launcher as before.
+import { createRequire } from 'node:module';
 import { childProcess, fs, os } from '../builtins.js';
 import type { NodeChildProcess as ChildProcess, NodeSpawnOptions } from '../node-shapes.js';
 import { native } from '../native.js';
+import { isProduced } from '../profile/produced.js';
+import type { CompiledProfile } from '../profile/types.js';
 
 /** A stdio entry as child_process hands it to the process handle (getValidStdio's output). */
 interface StdioEntry {
@@ -47,6 +50,27 @@ export function directSpawnAvailable(): boolean {
     }
   }
   return supported;
+}
+
+// Per result of compile() (program fixed); the decision machinery loads only for supervised spawns.
+const tails = new WeakMap<CompiledProfile, boolean>();
+
+/**
+ * A supervised launch (a listener for this process) may run in-process only if the child makes
+ * no notified call before its exec: meanwhile this thread waits and could not answer it.
+ */
+export function directSupervisedOk(compiled: CompiledProfile): boolean {
+  let ok = tails.get(compiled);
+  if (ok === undefined) {
+    try {
+      const { tailNeverNotified } = createRequire(import.meta.url)('../exec-denied.js') as typeof import('../exec-denied.js');
+      ok = tailNeverNotified(compiled);
+    } catch {
+      ok = false; // a Node.js without require() of ES modules: the exec'd launcher
+    }
+    if (isProduced(compiled)) tails.set(compiled, ok);
+  }
+  return ok;
 }
 
 let signalNames: string[] | undefined;

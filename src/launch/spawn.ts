@@ -23,7 +23,7 @@ import { native } from '../native.js';
 import type { CompiledProfile } from '../profile/types.js';
 import { type AbortSignalLike, supervise, type Supervisor, type SyscallHandler } from '../supervisor/supervise.js';
 import type { DenialLog } from '../report/model.js';
-import { directSpawnAvailable, spawnDirect } from './direct.js';
+import { directSpawnAvailable, directSupervisedOk, spawnDirect } from './direct.js';
 import { prepareLaunch } from './prepare.js';
 import { parseRecord, Stage } from './protocol.js';
 
@@ -118,10 +118,10 @@ export function launchCompiled(
   let errOpen = true;
   try {
     try {
-      // A supervised launch keeps the exec'd launcher: its listener hand-off is built on it.
-      child = prep.listener || !directSpawnAvailable()
-        ? childProcess().spawn(prep.launcher, launchArgs, { ...prep.rest, stdio })
-        : spawnDirect(prep.launcher, launchArgs, { ...prep.rest, stdio });
+      // A supervised launch runs in-process only when nothing before its exec can wait for us.
+      child = directSpawnAvailable() && (!prep.listener || directSupervisedOk(compiled))
+        ? spawnDirect(prep.launcher, launchArgs, { ...prep.rest, stdio })
+        : childProcess().spawn(prep.launcher, launchArgs, { ...prep.rest, stdio });
     } finally {
       closeSync(errWrite); // only the launcher may hold it, so that its exec ends our read
       if (listenChild !== undefined) closeSync(listenChild);
