@@ -43,4 +43,30 @@ bool read_all_fd(int fd, std::string *out) {
   }
 }
 
+namespace {
+void freed(uv_handle_t *h) { delete reinterpret_cast<uv_poll_t *>(h); }
+}  // namespace
+
+uv_poll_t *start_poll(Napi::Env env, int fd, int events, uv_poll_cb cb, void *data, const char *what) {
+  uv_loop_t *loop = nullptr;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok || !loop) throw Napi::Error::New(env, "no event loop");
+  auto *poll = new uv_poll_t;
+  int rc = uv_poll_init(loop, poll, fd);
+  if (rc != 0) {
+    delete poll;
+  } else {
+    poll->data = data;
+    rc = uv_poll_start(poll, events, cb);
+    if (rc != 0) uv_close(reinterpret_cast<uv_handle_t *>(poll), freed);
+  }
+  if (rc != 0) throw make_error(env, "", std::string(what) + " failed: " + uv_strerror(rc), -rc, "uv_poll_start");
+  return poll;
+}
+
+void stop_poll(uv_poll_t *poll) {
+  uv_poll_stop(poll);
+  poll->data = nullptr;
+  uv_close(reinterpret_cast<uv_handle_t *>(poll), freed);
+}
+
 }  // namespace seccomp_addon

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <napi.h>
+#include <uv.h>
 #include "errors.h"
 #include "lib.h"
 
@@ -19,5 +20,10 @@ bool read_all_fd(int fd, std::string *out);
 // A notification as JS sees it ({ id, pid, flags, syscall, arch, instructionPointer, args });
 // shared by the low-level receive (notify.cc) and the supervisor (supervisor.cc).
 Napi::Object NotificationObject(Napi::Env env, const struct seccomp_notif &n);
+
+// A libuv poll on fd for `events`, started on env's loop, its data set to `data`; throws (fd left
+// to the caller) when it cannot be. stop_poll ends one and frees it once libuv is done with it.
+uv_poll_t *start_poll(Napi::Env env, int fd, int events, uv_poll_cb cb, void *data, const char *what);
+void stop_poll(uv_poll_t *poll);
 
 }  // namespace seccomp_addon

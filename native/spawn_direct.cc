@@ -254,21 +254,11 @@ class ExitWatch : public Napi::ObjectWrap<ExitWatch> {
     pid_ = info[1].As<Napi::Number>().Int32Value();
     callback_ = Napi::Persistent(info[2].As<Napi::Function>());
     context_ = new Napi::AsyncContext(env, "seccomp:child");
-    uv_loop_t *loop = nullptr;
-    if (napi_get_uv_event_loop(env, &loop) != napi_ok || !loop) throw Napi::Error::New(env, "no event loop");
-    poll_ = new uv_poll_t;
-    int rc = uv_poll_init(loop, poll_, fd_);
-    if (rc == 0) {
-      poll_->data = this;
-      rc = uv_poll_start(poll_, UV_READABLE, &ExitWatch::OnPoll);
-      if (rc != 0) uv_close(reinterpret_cast<uv_handle_t *>(poll_), &ExitWatch::Freed);
-    } else {
-      delete poll_;
-    }
-    if (rc != 0) {
-      poll_ = nullptr;
+    try {
+      poll_ = start_poll(env, fd_, UV_READABLE, &ExitWatch::OnPoll, this, "watching the child");
+    } catch (...) {
       fd_ = -1;  // still the caller's
-      throw make_error(env, "", std::string("watching the child failed: ") + uv_strerror(rc), -rc, "uv_poll_start");
+      throw;
     }
     env_ = env;
     napi_add_env_cleanup_hook(env, &ExitWatch::Cleanup, this);
@@ -281,16 +271,12 @@ class ExitWatch : public Napi::ObjectWrap<ExitWatch> {
   }
 
  private:
-  static void Freed(uv_handle_t *h) { delete reinterpret_cast<uv_poll_t *>(h); }
-
   // A worker's environment going away: its loop must be left without our handle.
   static void Cleanup(void *arg) { static_cast<ExitWatch *>(arg)->Stop(false); }
 
   void Stop(bool remove_hook = true) {
     if (!poll_) return;
-    uv_poll_stop(poll_);
-    poll_->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t *>(poll_), &ExitWatch::Freed);
+    stop_poll(poll_);
     poll_ = nullptr;
     close(fd_);
     fd_ = -1;

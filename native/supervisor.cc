@@ -86,22 +86,12 @@ class ListenerWatch : public Napi::ObjectWrap<ListenerWatch> {
     fd_ = info[0].As<Napi::Number>().Int32Value();
     callback_ = Napi::Persistent(info[1].As<Napi::Function>());
     context_ = new Napi::AsyncContext(env, "seccomp:notify");
-    uv_loop_t *loop = nullptr;
-    if (napi_get_uv_event_loop(env, &loop) != napi_ok || !loop) throw Napi::Error::New(env, "no event loop");
-    poll_ = new uv_poll_t;
-    int rc = uv_poll_init(loop, poll_, fd_);
-    if (rc == 0) {
-      poll_->data = this;
-      rc = uv_poll_start(poll_, UV_READABLE | UV_DISCONNECT, &ListenerWatch::OnPoll);
-      if (rc != 0) uv_close(reinterpret_cast<uv_handle_t *>(poll_), &ListenerWatch::Freed);
-    } else {
-      delete poll_;
-    }
-    if (rc != 0) {
-      poll_ = nullptr;
+    try {
+      poll_ = start_poll(env, fd_, UV_READABLE | UV_DISCONNECT, &ListenerWatch::OnPoll, this, "watching the listener");
+    } catch (...) {
       close(fd_);
       fd_ = -1;
-      throw make_error(env, "", std::string("watching the listener failed: ") + uv_strerror(rc), -rc, "uv_poll_start");
+      throw;
     }
     Ref();  // alive while polling, whatever JavaScript keeps
   }
@@ -109,14 +99,10 @@ class ListenerWatch : public Napi::ObjectWrap<ListenerWatch> {
   ~ListenerWatch() override { delete context_; }
 
  private:
-  static void Freed(uv_handle_t *h) { delete reinterpret_cast<uv_poll_t *>(h); }
-
   // Stops polling and closes the fd; the handle is freed by libuv afterwards.
   void Stop() {
     if (!poll_) return;
-    uv_poll_stop(poll_);
-    poll_->data = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t *>(poll_), &ListenerWatch::Freed);
+    stop_poll(poll_);
     poll_ = nullptr;
     close(fd_);
     fd_ = -1;
