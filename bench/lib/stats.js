@@ -13,17 +13,27 @@ export function summary(values) {
 }
 
 /**
- * Runs every variant once per round, `rounds` times, rotating the order each round so that
- * no variant always runs first (drift and warm caches are shared out evenly). A variant is
+ * Runs every variant once per round, `rounds` times, in a new order each round so that no
+ * variant always runs first or after the same one (drift and warm caches are shared out
+ * evenly). A variant is
  * an async function returning one sample or an array of samples.
  * Returns { name: samples[] }.
  */
 export async function interleave(rounds, variants) {
   const names = Object.keys(variants);
   const out = Object.fromEntries(names.map((n) => [n, []]));
+  // A fresh order each round (seeded, so runs are comparable): what one variant leaves behind
+  // (a fork leaves this process's pages write-protected, so the next few milliseconds take
+  // faults) must not always land on the same neighbour.
+  let seed = 0x2545f491;
+  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16);
   for (let r = 0; r < rounds; r++) {
-    for (let i = 0; i < names.length; i++) {
-      const name = names[(r + i) % names.length];
+    const order = [...names];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = next() % (i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (const name of order) {
       const s = await variants[name]();
       if (Array.isArray(s)) out[name].push(...s);
       else out[name].push(s);
