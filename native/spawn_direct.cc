@@ -141,11 +141,19 @@ void strings_of(Napi::Array a, Plan *plan) {
   for (uint32_t i = 0; i < a.Length(); i++) plan->strings.push_back(a.Get(i).As<Napi::String>().Utf8Value());
 }
 
+// No child was made (clone refused, say by a filter on this process that libuv's fork passes):
+// the caller starts the launcher libuv's way instead.
+Napi::Value unstarted(Napi::Env env, int err) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("unstarted", Napi::Number::New(env, -err));
+  return out;
+}
+
 // spawnDirect(launcherArgv, envPairs, fds, cwd, uid, gid, detached) -> { pid, pidfd } once the
 // command is exec'd or the launcher reported its failure (its record is in the ERR pipe and the
-// child exits 127); a negative errno for a step libuv's child would have failed (no process is
-// left); { cloneErrno } when no child could be made this way (a filter on this process may deny
-// clone with CLONE_VM, or a kernel may lack CLONE_PIDFD's checks). launcherArgv is the launcher's argv without argv[0]; fds as libuv's stdio.
+// child exits 127), a negative errno for a step libuv's child would have failed (no process
+// is left), or { unstarted: -errno } when no child could be made. launcherArgv is the
+// launcher's argv without argv[0]; fds as libuv's stdio.
 Napi::Value SpawnDirect(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   Plan plan;
@@ -178,7 +186,7 @@ Napi::Value SpawnDirect(const Napi::CallbackInfo &info) {
     std::lock_guard<std::mutex> lock(spawn_lock);
     if (!stack_base) {
       void *m = mmap(nullptr, kStackSize + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-      if (m == MAP_FAILED) return Napi::Number::New(env, -errno);
+      if (m == MAP_FAILED) return unstarted(env, errno);
       mprotect(m, 4096, PROT_NONE);
       stack_base = static_cast<char *>(m);
     }
@@ -191,12 +199,7 @@ Napi::Value SpawnDirect(const Napi::CallbackInfo &info) {
     if (pid < 0) clone_errno = errno;
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
   }
-  if (pid < 0) {
-    // Not a failure of the command's start: the caller may start it the other way.
-    Napi::Object out = Napi::Object::New(env);
-    out.Set("cloneErrno", Napi::Number::New(env, clone_errno));
-    return out;
-  }
+  if (pid < 0) return unstarted(env, clone_errno);
   if (plan.failed) {
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {

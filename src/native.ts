@@ -105,7 +105,7 @@ export interface Binding {
   pidfdOpen(pid: number): number;
   pidfdSendSignal(pidfd: number, sig: number): number;
   // The launch without exec'ing the launcher (native/spawn_direct.cc, src/launch/direct.ts).
-  /** { pid, pidfd } once the command is exec'd (or the launcher's steps failed: record in the ERR pipe), or -errno. */
+  /** { pid, pidfd } once the command is exec'd (or the launcher's steps failed: record in the ERR pipe), -errno, or { unstarted: -errno } (no child made). */
   spawnDirect(
     launcherArgs: string[],
     envPairs: string[],
@@ -114,7 +114,7 @@ export interface Binding {
     uid: number | null,
     gid: number | null,
     detached: boolean,
-  ): { pid: number; pidfd: number } | { cloneErrno: number } | number;
+  ): { pid: number; pidfd: number } | { unstarted: number } | number;
   directSpawnSupported(): boolean;
   killPid(pid: number, sig: number): number;
   reapPid(pid: number): void;

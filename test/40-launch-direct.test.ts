@@ -1,10 +1,11 @@
 // The launch without exec'ing the launcher (native/spawn_direct.cc, src/launch/direct.ts) against
 // the exec'd launcher (SECCOMP_SPAWN=exec) and against child_process itself: what the command
 // and the caller see must not depend on the way it was started.
-import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
+import { spawn as nodeSpawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from '../dist/spawn.js';
-import { runFixture } from './helpers/child.js';
+import { fixtures, runFixture } from './helpers/child.js';
 import { NOT_ROOT } from './helpers/skip.js';
 
 type Mode = 'direct' | 'exec' | 'node';
@@ -247,5 +248,25 @@ describe('direct launch: the same as the exec\'d launcher and child_process', ()
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('ok 90');
   });
-});
 
+  it('a uid or gid for the command leaves this process as it was (dumpable, its /proc entry its own)', (t) => {
+    // The kernel makes a process that changes its ids non-dumpable, per memory: a child sharing
+    // ours would make this process non-dumpable for good. Seen from a caller that is not root
+    // (uid 1000, allowed to change ids), whose /proc entry then turns root's.
+    t.skip(process.getuid?.() !== 0, NOT_ROOT);
+    const setpriv = spawnSync('setpriv', ['--version']);
+    t.skip(setpriv.status !== 0, 'needs setpriv (util-linux) to run the caller as uid 1000 with CAP_SETUID');
+    for (const mode of ['direct', 'exec']) {
+      const r = spawnSync('setpriv', ['--reuid=1000', '--regid=1000', '--clear-groups', '--inh-caps=+setuid,+setgid', '--ambient-caps=+setuid,+setgid',
+        process.execPath, join(fixtures, 'spawn-direct-ids.mjs')], { encoding: 'utf8', env: { ...process.env, SECCOMP_SPAWN: mode === 'exec' ? 'exec' : '' } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout), mode).toEqual({ code: 0, out: '65534\n', uid: 1000, before: 1000, after: 1000 });
+    }
+  });
+
+  it('a caller whose own filter refuses clone with CLONE_VFORK still starts the command, as child_process does', () => {
+    const r = runFixture('spawn-direct-no-vfork.mjs');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json).toEqual({ handle: 'DirectHandle', code: 3, text: 'hi\n', killed: false });
+  });
+});

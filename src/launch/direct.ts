@@ -33,6 +33,18 @@ interface HandleOptions {
 
 type OnExit = (exitCode: number, signalCode: string) => void;
 
+/** Node's own process handle (process_wrap), which starts the launcher through libuv. */
+interface RealHandle {
+  pid?: number;
+  onexit: unknown;
+  spawn(options: unknown): number;
+  kill(sig: number): number;
+  close(): void;
+  ref(): void;
+  unref(): void;
+  hasRef(): boolean;
+}
+
 let supported: boolean | undefined;
 
 /**
@@ -88,39 +100,38 @@ function signalName(n: number): string {
 // The int32 test Node's process_wrap makes before setting a uid or gid.
 const int32 = (v: unknown): v is number => typeof v === 'number' && (v | 0) === v;
 
-/** Node's own process handle, as far as ChildProcess uses it. */
-interface NodeHandle {
-  pid?: number;
-  spawn(o: HandleOptions): number;
-  kill(sig: number): number;
-  close(): void;
-  ref(): void;
-  unref(): void;
-  hasRef?(): boolean;
-}
-
 /** The process handle child_process drives (spawn, kill, close, ref, unref, onexit). */
 class DirectHandle {
+  pid: number | undefined;
   onexit: OnExit;
-  private ownPid: number | undefined;
   private watch: { close(): void; ref(): void; unref(): void; hasRef(): boolean } | undefined;
   private refed = true;
-  /** Node's handle, when no child could be made here and libuv starts the launcher instead. */
-  private delegate: NodeHandle | undefined;
+  // Set once the launch is libuv's after all: every call goes to Node's own handle.
+  private libuv: RealHandle | undefined;
 
   constructor(
     onexit: OnExit,
     private readonly launcherArgs: readonly string[],
-    private readonly real: NodeHandle,
+    private readonly real: RealHandle,
   ) {
     this.onexit = onexit;
   }
 
-  get pid(): number | undefined {
-    return this.delegate ? this.delegate.pid : this.ownPid;
+  // The launcher started as child_process starts it (fork, exec): its exit still reaches
+  // ChildProcess through the real handle's onexit, whose close() comes back here.
+  private viaLibuv(options: HandleOptions): number {
+    this.libuv = this.real;
+    const r = this.real.spawn(options);
+    this.pid = this.real.pid;
+    if (!this.refed) this.real.unref();
+    return r;
   }
 
   spawn(options: HandleOptions): number {
+    // A child that changes its uid or gid makes its memory non-dumpable (the kernel does that
+    // for credential changes): with CLONE_VM that memory is ours, and this process would stay
+    // non-dumpable for good (its /proc entry root's, no core dumps). libuv's fork has its own.
+    if (int32(options.uid) || int32(options.gid)) return this.viaLibuv(options);
     const b = native();
     const fds: number[] = [];
     const pipes: [NonNullable<StdioEntry['handle']>, number][] = [];
@@ -159,13 +170,10 @@ class DirectHandle {
       options.detached === true,
     );
     closeAll(childEnds);
-    if (typeof r === 'object' && 'cloneErrno' in r) {
-      // clone(CLONE_VM) refused (a filter on this process may deny it): fork and exec the
-      // launcher as libuv does, through Node's own handle.
+    if (typeof r === 'object' && 'unstarted' in r) {
+      // No child (clone refused, e.g. by this process's own filter): libuv's fork may pass.
       closeAll(pipes.map((p) => p[1]));
-      this.delegate = this.real;
-      if (!this.refed) this.real.unref();
-      return this.real.spawn(options);
+      return this.viaLibuv(options);
     }
     if (typeof r === 'number') {
       // As libuv: the pipes are opened even when the command did not start (they read EOF).
@@ -182,42 +190,39 @@ class DirectHandle {
       closeAll(pipes.map((p) => p[1]));
       return -Math.abs(Number((e as { errno?: number }).errno) || 12 /* ENOMEM */);
     }
-    this.ownPid = r.pid;
+    this.pid = r.pid;
     if (!this.refed) this.watch.unref();
     for (const [handle, fd] of pipes) handle.open(fd);
     return 0;
   }
 
   kill(sig: number): number {
-    if (this.delegate) return this.delegate.kill(sig);
-    return this.ownPid === undefined ? -3 /* ESRCH */ : native().killPid(this.ownPid, sig);
+    if (this.libuv) return this.libuv.kill(sig);
+    return this.pid === undefined ? -3 /* ESRCH */ : native().killPid(this.pid, sig);
   }
 
   close(): void {
-    if (this.delegate) this.delegate.close();
+    if (this.libuv) this.libuv.close();
     else this.watch?.close();
   }
 
   ref(): void {
     this.refed = true;
-    if (this.delegate) this.delegate.ref();
+    if (this.libuv) this.libuv.ref();
     else this.watch?.ref();
   }
 
   unref(): void {
     this.refed = false;
-    if (this.delegate) this.delegate.unref();
+    if (this.libuv) this.libuv.unref();
     else this.watch?.unref();
   }
 
   hasRef(): boolean {
-    if (this.delegate) return this.delegate.hasRef?.() ?? false;
+    if (this.libuv) return this.libuv.hasRef();
     return this.watch ? this.watch.hasRef() : false;
   }
 }
-
-// What ChildProcess uses of its handle (Node 20's lib/internal/child_process.js).
-const HANDLE_METHODS = ['spawn', 'kill', 'close', 'ref', 'unref', 'onexit'];
 
 /**
  * child_process.spawn(launcher, launcherArgs, options), with the launcher's steps run in our own
@@ -236,11 +241,12 @@ export function spawnDirect(launcher: string, launcherArgs: string[], options: N
   };
   function spawnOnce(this: object, o: unknown): unknown {
     proto.spawn = original;
-    const child = this as { _handle?: Record<string, unknown> };
+    const child = this as { _handle?: RealHandle };
     const real = child._handle;
-    if (!swapped && real && HANDLE_METHODS.every((m) => typeof real[m] === 'function') && ours(o)) {
+    const methods = ['spawn', 'kill', 'close', 'ref', 'unref', 'hasRef'] as const;
+    if (!swapped && real && methods.every((m) => typeof real[m] === 'function') && typeof real.onexit === 'function' && ours(o)) {
       swapped = true;
-      child._handle = new DirectHandle(real.onexit as OnExit, launcherArgs, real as unknown as NodeHandle) as unknown as typeof real;
+      child._handle = new DirectHandle(real.onexit as OnExit, launcherArgs, real) as unknown as RealHandle;
     }
     return original.call(this, o);
   }
