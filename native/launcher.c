@@ -598,6 +598,16 @@ static int launcher_main(int argc, char **argv, char **envp)
     if (listen_fd >= 0) send_listener(listen_fd, (int)r);
 
     r = sys_execve(path, argv + LP_ARG_ARGV0, envp);
+    /* A file the kernel cannot run (no "#!", not ELF) is a shell script to execvp, and so to
+     * child_process: /bin/sh runs it, with its path as $0 and the arguments after (ARGV0 goes,
+     * as with execvp). FILE's and ARGV0's slots take the two new words. */
+    if (r == -ENOEXEC) {
+        static char sh[] = "/bin/sh";
+        char **script = argv + LP_ARG_FILE;
+        script[0] = sh;
+        script[1] = (char *)path;
+        r = sys_execve(sh, script, envp);
+    }
     /* Only the filter itself (or a race on the file) gets here: report what execve said, as
      * stage "execve" when a filter is attached (the parent then looks at the profile). */
     fail(prog.filter ? LP_STAGE_EXECVE : LP_STAGE_EXEC, r, path);

@@ -122,6 +122,13 @@ describe('direct launch: the same as the exec\'d launcher and child_process', ()
     expect(o.exec).toEqual(o.node);
   });
 
+  it('an executable without "#!" runs under /bin/sh, its path as $0, as execvp (and child_process) run it', async () => {
+    const o = await each(join(fixtures, 'no-shebang.sh'), ['arg1'], { argv0: 'ignored' });
+    expect(o.node.stdout).toBe(`script ${join(fixtures, 'no-shebang.sh')} arg1\n`);
+    expect(o.direct).toEqual(o.node);
+    expect(o.exec).toEqual(o.node);
+  });
+
   it('a stdio descriptor that is not open: the error child_process throws', () => {
     const thrown = (mode: Mode) => {
       try {
