@@ -231,6 +231,14 @@ Napi::Value KillPid(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), rc < 0 ? -errno : 0);
 }
 
+// closeFd(fd): closes a descriptor this addon made (a pipe, socketpair or pidfd). fs.closeSync
+// would do it too, but on a worker thread Node warns for each descriptor fs did not open there.
+Napi::Value CloseFd(const Napi::CallbackInfo &info) {
+  if (close(info[0].As<Napi::Number>().Int32Value()) != 0 && errno != EINTR)
+    throw make_error(info.Env(), "", "close failed", errno, "close");
+  return info.Env().Undefined();
+}
+
 // reapPid(pid): waits for a child this addon started and killed (blocking; it is dying).
 Napi::Value ReapPid(const Napi::CallbackInfo &info) {
   int status;
@@ -343,6 +351,7 @@ void init_spawn_direct(Napi::Env env, Napi::Object exports) {
   exports.Set("directSpawnSupported", Napi::Function::New(env, DirectSpawnSupported));
   exports.Set("killPid", Napi::Function::New(env, KillPid));
   exports.Set("reapPid", Napi::Function::New(env, ReapPid));
+  exports.Set("closeFd", Napi::Function::New(env, CloseFd));
   exports.Set("ExitWatch", ExitWatch::Define(env));
 }
 

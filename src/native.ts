@@ -118,6 +118,8 @@ export interface Binding {
   directSpawnSupported(): boolean;
   killPid(pid: number, sig: number): number;
   reapPid(pid: number): void;
+  /** close(2) for a descriptor the addon made; throws as fs.closeSync does. */
+  closeFd(fd: number): void;
   ExitWatch: new (pidfd: number, pid: number, cb: (code: number, signal: number) => void) => {
     close(): void;
     ref(): void;

@@ -182,6 +182,13 @@ describe('direct launch: the same as the exec\'d launcher and child_process', ()
     }
   });
 
+  it('spawns from a worker thread print no warnings about descriptors (either launch)', () => {
+    const r = runFixture('spawn-worker-quiet.mjs');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json).toEqual({ outcomes: [0, -2, 0, -2], warnings: [] });
+    expect(r.stderr).not.toMatch(/unmanaged/);
+  });
+
   it('unref() lets the caller exit while the command runs on', async () => {
     for (const mode of ['direct', 'exec'] as const) {
       const r = runFixture('spawn-unref.mjs', [], { env: { ...process.env, SECCOMP_SPAWN: mode === 'exec' ? 'exec' : '' } });

@@ -7,7 +7,7 @@
 // is wrapped for the one synchronous call, and when anything does not look as expected the
 // wrapper stands aside and libuv starts the launcher as before.
 import { createRequire } from 'node:module';
-import { childProcess, fs, os } from '../builtins.js';
+import { childProcess, os } from '../builtins.js';
 import type { NodeChildProcess as ChildProcess, NodeSpawnOptions } from '../node-shapes.js';
 import { native } from '../native.js';
 import { isProduced } from '../profile/produced.js';
@@ -137,7 +137,7 @@ class DirectHandle {
     const pipes: [NonNullable<StdioEntry['handle']>, number][] = [];
     const childEnds: number[] = [];
     const closeAll = (list: number[]) => {
-      for (const fd of list.splice(0)) fs.closeSync(fd);
+      for (const fd of list.splice(0)) b.closeFd(fd);
     };
     try {
       for (const s of options.stdio) {
@@ -186,7 +186,7 @@ class DirectHandle {
       // Nothing could tell us of its exit: the command does not run unwatched.
       b.killPid(r.pid, 9);
       b.reapPid(r.pid);
-      fs.closeSync(r.pidfd);
+      b.closeFd(r.pidfd);
       closeAll(pipes.map((p) => p[1]));
       return -Math.abs(Number((e as { errno?: number }).errno) || 12 /* ENOMEM */);
     }

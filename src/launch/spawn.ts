@@ -14,7 +14,9 @@
 // errno, and pid/exitCode read as for a failed spawn. Node gives no hook for that other than
 // the emitter itself.
 import { childProcess, fs, net } from '../builtins.js';
-const { closeSync, readSync } = fs;
+const { readSync } = fs;
+// The descriptors closed here are the addon's: fs.closeSync would make a worker thread warn.
+const closeSync = (fd: number): void => native().closeFd(fd);
 import { createRequire } from 'node:module';
 import type { NodeChildProcess as ChildProcess, NodeSpawnOptions } from '../node-shapes.js';
 import { ErrorCode, errnoName, SeccompError } from '../errors.js';
