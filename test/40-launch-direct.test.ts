@@ -278,6 +278,12 @@ describe('direct launch: the same as the exec\'d launcher and child_process', ()
     }
   });
 
+  it("under Node's permission model without child processes, the start is Node's own handle's (which enforces it)", () => {
+    const r = runFixture('spawn-direct-permission.mjs');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json).toEqual({ handle: 'Process', code: 0 });
+  });
+
   it('a caller whose own filter refuses clone with CLONE_VFORK still starts the command, as child_process does', () => {
     const r = runFixture('spawn-direct-no-vfork.mjs');
     expect(r.status, r.stderr).toBe(0);

@@ -128,10 +128,6 @@ class DirectHandle {
   }
 
   spawn(options: HandleOptions): number {
-    // A child that changes its uid or gid makes its memory non-dumpable (the kernel does that
-    // for credential changes): with CLONE_VM that memory is ours, and this process would stay
-    // non-dumpable for good (its /proc entry root's, no core dumps). libuv's fork has its own.
-    if (int32(options.uid) || int32(options.gid)) return this.viaLibuv(options);
     const b = native();
     const fds: number[] = [];
     const pipes: [NonNullable<StdioEntry['handle']>, number][] = [];
@@ -224,6 +220,18 @@ class DirectHandle {
   }
 }
 
+/** Spawns that stay libuv's, whatever the call. */
+function libuvOnly(o: HandleOptions): boolean {
+  // A child that changes its uid or gid makes its memory non-dumpable (the kernel does that for
+  // credential changes): with CLONE_VM that memory is ours, and this process would stay
+  // non-dumpable for good (its /proc entry root's, no core dumps). libuv's fork has its own.
+  if (int32(o.uid) || int32(o.gid)) return true;
+  // Node's permission model (--permission without --allow-child-process) is enforced in its own
+  // handle's spawn: ours would start the command regardless. There it throws, as always.
+  const permission = (process as { permission?: { has(scope: string): boolean } }).permission;
+  return permission !== undefined && !permission.has('child');
+}
+
 /**
  * child_process.spawn(launcher, launcherArgs, options), with the launcher's steps run in our own
  * child instead of an exec'd launcher when Node's ChildProcess looks as expected.
@@ -244,7 +252,7 @@ export function spawnDirect(launcher: string, launcherArgs: string[], options: N
     const child = this as { _handle?: RealHandle };
     const real = child._handle;
     const methods = ['spawn', 'kill', 'close', 'ref', 'unref', 'hasRef'] as const;
-    if (!swapped && real && methods.every((m) => typeof real[m] === 'function') && typeof real.onexit === 'function' && ours(o)) {
+    if (!swapped && real && methods.every((m) => typeof real[m] === 'function') && typeof real.onexit === 'function' && ours(o) && !libuvOnly(o as HandleOptions)) {
       swapped = true;
       child._handle = new DirectHandle(real.onexit as OnExit, launcherArgs, real) as unknown as RealHandle;
     }
