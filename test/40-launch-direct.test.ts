@@ -233,7 +233,7 @@ describe('direct launch: the same as the exec\'d launcher and child_process', ()
     const seen: string[] = [];
     const mkdir = spawn('sh', ['-c', 'mkdir /nonexistent/x 2>/dev/null; echo $?'], {
       seccomp: notifying(['mkdir', 'mkdirat']),
-      onSyscall: (n: { syscall: string }) => (seen.push(n.syscall), { errno: 13 }),
+      onSyscall: (n: { syscall?: string }) => (seen.push(String(n.syscall)), { errno: 13 }),
     }) as ChildProcess;
     expect(handle(mkdir)).toBe('DirectHandle');
     expect((await observe(mkdir)).stdout).toBe('1\n');
@@ -241,7 +241,7 @@ describe('direct launch: the same as the exec\'d launcher and child_process', ()
     // execve notified: the exec'd launcher, whose execve this thread answers.
     for (const names of [['execve'], ['exit_group']]) {
       const execs: string[] = [];
-      const c = spawn('true', [], { seccomp: notifying(names), onSyscall: (n: { syscall: string }) => (execs.push(n.syscall), 'continue') }) as ChildProcess;
+      const c = spawn('true', [], { seccomp: notifying(names), onSyscall: (n: { syscall?: string }) => (execs.push(String(n.syscall)), 'continue') }) as ChildProcess;
       expect(handle(c), names[0]).toBe('Process');
       expect((await observe(c)).code).toBe(0);
       expect(execs[0]).toBe(names[0]);
