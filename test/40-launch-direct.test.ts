@@ -257,6 +257,12 @@ describe('direct launch: the same as the exec\'d launcher and child_process', ()
     expect(denied).toContain('mkdir');
   });
 
+  it("a worker's program memfd is closed when the worker ends (both launches keep one per worker)", () => {
+    const r = runFixture('spawn-worker-memfds.mjs');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.json).toEqual({ memfds: 0 });
+  });
+
   it('spawns from worker threads at the same time as the main thread, each command its own output', async () => {
     const r = runFixture('spawn-workers.mjs');
     expect(r.status, r.stderr).toBe(0);

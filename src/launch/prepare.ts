@@ -1,7 +1,7 @@
 // Preparing a launch: a compiled profile's program in a sealed memfd, the launcher's path, the
 // caller's stdio with our descriptors after it, and the launcher's argv (protocol.ts). No
 // process is started here; spawn.ts does that.
-import { fs, path } from '../builtins.js';
+import { fs, path, workerThreads } from '../builtins.js';
 const { existsSync } = fs;
 import { createRequire } from 'node:module';
 const { join } = path;
@@ -16,9 +16,27 @@ import { isProduced } from '../profile/produced.js';
 import type { CompiledProfile } from '../profile/types.js';
 import { EXTRA_FDS, ExtraFd, launcherArgs } from './protocol.js';
 
-// One sealed memfd per program, kept open for the life of the process, with the identity it
-// had when made: the program may close the number, and another file may then get it.
-const memfds = new Map<string, { fd: number; identity: string }>();
+// One sealed memfd per program, kept open for the life of the process (of the worker thread,
+// whose module instance this is), with the identity it had when made: the program may close
+// the number, and another file may then get it.
+const memfds = new Map<string, { fd: number; identity: string; length: number }>();
+
+// A worker's memfds are closed when it ends: each worker has its own map, and a pool of
+// short-lived workers would otherwise leave one descriptor per worker and program behind.
+let closesAtExit = false;
+function closeMemfdsAtExit(): void {
+  if (closesAtExit) return;
+  closesAtExit = true;
+  if (workerThreads().isMainThread) return; // the process's own go with it
+  process.once('exit', () => {
+    const b = native();
+    for (const { fd, identity, length } of memfds.values()) {
+      // Only a number that is still ours: the program may have closed it and reused it.
+      if (b.memfdIsOurs(fd, identity, length)) b.closeFd(fd);
+    }
+    memfds.clear();
+  });
+}
 
 /** What a spawn passes to the launcher for a compiled profile. */
 interface ProgramLaunch {
@@ -72,7 +90,8 @@ function programFd(compiled: CompiledProfile): number {
   // Checked before each use; a number that is no longer ours is forgotten, never closed.
   if (kept && b.memfdIsOurs(kept.fd, kept.identity, compiled.bpf.length)) return kept.fd;
   const fd = b.memfdFromBuffer(compiled.bpf);
-  memfds.set(key, { fd, identity: b.memfdIdentity(fd) });
+  memfds.set(key, { fd, identity: b.memfdIdentity(fd), length: compiled.bpf.length });
+  closeMemfdsAtExit();
   return fd;
 }
 
