@@ -144,6 +144,23 @@ describe('direct launch: the same as the exec\'d launcher and child_process', ()
     expect(thrown('exec')).toEqual(node);
   });
 
+  it('arguments too large to exec: the error child_process throws', () => {
+    const huge = 'x'.repeat(200_000); // over the kernel's 128 KiB limit for one argument
+    const thrown = (mode: Mode) => {
+      try {
+        start(mode, 'true', [huge]);
+        return 'no error';
+      } catch (e) {
+        const { message, code, errno, syscall } = e as NodeJS.ErrnoException;
+        return { message, code, errno, syscall };
+      }
+    };
+    const node = thrown('node');
+    expect(node).toMatchObject({ code: 'E2BIG', errno: -7, syscall: 'spawn' });
+    expect(thrown('direct')).toEqual(node);
+    expect(thrown('exec')).toEqual(node);
+  });
+
   it('detached puts the command in a session of its own; otherwise it stays in ours', async () => {
     const script = 'echo $$ $(cut -d" " -f6 /proc/self/stat)';
     for (const detached of [true, false]) {

@@ -142,6 +142,7 @@ export function launchCompiled(
     }
   }
   (child.stdio as unknown[]).length = prep.callerFds; // hide our descriptors
+  if (record) tooBigToExec(record, child);
   // What child_process would name (its 'error' for a start that failed reads these a tick later).
   (child as { spawnfile: string }).spawnfile = file;
   (child as { spawnargs: string[] }).spawnargs = spawnargs;
@@ -163,6 +164,17 @@ export function launchCompiled(
   } else if (record) failLaunch(child, launchError(record, file, spawnargs, compiled));
   return child;
 }
+
+// E2BIG (arguments and environment too large) is thrown by child_process, as libuv's exec
+// fails before any child exists; so it is for the exec'd launcher, whose own exec fails first.
+// The in-process launch learns it from the command's exec: thrown the same way.
+function tooBigToExec(record: string, child: ChildProcess): void {
+  const { stage, errno } = parseRecord(record);
+  if (errno !== E2BIG || (stage !== Stage.EXEC && stage !== Stage.EXECVE)) return;
+  child.emit = () => false; // the failed child's own events go nowhere: the caller gets the throw
+  throw Object.assign(new Error('spawn E2BIG'), { errno: -E2BIG, code: 'E2BIG', syscall: 'spawn' });
+}
+const E2BIG = 7;
 
 /**
  * The launcher's failure record, or '' once its exec closed the pipe. Blocks for the
