@@ -392,39 +392,57 @@ export function ineffectiveRules(top: Obj, rules: readonly unknown[], path: stri
   const defAction = top.defaultAction;
   const defErrno = errnoOf(defAction, top.defaultErrnoRet ?? top.defaultErrno);
   interface Seen { i: number; action: string; errno?: number; unconditional: boolean }
-  const byName = new Map<string, Seen[]>();
+  // Per name, in rule order, only the entries the checks below ask for: a well-known name can
+  // sit in every rule of a 200k-name profile, so nothing may scan its list once per rule.
+  interface ByName {
+    /** The first rule whose action is not the default one. */
+    other?: Seen;
+    /** The first unconditional rule whose action is not the default one ... */
+    first?: Seen;
+    /** ... and the first unconditional one after it with another action still. */
+    second?: Seen;
+  }
+  const same = (a: Seen, b: Seen): boolean => a.action === b.action && a.errno === b.errno;
+  const byName = new Map<string, ByName>();
   const parsed = rules.map((r, i) => {
     if (!isObj(r) || typeof r.action !== 'string') return undefined;
     const errno = errnoOf(r.action, r.errnoRet ?? r.errno);
     const unconditional = (!Array.isArray(r.args) || r.args.length === 0) && r.includes === undefined && r.excludes === undefined;
+    const me: Seen = { i, action: r.action, errno, unconditional };
+    const isDefault = r.action === defAction && errno === defErrno;
     const names = ruleNames(r) ?? [];
     for (const n of names) {
-      let list = byName.get(n);
-      if (!list) byName.set(n, (list = []));
-      list.push({ i, action: r.action, errno, unconditional });
+      let b = byName.get(n);
+      if (!b) byName.set(n, (b = {}));
+      if (isDefault) continue;
+      b.other ??= me;
+      if (!unconditional) continue;
+      if (!b.first) b.first = me;
+      else if (!b.second && !same(b.first, me)) b.second = me;
     }
-    return { action: r.action, errno, names };
+    return { me, isDefault, names };
   });
-  const same = (a: Seen, b: Seen): boolean => a.action === b.action && a.errno === b.errno;
   parsed.forEach((r, i) => {
     if (!r) return;
-    const isDefault = r.action === defAction && r.errno === defErrno;
+    const { me, isDefault } = r;
     for (const name of r.names) {
-      const others = byName.get(name)!;
-      const me = others.find((s) => s.i === i)!;
+      const b = byName.get(name)!;
       if (isDefault) {
-        const other = others.find((s) => s.i !== i && !same(s, me));
+        // Another rule for this name with another action: a non-default one, as this one is the default.
+        const other = b.other;
         if (other) {
           warnings.push({
             path: join(path, i),
-            message: `never takes effect for ${JSON.stringify(name)}: its action (${actionText(r.action, r.errno)}) is the default action, ` +
+            message: `never takes effect for ${JSON.stringify(name)}: its action (${actionText(me.action, me.errno)}) is the default action, ` +
               `so runc leaves it out and ${join(path, other.i)} (${actionText(other.action, other.errno)}) decides; ` +
               'extend a base ("baseProfileName") to override its rules instead',
           });
         }
         continue;
       }
-      const earlier = others.find((s) => s.i < i && s.unconditional && !same(s, me) && !(s.action === defAction && s.errno === defErrno));
+      // The first earlier unconditional, non-default rule with another action than this one.
+      const cand = b.first && !same(b.first, me) ? b.first : b.second;
+      const earlier = cand && cand.i < i ? cand : undefined;
       if (earlier) {
         warnings.push({
           path: join(path, i),
