@@ -227,6 +227,24 @@ describe('rules that never take effect, without a base', () => {
     const based = compile({ baseProfileName: 'docker-default', syscalls: [errnoRule(['getpid'], EPERM)] }, ctx);
     expect(based.warnings.filter((w) => /never takes effect/.test(w.message))).toEqual([]);
   });
+
+  it('lists the first 1000 such names and counts the rest, each found against the right earlier rule', () => {
+    // 1500 rules for getpid after syscalls[0] (LOG): each ALLOW one shadowed by it, each ERRNO
+    // one (the default) contradicted by it; the last LOG rule for gettid is shadowed by the
+    // ALLOW one in syscalls[1], which syscalls[0] shadows in turn.
+    const logRule = (names: string[]) => ({ names, action: 'SCMP_ACT_LOG' });
+    const rules: object[] = [logRule(['getpid', 'gettid']), allowRule(['gettid'])];
+    for (let i = 0; i < 1500; i++) rules.push(i % 2 ? allowRule(['getpid']) : errnoRule(['getpid'], EPERM));
+    rules.push(logRule(['gettid']));
+    const c = compile({ defaultAction: 'SCMP_ACT_ERRNO', syscalls: rules }, ctx);
+    const never = c.warnings.filter((w) => /never takes? effect/.test(w.message));
+    expect(never).toHaveLength(1001);
+    expect(never[0]).toEqual({ path: 'syscalls[1]', message: expect.stringMatching(/"gettid": syscalls\[0\] \(SCMP_ACT_LOG\) names it earlier/) });
+    expect(never[1]).toEqual({ path: 'syscalls[2]', message: expect.stringMatching(/"getpid": its action .* is the default action.* syscalls\[0\] \(SCMP_ACT_LOG\) decides/) });
+    expect(never[2]).toEqual({ path: 'syscalls[3]', message: expect.stringMatching(/"getpid": syscalls\[0\] \(SCMP_ACT_LOG\) names it earlier/) });
+    // 1502 names never take effect: getpid in syscalls[2..1501], gettid in syscalls[1] and in the last rule.
+    expect(never[1000]).toEqual({ path: 'syscalls', message: '502 more syscall names in rules that never take effect for them (the first 1000 are listed)' });
+  });
 });
 
 describe('CLI: --allow, --deny, --errno on top of --profile', () => {

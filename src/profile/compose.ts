@@ -382,6 +382,9 @@ function errnoOf(action: unknown, errnoRet: unknown): number | undefined {
 
 const actionText = (a: string, e: number | undefined): string => (e === undefined ? a : `${a} ${e}`);
 
+/** Warnings listed one by one, as resolve.ts lists problems: the rest are counted in one line. */
+const MAX_LISTED = 1000;
+
 /**
  * Warnings for rules that never decide anything: one whose action is the default action (runc
  * leaves it out) while another rule gives the same syscall another action, and one after an
@@ -389,6 +392,7 @@ const actionText = (a: string, e: number | undefined): string => (e === undefine
  */
 export function ineffectiveRules(top: Obj, rules: readonly unknown[], path: string): ProfileWarning[] {
   const warnings: ProfileWarning[] = [];
+  let unlisted = 0;
   const defAction = top.defaultAction;
   const defErrno = errnoOf(defAction, top.defaultErrnoRet ?? top.defaultErrno);
   interface Seen { i: number; action: string; errno?: number; unconditional: boolean }
@@ -430,7 +434,8 @@ export function ineffectiveRules(top: Obj, rules: readonly unknown[], path: stri
       if (isDefault) {
         // Another rule for this name with another action: a non-default one, as this one is the default.
         const other = b.other;
-        if (other) {
+        if (other && warnings.length >= MAX_LISTED) unlisted++;
+        else if (other) {
           warnings.push({
             path: join(path, i),
             message: `never takes effect for ${JSON.stringify(name)}: its action (${actionText(me.action, me.errno)}) is the default action, ` +
@@ -443,7 +448,8 @@ export function ineffectiveRules(top: Obj, rules: readonly unknown[], path: stri
       // The first earlier unconditional, non-default rule with another action than this one.
       const cand = b.first && !same(b.first, me) ? b.first : b.second;
       const earlier = cand && cand.i < i ? cand : undefined;
-      if (earlier) {
+      if (earlier && warnings.length >= MAX_LISTED) unlisted++;
+      else if (earlier) {
         warnings.push({
           path: join(path, i),
           message: `never takes effect for ${JSON.stringify(name)}: ${join(path, earlier.i)} (${actionText(earlier.action, earlier.errno)}) ` +
@@ -452,6 +458,7 @@ export function ineffectiveRules(top: Obj, rules: readonly unknown[], path: stri
       }
     }
   });
+  if (unlisted > 0) warnings.push({ path, message: `${unlisted} more syscall names in rules that never take effect for them (the first ${MAX_LISTED} are listed)` });
   return warnings;
 }
 
