@@ -45,8 +45,34 @@ export function contextKey(ctx: ProfileContext, o: BuildOptions): string {
   return `${ctx.arch}\0${ctx.kernel.major}.${ctx.kernel.minor}\0${caps}\0${optionsKey(o)}`;
 }
 
+// Where canonical() is inside the value, as a chain of keys: the JSON path is only spelt out
+// for an error, not built for each of a profile's 200k names.
+interface Trail {
+  up: Trail | undefined;
+  key: string | number;
+}
+
+/** The trail for a child: only an object can be where an error is found. */
+const into = (v: unknown, up: Trail | undefined, key: string | number): Trail | undefined =>
+  v !== null && typeof v === 'object' ? { up, key } : up;
+
+function trailPath(base: string, t: Trail | undefined): string {
+  const keys: (string | number)[] = [];
+  for (; t; t = t.up) keys.push(t.key);
+  let path = base;
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const k = keys[i];
+    path = typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+  }
+  return path;
+}
+
 // A canonical JSON text: sorted keys, integers (number or bigint) as plain digits.
 export function canonical(value: unknown, path: string, stack: Set<object>): string {
+  return canon(value, path, undefined, stack);
+}
+
+function canon(value: unknown, base: string, trail: Trail | undefined, stack: Set<object>): string {
   switch (typeof value) {
     case 'bigint': return value.toString();
     case 'number': return Number.isFinite(value) ? JSON.stringify(value) : 'null';
@@ -55,22 +81,23 @@ export function canonical(value: unknown, path: string, stack: Set<object>): str
     case 'object': {
       if (value === null) return 'null';
       if (stack.has(value)) {
-        throw new SeccompError(`${path || '(root)'}: the profile refers to itself`, {
+        const path = trailPath(base, trail) || '(root)';
+        throw new SeccompError(`${path}: the profile refers to itself`, {
           code: ErrorCode.PROFILE_INVALID,
-          problems: [{ path: path || '(root)', message: 'the profile refers to itself' }],
+          problems: [{ path, message: 'the profile refers to itself' }],
         });
       }
       stack.add(value);
       let out: string;
       if (Array.isArray(value)) {
-        out = `[${value.map((v, i) => canonical(v ?? null, `${path}[${i}]`, stack)).join(',')}]`;
+        out = `[${value.map((v, i) => canon(v ?? null, base, into(v, trail, i), stack)).join(',')}]`;
       } else {
         const o = value as Record<string, unknown>;
         const parts: string[] = [];
         for (const k of Object.keys(o).sort()) {
           const v = o[k];
           if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-          parts.push(`${JSON.stringify(k)}:${canonical(v, path ? `${path}.${k}` : k, stack)}`);
+          parts.push(`${JSON.stringify(k)}:${canon(v, base, into(v, trail, k), stack)}`);
         }
         out = `{${parts.join(',')}}`;
       }
