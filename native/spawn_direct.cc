@@ -1,5 +1,5 @@
 // Spawning through the launcher's steps without exec'ing the launcher: the child is made with
-// clone(CLONE_VM | CLONE_VFORK), sets up its stdio, working directory, ids and signals as
+// clone(CLONE_VM | CLONE_VFORK), sets up its stdio, working directory and signals as
 // libuv's child does, then runs launcher_main (launcher.c, linked in) on the launcher's argv,
 // which installs the filter and execs the command. One exec instead of two, and no copy of
 // this process's page tables (libuv forks): the spawn costs less than child_process's own.
@@ -43,8 +43,7 @@ struct Plan {
   std::vector<char *> envp;
   std::vector<int> fds;  // child fd i <- fds[i]; -1: none (/dev/null for 0-2)
   std::string cwd;
-  bool has_cwd = false, detached = false, set_uid = false, set_gid = false;
-  uint32_t uid = 0, gid = 0;
+  bool has_cwd = false, detached = false;
   long failed = 0;  // -errno of a step before the launcher's own (the child sets it)
 };
 
@@ -116,16 +115,8 @@ int direct_child(void *arg) {
     long r = sys(syscall(SYS_chdir, p->cwd.c_str()));
     if (r < 0) child_fail(p, r);
   }
-  // Raw calls: glibc's setuid and friends would signal every thread of *our* process.
-  if (p->set_uid || p->set_gid) syscall(SYS_setgroups, 0, nullptr);
-  if (p->set_gid) {
-    long r = sys(syscall(SYS_setgid, p->gid));
-    if (r < 0) child_fail(p, r);
-  }
-  if (p->set_uid) {
-    long r = sys(syscall(SYS_setuid, p->uid));
-    if (r < 0) child_fail(p, r);
-  }
+  // No uid or gid change here, ever: the kernel would make our shared memory non-dumpable for
+  // good (spawns with uid/gid take libuv's fork; direct.ts sees to it).
   unsigned long none = 0;
   syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, 8);
   syscall(SYS_exit_group, seccomp_launcher_main(static_cast<int>(p->argv.size()) - 1, p->argv.data(), p->envp.data()));
@@ -149,7 +140,7 @@ Napi::Value unstarted(Napi::Env env, int err) {
   return out;
 }
 
-// spawnDirect(launcherArgv, envPairs, fds, cwd, uid, gid, detached) -> { pid, pidfd } once the
+// spawnDirect(launcherArgv, envPairs, fds, cwd, detached) -> { pid, pidfd } once the
 // command is exec'd or the launcher reported its failure (its record is in the ERR pipe and the
 // child exits 127), a negative errno for a step libuv's child would have failed (no process
 // is left), or { unstarted: -errno } when no child could be made. launcherArgv is the
@@ -175,9 +166,7 @@ Napi::Value SpawnDirect(const Napi::CallbackInfo &info) {
     plan.has_cwd = !plan.cwd.empty();
     if (plan.cwd.find('\0') != std::string::npos) return Napi::Number::New(env, -EINVAL);
   }
-  if (info[4].IsNumber()) plan.set_uid = true, plan.uid = info[4].As<Napi::Number>().Uint32Value();
-  if (info[5].IsNumber()) plan.set_gid = true, plan.gid = info[5].As<Napi::Number>().Uint32Value();
-  plan.detached = info[6].ToBoolean().Value();
+  plan.detached = info[4].ToBoolean().Value();
 
   int pidfd = -1;
   pid_t pid;

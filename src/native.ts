@@ -111,8 +111,6 @@ export interface Binding {
     envPairs: string[],
     fds: number[],
     cwd: string | null,
-    uid: number | null,
-    gid: number | null,
     detached: boolean,
   ): { pid: number; pidfd: number } | { unstarted: number } | number;
   directSpawnSupported(): boolean;

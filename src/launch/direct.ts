@@ -161,8 +161,6 @@ class DirectHandle {
       options.envPairs ?? [],
       fds,
       cwd,
-      int32(options.uid) ? options.uid : null,
-      int32(options.gid) ? options.gid : null,
       options.detached === true,
     );
     closeAll(childEnds);
