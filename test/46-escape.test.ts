@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFilter } from '../dist/bpf/interpret.js';
 import { planIsolation } from '../dist/isolation.js';
+import { launcherPath } from '../dist/launch/prepare.js';
 import { native } from '../dist/native.js';
 import { landlockAbi, spawn } from '../dist/index.js';
-import { fixtures, root, runFixture } from './helpers/child.js';
+import { fixtures, runFixture } from './helpers/child.js';
 import { seccomp } from './helpers/cli.js';
 import { thrown } from './helpers/thrown.js';
 import { buildStatic } from './helpers/cc.js';
@@ -130,7 +131,7 @@ describe('tracing inside the sandbox', () => {
   it('the pre-ABI-6 domain (a granted filesystem right) guards ptrace and leaves files alone', (t) => {
     t.skip(abi < 2, `needs Landlock ABI 2 (Linux 5.19); this kernel has ${abi}`);
     // The launcher run directly with the fallback domain: ISOLATE "0:800:0" (LANDLOCK_ACCESS_FS_MAKE_BLOCK), no LISTEN_FD.
-    const launcher = join(root, 'build', 'Release', 'seccomp-launcher');
+    const launcher = launcherPath(); // beside the loaded addon: build/Release, or the prebuild
     const sh = `mkdir a b && echo x > a/f && mv a/f b/f && cat b/f && ${probe} ${process.pid}`;
     const r = spawnSync(launcher, ['-', '9', '0', '-', '0:800:0', '-', 'sh', 'sh', '-c', sh], { cwd: mkdtempSync(join(dir, 'fs-')), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'ignore', 'pipe'] });
     expect(r.status, r.stderr).toBe(0);
